@@ -1,0 +1,64 @@
+package io.sparkstaging.server;
+
+import io.sparkstaging.server.config.ServerConfig;
+import io.sparkstaging.server.download.DownloadHandler;
+import io.sparkstaging.server.health.HealthResource;
+import io.sparkstaging.server.http.HttpServerFactory;
+import io.sparkstaging.server.http.JerseyApplication;
+import io.sparkstaging.server.lifecycle.DeleteResource;
+import io.sparkstaging.server.store.BundleStore;
+import io.sparkstaging.server.token.BundleAccess;
+import io.sparkstaging.server.token.SecretIssuer;
+import io.sparkstaging.server.upload.BundleIntake;
+import io.sparkstaging.server.upload.OwnerParser;
+import io.sparkstaging.server.upload.V0UploadResource;
+import io.sparkstaging.server.upload.V1UploadResource;
+import java.net.URI;
+import java.security.SecureRandom;
+import org.eclipse.jetty.server.NetworkConnector;
+import org.eclipse.jetty.server.Server;
+
+/** The running server: configuration, store, secrets and HTTP wired together. */
+public final class StagingServer implements AutoCloseable {
+  private static final int DOWNLOAD_BUFFER_BYTES = 128 * 1024;
+
+  private final Server jetty;
+
+  private StagingServer(Server jetty) {
+    this.jetty = jetty;
+  }
+
+  public static StagingServer start(ServerConfig config, BundleStore store) throws Exception {
+    var owners = new OwnerParser(new com.fasterxml.jackson.databind.ObjectMapper());
+    var intake = new BundleIntake(store, new SecretIssuer(new SecureRandom()), config.maxBundleSize());
+    var access = new BundleAccess(store);
+    var jersey = new JerseyApplication(
+        new V0UploadResource(intake, owners, config.maxBundleSize()),
+        new V1UploadResource(intake, owners),
+        new DeleteResource(access, store),
+        new HealthResource(store));
+    Server jetty = HttpServerFactory.create(config, jersey,
+        next -> new DownloadHandler(access, store, DOWNLOAD_BUFFER_BYTES, next));
+    jetty.start();
+    return new StagingServer(jetty);
+  }
+
+  /** The bound port: the configured one, or the one the system picked for port 0. */
+  public int port() {
+    return ((NetworkConnector) jetty.getConnectors()[0]).getLocalPort();
+  }
+
+  public URI uri() {
+    return jetty.getURI();
+  }
+
+  public void join() throws InterruptedException {
+    jetty.join();
+  }
+
+  /** Stops accepting, lets in-flight transfers finish within the grace period, then stops. */
+  @Override
+  public void close() throws Exception {
+    jetty.stop();
+  }
+}

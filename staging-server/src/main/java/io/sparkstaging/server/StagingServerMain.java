@@ -1,0 +1,63 @@
+package io.sparkstaging.server;
+
+import io.sparkstaging.server.config.ConfigException;
+import io.sparkstaging.server.config.ConfigLoader;
+import io.sparkstaging.server.config.ServerConfig;
+import io.sparkstaging.server.store.LocalBundleStore;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/** Reads the configuration, opens the store, starts the server, and stops both on SIGTERM. */
+public final class StagingServerMain {
+  private static final Logger log = LoggerFactory.getLogger(StagingServerMain.class);
+  static final int EXIT_CONFIG = 2;
+  static final int EXIT_START = 3;
+
+  private StagingServerMain() {}
+
+  public static void main(String[] args) {
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+    Optional<ServerConfig> loaded;
+    try {
+      loaded = ConfigLoader.load(args, System.getenv(), new PrintWriter(System.out, true));
+    } catch (ConfigException e) {
+      System.err.println("staging-server: configuration error: " + e.getMessage());
+      System.exit(EXIT_CONFIG);
+      return;
+    }
+    if (loaded.isEmpty()) {
+      return;
+    }
+    ServerConfig config = loaded.get();
+    try {
+      LocalBundleStore store = LocalBundleStore.open(config.dataDir(), config.minFreeSpace(), Clock.systemUTC());
+      StagingServer server = StagingServer.start(config, store);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, store), "staging-shutdown"));
+      log.info("Staging server started: {}", config.summary().replace(":" + config.port() + ",", ":" + server.port() + ","));
+      server.join();
+    } catch (ConfigException e) {
+      System.err.println("staging-server: configuration error: " + e.getMessage());
+      System.exit(EXIT_CONFIG);
+    } catch (Exception e) {
+      log.error("Staging server failed to start", e);
+      System.err.println("staging-server: cannot start: " + e);
+      System.exit(EXIT_START);
+    }
+  }
+
+  private static void stop(StagingServer server, LocalBundleStore store) {
+    log.info("Stopping: no new connections; in-flight transfers may finish");
+    try {
+      server.close();
+      store.close();
+    } catch (Exception e) {
+      log.warn("Unclean stop", e);
+    }
+    log.info("Stopped");
+  }
+}

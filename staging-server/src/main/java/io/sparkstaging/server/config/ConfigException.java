@@ -1,0 +1,12 @@
+package io.sparkstaging.server.config;
+
+/** A setting that cannot work; the message names the setting so the operator can fix it in one try. */
+public final class ConfigException extends RuntimeException {
+  public ConfigException(String message) {
+    super(message);
+  }
+
+  public ConfigException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

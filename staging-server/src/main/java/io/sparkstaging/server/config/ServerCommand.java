@@ -1,0 +1,156 @@
+package io.sparkstaging.server.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Every setting of the server, with its default and one line of documentation. Each option can
+ * also be given as an environment variable ({@code STAGING_} plus the option name in upper case,
+ * e.g. {@code STAGING_DATA_DIR}) or in the properties file (the option name without dashes, e.g.
+ * {@code data-dir}, or the original server's key). The command line wins over the environment,
+ * which wins over the file.
+ */
+@Command(
+    name = "staging-server",
+    mixinStandardHelpOptions = true,
+    versionProvider = Versions.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = "Stores Spark dependency bundles and serves them to the pods that hold their secret.")
+final class ServerCommand {
+
+  @Parameters(arity = "0..1", paramLabel = "PROPERTIES_FILE",
+      description = "Properties file with settings; also accepts the original apache-spark-on-k8s server's keys.")
+  Path propertiesFile;
+
+  @Option(names = "--port", defaultValue = "10000", description = "TCP port; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to bind. Default: ${DEFAULT-VALUE} (all interfaces).")
+  String host;
+
+  @Option(names = "--data-dir", defaultValue = "staging-data", description = "Directory holding the bundles. Default: ${DEFAULT-VALUE}.")
+  Path dataDir;
+
+  @Option(names = "--max-bundle-size", defaultValue = "4g", converter = SizeConverter.class,
+      description = "Largest bundle accepted (413 beyond). Default: ${DEFAULT-VALUE}.")
+  long maxBundleSize;
+
+  @Option(names = "--min-free-space", defaultValue = "512m", converter = SizeConverter.class,
+      description = "Free disk space uploads may not eat into (507 beyond). Default: ${DEFAULT-VALUE}.")
+  long minFreeSpace;
+
+  @Option(names = "--idle-timeout", defaultValue = "30s", converter = DurationConverter.class,
+      description = "Close connections idle this long, also mid-transfer. Default: ${DEFAULT-VALUE}.")
+  Duration idleTimeout;
+
+  @Option(names = "--min-data-rate", defaultValue = "1k", converter = SizeConverter.class,
+      description = "Bytes per second below which a transfer is abandoned; 0 disables. Default: ${DEFAULT-VALUE}.")
+  long minDataRate;
+
+  @Option(names = "--shutdown-grace", defaultValue = "30s", converter = DurationConverter.class,
+      description = "On SIGTERM, how long in-flight transfers may take to finish. Default: ${DEFAULT-VALUE}.")
+  Duration shutdownGrace;
+
+  @Option(names = "--tls-enabled", arity = "0..1", fallbackValue = "true",
+      description = "Serve HTTPS. Default: on when a key store or PEM key is given.")
+  Boolean tlsEnabled;
+
+  @Option(names = "--tls-keystore", description = "PKCS12 or JKS key store with the server's key and certificate.")
+  Path tlsKeyStore;
+
+  @Option(names = "--tls-keystore-type", defaultValue = "PKCS12", description = "Key store type. Default: ${DEFAULT-VALUE} (also reads JKS).")
+  String tlsKeyStoreType;
+
+  @Option(names = "--tls-keystore-password", description = "Key store password (prefer --tls-keystore-password-file).")
+  String tlsKeyStorePassword;
+
+  @Option(names = "--tls-keystore-password-file", description = "File holding the key store password.")
+  Path tlsKeyStorePasswordFile;
+
+  @Option(names = "--tls-key-password", description = "Password of the key inside the key store; defaults to the key store password.")
+  String tlsKeyPassword;
+
+  @Option(names = "--tls-key-password-file", description = "File holding the key password.")
+  Path tlsKeyPasswordFile;
+
+  @Option(names = "--tls-key-pem", description = "PEM file with the server's private key (unencrypted PKCS#8, PKCS#1 or EC).")
+  Path tlsKeyPem;
+
+  @Option(names = "--tls-cert-pem", description = "PEM file with the server's certificate chain, leaf first.")
+  Path tlsCertPem;
+
+  ServerConfig toConfig() {
+    require(port >= 0 && port <= 65535, "--port must be between 0 and 65535, got " + port);
+    require(maxBundleSize > 0, "--max-bundle-size must be positive");
+    require(minFreeSpace >= 0, "--min-free-space must not be negative");
+    require(!idleTimeout.isZero() && !idleTimeout.isNegative(), "--idle-timeout must be positive");
+    return new ServerConfig(host, port, dataDir, maxBundleSize, minFreeSpace, idleTimeout, minDataRate, shutdownGrace, tls());
+  }
+
+  private Optional<TlsConfig> tls() {
+    require(tlsKeyStore == null || tlsKeyPem == null,
+        "give either --tls-keystore or --tls-key-pem/--tls-cert-pem (spark.ssl.kubernetes.resourceStagingServer.keyStore or .keyPem), not both");
+    require((tlsKeyPem == null) == (tlsCertPem == null),
+        "--tls-key-pem and --tls-cert-pem (.keyPem and .serverCertPem) go together: give both or neither");
+    boolean keyMaterial = tlsKeyStore != null || tlsKeyPem != null;
+    if (Boolean.FALSE.equals(tlsEnabled) || (tlsEnabled == null && !keyMaterial)) {
+      return Optional.empty();
+    }
+    require(keyMaterial, "--tls-enabled needs --tls-keystore or --tls-key-pem with --tls-cert-pem");
+    if (tlsKeyPem != null) {
+      return Optional.of(new TlsConfig.PemFiles(readable(tlsKeyPem, "--tls-key-pem"), readable(tlsCertPem, "--tls-cert-pem")));
+    }
+    String storePassword = secret(tlsKeyStorePassword, tlsKeyStorePasswordFile, "--tls-keystore-password");
+    require(storePassword != null, "--tls-keystore needs --tls-keystore-password or --tls-keystore-password-file");
+    String keyPassword = secret(tlsKeyPassword, tlsKeyPasswordFile, "--tls-key-password");
+    return Optional.of(new TlsConfig.KeyStoreFile(readable(tlsKeyStore, "--tls-keystore"), tlsKeyStoreType, storePassword,
+        keyPassword != null ? keyPassword : storePassword));
+  }
+
+  private static String secret(String value, Path file, String option) {
+    require(value == null || file == null, "give " + option + " or " + option + "-file, not both");
+    if (file == null) {
+      return value;
+    }
+    try {
+      // Secret files usually come from a Kubernetes Secret, often with a trailing newline.
+      return Files.readString(readable(file, option + "-file"), StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      throw new ConfigException(option + "-file: cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Path readable(Path file, String option) {
+    require(Files.isRegularFile(file) && Files.isReadable(file), option + ": " + file.toAbsolutePath() + " is not a readable file");
+    return file;
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new ConfigException(message);
+    }
+  }
+
+  static final class SizeConverter implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      return ByteSize.parse(value);
+    }
+  }
+
+  static final class DurationConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      return DurationText.parse(value);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package io.sparkstaging.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Everything the server needs, typed and validated once at start. */
+public record ServerConfig(
+    String host,
+    int port,
+    Path dataDir,
+    long maxBundleSize,
+    long minFreeSpace,
+    Duration idleTimeout,
+    long minDataRate,
+    Duration shutdownGrace,
+    Optional<TlsConfig> tls) {
+
+  /** The configuration line logged at start: no secret can appear in it. */
+  public String summary() {
+    return String.format("listen %s://%s:%d, data dir %s, max bundle %s, min free space %s, idle timeout %s, "
+            + "min data rate %s/s, shutdown grace %s, TLS %s",
+        tls.isPresent() ? "https" : "http", host, port, dataDir.toAbsolutePath(), ByteSize.format(maxBundleSize),
+        ByteSize.format(minFreeSpace), DurationText.format(idleTimeout), ByteSize.format(minDataRate),
+        DurationText.format(shutdownGrace), tls.map(TlsConfig::describe).orElse("off"));
+  }
+}

@@ -1,0 +1,138 @@
+package io.sparkstaging.server.download;
+
+import io.sparkstaging.server.errors.Problem;
+import io.sparkstaging.server.errors.StagingException;
+import io.sparkstaging.server.store.BundleRecord;
+import io.sparkstaging.server.store.BundleStore;
+import io.sparkstaging.server.token.BundleAccess;
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.NoSuchFileException;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.ByteRange;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.IO;
+import io.sparkstaging.server.http.JsonErrors;
+
+/**
+ * Serves bundle bytes: {@code GET}/{@code HEAD} on {@code /api/v0/resources/ID} (the original
+ * route) and {@code /api/v1/bundles/ID}. Everything else passes to the wrapped handler (Jersey).
+ *
+ * <p>This is the fan-out hot path (every driver and executor pod downloads at start), so it runs
+ * on Jetty's core API rather than through Jersey: the file is read into pooled direct buffers and
+ * written asynchronously, with no heap copy and no thread held per download.
+ */
+public final class DownloadHandler extends Handler.Wrapper {
+  private static final Pattern ROUTE = Pattern.compile("/api/(?:v0/resources/([^/]+)/?|v1/bundles/([^/]+))");
+  private static final String REPR_DIGEST = "Repr-Digest";
+
+  private final BundleAccess access;
+  private final BundleStore store;
+  private final int bufferSize;
+
+  public DownloadHandler(BundleAccess access, BundleStore store, int bufferSize, Handler next) {
+    super(next);
+    this.access = access;
+    this.store = store;
+    this.bufferSize = bufferSize;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    String method = request.getMethod();
+    boolean head = HttpMethod.HEAD.is(method);
+    Matcher route = ROUTE.matcher(Request.getPathInContext(request));
+    if (!(head || HttpMethod.GET.is(method)) || !route.matches()) {
+      return super.handle(request, response, callback);
+    }
+    String id = route.group(1) != null ? route.group(1) : route.group(2);
+    try {
+      BundleRecord record = access.authorize(id, request.getHeaders().get(HttpHeader.AUTHORIZATION));
+      serve(record, head, request, response, callback);
+    } catch (RangeNotSatisfiable e) {
+      response.getHeaders().put(HttpHeader.CONTENT_RANGE, ByteRange.toNonSatisfiableHeaderValue(e.size));
+      JsonErrors.write(response, callback, e);
+    } catch (StagingException e) {
+      JsonErrors.write(response, callback, e);
+    }
+    return true;
+  }
+
+  private void serve(BundleRecord record, boolean head, Request request, Response response, Callback callback) throws IOException {
+    HttpFields requestHeaders = request.getHeaders();
+    HttpFields.Mutable headers = response.getHeaders();
+    headers.put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+    headers.put(HttpHeader.ETAG, record.etag());
+    headers.put(REPR_DIGEST, "sha-256=:" + record.sha256Base64() + ":");
+    headers.put(HttpHeader.ACCEPT_RANGES, "bytes");
+    // Bundles hold private code: no shared cache may keep a copy.
+    headers.put(HttpHeader.CACHE_CONTROL, "no-store");
+
+    if (record.etag().equals(requestHeaders.get(HttpHeader.IF_NONE_MATCH))) {
+      response.setStatus(HttpStatus.NOT_MODIFIED_304);
+      callback.succeeded();
+      return;
+    }
+    ByteRange range = requestedRange(requestHeaders, record);
+    long offset = range == null ? 0 : range.first();
+    long length = range == null ? record.size() : range.getLength();
+    if (range != null) {
+      response.setStatus(HttpStatus.PARTIAL_CONTENT_206);
+      headers.put(HttpHeader.CONTENT_RANGE, range.toHeaderValue(record.size()));
+    }
+    headers.put(HttpHeader.CONTENT_LENGTH, length);
+    if (head) {
+      callback.succeeded();
+      return;
+    }
+    SeekableByteChannel channel;
+    try {
+      channel = store.open(record.id());
+    } catch (NoSuchFileException deletedMeanwhile) {
+      throw new StagingException(Problem.NOT_FOUND, "the bundle was deleted");
+    }
+    var pool = new ByteBufferPool.Sized(request.getComponents().getByteBufferPool(), true, bufferSize);
+    Content.copy(Content.Source.from(pool, channel, offset, length), response, Callback.from(() -> IO.close(channel), callback));
+  }
+
+  /**
+   * The single range to send, or null for the whole bundle. Several ranges, or an {@code If-Range}
+   * that no longer matches, get the whole bundle, as RFC 9110 allows.
+   */
+  private static ByteRange requestedRange(HttpFields requestHeaders, BundleRecord record) {
+    List<String> ranges = requestHeaders.getValuesList(HttpHeader.RANGE);
+    if (ranges.isEmpty()) {
+      return null;
+    }
+    String ifRange = requestHeaders.get(HttpHeader.IF_RANGE);
+    if (ifRange != null && !ifRange.equals(record.etag())) {
+      return null;
+    }
+    List<ByteRange> parsed = ByteRange.parse(ranges, record.size());
+    if (parsed.isEmpty()) {
+      throw new RangeNotSatisfiable(record.size());
+    }
+    return parsed.size() == 1 ? parsed.get(0) : null;
+  }
+
+  /** 416 must say how long the bundle is, so that the client can ask again correctly. */
+  private static final class RangeNotSatisfiable extends StagingException {
+    private final long size;
+
+    RangeNotSatisfiable(long size) {
+      super(Problem.RANGE_NOT_SATISFIABLE, "the requested range lies outside the bundle's " + size + " bytes");
+      this.size = size;
+    }
+  }
+}

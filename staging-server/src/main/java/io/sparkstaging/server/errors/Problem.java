@@ -1,0 +1,48 @@
+package io.sparkstaging.server.errors;
+
+/**
+ * Every way a request can fail, with the HTTP status and the stable machine-readable code that
+ * goes into the {@code error} field of the JSON error body.
+ */
+public enum Problem {
+  BAD_REQUEST(400, "bad_request"),
+  UPLOAD_INTERRUPTED(400, "upload_interrupted"),
+  DIGEST_MISMATCH(400, "digest_mismatch"),
+  NOT_FOUND(404, "not_found"),
+  PAYLOAD_TOO_LARGE(413, "payload_too_large"),
+  RANGE_NOT_SATISFIABLE(416, "range_not_satisfiable"),
+  INTERNAL_ERROR(500, "internal_error"),
+  UNAVAILABLE(503, "unavailable"),
+  INSUFFICIENT_STORAGE(507, "insufficient_storage");
+
+  private final int status;
+  private final String code;
+
+  Problem(int status, String code) {
+    this.status = status;
+    this.code = code;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  /**
+   * The code for a status raised by the HTTP stack itself (Jetty or Jersey), where no {@link
+   * Problem} was chosen: derived from the standard reason phrase, e.g. 415 gives {@code
+   * unsupported_media_type}.
+   */
+  public static String codeForStatus(int status) {
+    for (Problem problem : values()) {
+      if (problem.status == status && problem != UPLOAD_INTERRUPTED && problem != DIGEST_MISMATCH) {
+        return problem.code;
+      }
+    }
+    var reason = org.eclipse.jetty.http.HttpStatus.getMessage(status);
+    return reason.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
+  }
+}

@@ -1,0 +1,23 @@
+package io.sparkstaging.server.errors;
+
+/**
+ * A request the server refuses for a reason it can name. The message goes to the client as is, so
+ * it must never contain a secret.
+ */
+public class StagingException extends RuntimeException {
+  private final Problem problem;
+
+  public StagingException(Problem problem, String message) {
+    super(message);
+    this.problem = problem;
+  }
+
+  public StagingException(Problem problem, String message, Throwable cause) {
+    super(message, cause);
+    this.problem = problem;
+  }
+
+  public Problem problem() {
+    return problem;
+  }
+}

@@ -1,0 +1,66 @@
+package io.sparkstaging.server.http;
+
+import io.sparkstaging.server.config.ServerConfig;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.glassfish.jersey.servlet.ServletContainer;
+
+/** Builds the Jetty server: one connector (HTTP or HTTPS), bounded headers, timeouts, graceful stop. */
+public final class HttpServerFactory {
+  private static final int REQUEST_HEADER_BYTES = 8 * 1024;
+  private static final int MAX_THREADS = 200;
+
+  private HttpServerFactory() {}
+
+  /**
+   * @param front handlers that answer before Jersey (the download path); built around the Jersey
+   *     handler given to it
+   */
+  public static Server create(ServerConfig config, JerseyApplication jersey, java.util.function.UnaryOperator<Handler> front) {
+    var threads = new QueuedThreadPool(MAX_THREADS);
+    threads.setName("staging-http");
+    var server = new Server(threads);
+
+    var http = new HttpConfiguration();
+    http.setRequestHeaderSize(REQUEST_HEADER_BYTES);
+    http.setSendServerVersion(false);
+    http.setMinRequestDataRate(config.minDataRate());
+    http.setMinResponseDataRate(config.minDataRate());
+
+    var connector = new ServerConnector(server, connectionFactories(config, http));
+    connector.setHost(config.host());
+    connector.setPort(config.port());
+    connector.setIdleTimeout(config.idleTimeout().toMillis());
+    server.addConnector(connector);
+
+    var servlets = new ServletContextHandler("/");
+    servlets.addServlet(new ServletHolder("jersey", new ServletContainer(jersey)), "/*");
+    servlets.setErrorHandler(new JsonErrorHandler());
+    server.setHandler(new GracefulHandler(front.apply(servlets)));
+    server.setErrorHandler(new JsonErrorHandler());
+    // On stop (SIGTERM included) the connector closes first, then in-flight requests get this long.
+    server.setStopTimeout(config.shutdownGrace().toMillis());
+    return server;
+  }
+
+  private static ConnectionFactory[] connectionFactories(ServerConfig config, HttpConfiguration http) {
+    if (config.tls().isEmpty()) {
+      return new ConnectionFactory[] {new HttpConnectionFactory(http)};
+    }
+    var https = new HttpConfiguration(http);
+    https.addCustomizer(new SecureRequestCustomizer());
+    var tls = new SslConnectionFactory(TlsContexts.serverFactory(config.tls().get()), HttpVersion.HTTP_1_1.asString());
+    return new ConnectionFactory[] {tls, new HttpConnectionFactory(https)};
+  }
+}

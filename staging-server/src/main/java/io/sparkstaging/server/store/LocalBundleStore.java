@@ -1,0 +1,210 @@
+package io.sparkstaging.server.store;
+
+import io.sparkstaging.server.errors.Problem;
+import io.sparkstaging.server.errors.StagingException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bundles on a local file system, one directory each:
+ *
+ * <pre>
+ * DATA_DIR/bundles/ID/content      the bytes as uploaded
+ * DATA_DIR/bundles/ID/bundle.json  owner, secret digest, size, SHA-256, times
+ * DATA_DIR/incoming/ID/            an upload in progress
+ * DATA_DIR/trash/ID/               a deletion in progress
+ * </pre>
+ *
+ * An upload is written and synced under {@code incoming/}, then its directory is renamed into
+ * {@code bundles/} in one atomic step: a bundle directory either is complete or does not exist.
+ * At start the index is rebuilt from {@code bundles/}, and {@code incoming/} and {@code trash/}
+ * are emptied, so that {@code kill -9} at any moment loses no committed bundle and shows no
+ * partial one. Every name comes from a server-generated {@link BundleId}.
+ */
+public final class LocalBundleStore implements BundleStore, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LocalBundleStore.class);
+  static final String CONTENT = "content";
+  static final String METADATA = "bundle.json";
+
+  private final Path bundles;
+  private final Path incoming;
+  private final Path trash;
+  private final DiskSpace diskSpace;
+  private final Clock clock;
+  private final FileChannel lockChannel;
+  private final SecureRandom random = new SecureRandom();
+  private final MetadataCodec codec = new MetadataCodec();
+  private final Map<BundleId, BundleRecord> index = new ConcurrentHashMap<>();
+
+  private LocalBundleStore(Path root, DiskSpace diskSpace, Clock clock, FileChannel lockChannel) {
+    this.bundles = root.resolve("bundles");
+    this.incoming = root.resolve("incoming");
+    this.trash = root.resolve("trash");
+    this.diskSpace = diskSpace;
+    this.clock = clock;
+    this.lockChannel = lockChannel;
+  }
+
+  /** Opens (creating if needed) the store at {@code root}, recovering from any earlier crash. */
+  public static LocalBundleStore open(Path root, long reservedSpace, Clock clock) throws IOException {
+    Files.createDirectories(root);
+    return open(root, DiskSpace.of(root, reservedSpace), clock);
+  }
+
+  static LocalBundleStore open(Path root, DiskSpace diskSpace, Clock clock) throws IOException {
+    Files.createDirectories(root);
+    FileChannel lockChannel = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = lockChannel.tryLock();
+    } catch (OverlappingFileLockException heldByThisProcess) {
+      lock = null;
+    }
+    if (lock == null) {
+      lockChannel.close();
+      throw new IOException("another staging server is using the data directory " + root);
+    }
+    var store = new LocalBundleStore(root, diskSpace, clock, lockChannel);
+    store.recover();
+    return store;
+  }
+
+  private void recover() throws IOException {
+    for (Path dir : new Path[] {bundles, incoming, trash}) {
+      Files.createDirectories(dir);
+    }
+    int discarded = emptyDirectory(incoming);
+    emptyDirectory(trash);
+    if (discarded > 0) {
+      log.info("Discarded {} interrupted upload(s) left by an earlier run", discarded);
+    }
+    long bytes = 0;
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(bundles)) {
+      for (Path dir : entries) {
+        Optional<BundleRecord> record = load(dir);
+        if (record.isPresent()) {
+          index.put(record.get().id(), record.get());
+          bytes += record.get().size();
+        }
+      }
+    }
+    log.info("Loaded {} bundle(s), {} bytes, from {}", index.size(), bytes, bundles.getParent());
+  }
+
+  private Optional<BundleRecord> load(Path dir) throws IOException {
+    String name = dir.getFileName().toString();
+    if (BundleId.parse(name).isEmpty()) {
+      log.warn("Ignoring {}: not a bundle directory", dir);
+      return Optional.empty();
+    }
+    try {
+      BundleRecord record = codec.decode(Files.readAllBytes(dir.resolve(METADATA)));
+      long actualSize = Files.size(dir.resolve(CONTENT));
+      if (!record.id().value().equals(name) || actualSize != record.size()) {
+        throw new IOException("content is " + actualSize + " bytes, metadata says " + record.size());
+      }
+      return Optional.of(record);
+    } catch (IOException e) {
+      log.error("Deleting unreadable bundle {}: {}", name, e.toString());
+      Path target = trash.resolve(name);
+      DurableFiles.moveSynced(dir, target);
+      DurableFiles.deleteRecursively(target);
+      return Optional.empty();
+    }
+  }
+
+  private static int emptyDirectory(Path dir) throws IOException {
+    int count = 0;
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path entry : entries) {
+        DurableFiles.deleteRecursively(entry);
+        count++;
+      }
+    }
+    return count;
+  }
+
+  @Override
+  public PendingBundle create(long maxSize, long expectedSize) {
+    if (expectedSize > maxSize) {
+      throw new StagingException(Problem.PAYLOAD_TOO_LARGE,
+          "the bundle is " + expectedSize + " bytes; this server accepts at most " + maxSize);
+    }
+    diskSpace.requireRoomFor(expectedSize);
+    BundleId id = BundleId.generate(random);
+    try {
+      return new LocalPendingBundle(id, Files.createDirectory(incoming.resolve(id.value())), maxSize, diskSpace, this);
+    } catch (IOException e) {
+      throw storageFailure(e);
+    }
+  }
+
+  /** Called by a pending bundle whose directory is complete and synced under incoming/. */
+  BundleRecord publish(BundleRecord record, Path completeDir) throws IOException {
+    DurableFiles.writeSynced(completeDir.resolve(METADATA), codec.encode(record));
+    DurableFiles.syncDirectory(completeDir);
+    DurableFiles.moveSynced(completeDir, bundles.resolve(record.id().value()));
+    index.put(record.id(), record);
+    return record;
+  }
+
+  StagingException storageFailure(IOException cause) {
+    if (diskSpace.isLow()) {
+      return diskSpace.full();
+    }
+    return new StagingException(Problem.INTERNAL_ERROR, "the staging server could not write the bundle", cause);
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  @Override
+  public Optional<BundleRecord> find(BundleId id) {
+    return Optional.ofNullable(index.get(id));
+  }
+
+  @Override
+  public SeekableByteChannel open(BundleId id) throws IOException {
+    return FileChannel.open(bundles.resolve(id.value()).resolve(CONTENT), StandardOpenOption.READ);
+  }
+
+  @Override
+  public boolean delete(BundleId id) throws IOException {
+    if (index.remove(id) == null) {
+      return false;
+    }
+    Path target = trash.resolve(id.value());
+    DurableFiles.moveSynced(bundles.resolve(id.value()), target);
+    DurableFiles.deleteRecursively(target);
+    return true;
+  }
+
+  @Override
+  public void checkWritable() throws IOException {
+    Path probe = Files.createTempFile(incoming, "probe", ".tmp");
+    Files.delete(probe);
+    if (diskSpace.isLow()) {
+      throw new IOException("free disk space is below the reserve");
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    lockChannel.close();
+  }
+}

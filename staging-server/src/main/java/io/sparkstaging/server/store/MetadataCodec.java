@@ -1,0 +1,47 @@
+package io.sparkstaging.server.store;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.sparkstaging.server.api.BundleOwner;
+import io.sparkstaging.server.token.SecretDigest;
+import java.io.IOException;
+import java.time.Instant;
+
+/**
+ * The on-disk form of a {@link BundleRecord}: one small JSON file per bundle, versioned so that a
+ * later server can still read what an earlier one wrote.
+ */
+final class MetadataCodec {
+  private static final int VERSION = 1;
+
+  private final ObjectMapper mapper = new ObjectMapper()
+      .registerModule(new JavaTimeModule())
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+  private record Stored(
+      int version, String id, BundleOwner owner, String secretSha256, long size, String sha256, Instant createdAt) {}
+
+  byte[] encode(BundleRecord record) throws IOException {
+    return mapper.writeValueAsBytes(new Stored(VERSION, record.id().value(), record.owner(),
+        record.secretDigest().toBase64(), record.size(), record.sha256Hex(), record.createdAt()));
+  }
+
+  BundleRecord decode(byte[] json) throws IOException {
+    Stored stored = mapper.readValue(json, Stored.class);
+    if (stored.version() != VERSION) {
+      throw new IOException("unsupported metadata version " + stored.version());
+    }
+    if (stored.owner() == null || stored.createdAt() == null || stored.sha256() == null || stored.secretSha256() == null) {
+      throw new IOException("incomplete metadata");
+    }
+    try {
+      return new BundleRecord(new BundleId(stored.id()), stored.owner(), SecretDigest.fromBase64(stored.secretSha256()),
+          stored.size(), stored.sha256(), stored.createdAt());
+    } catch (IllegalArgumentException e) {
+      throw new IOException("malformed metadata: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package io.sparkstaging.server.upload;
+
+import io.sparkstaging.server.api.BundleOwner;
+import io.sparkstaging.server.api.BundleReceipt;
+import io.sparkstaging.server.errors.Problem;
+import io.sparkstaging.server.errors.StagingException;
+import io.sparkstaging.server.store.PendingBundle;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import java.net.URI;
+
+/**
+ * The native upload: the request body is the bundle, the owner JSON rides in the {@code
+ * Bundle-Owner} header so that it is checked before a single byte is stored. An optional {@code
+ * Repr-Digest: sha-256=:BASE64:} is verified before the bundle becomes visible.
+ */
+@Path("api/v1/bundles")
+public final class V1UploadResource {
+  public static final String OWNER_HEADER = "Bundle-Owner";
+
+  private final BundleIntake intake;
+  private final OwnerParser owners;
+
+  public V1UploadResource(BundleIntake intake, OwnerParser owners) {
+    this.intake = intake;
+    this.owners = owners;
+  }
+
+  @POST
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response upload(
+      @HeaderParam(OWNER_HEADER) String ownerJson,
+      @HeaderParam("Content-Length") @DefaultValue("-1") long contentLength,
+      @HeaderParam(ReprDigest.HEADER) String reprDigest,
+      InputStream body) {
+    if (ownerJson == null || ownerJson.isBlank()) {
+      throw new StagingException(Problem.BAD_REQUEST, "the " + OWNER_HEADER + " header is required: "
+          + "{\"ownerNamespace\": ..., \"ownerLabels\": {...}, \"ownerType\": \"Pod\"}");
+    }
+    BundleOwner owner = owners.parse(ownerJson);
+    String expectedSha256 = ReprDigest.sha256Hex(reprDigest);
+    try (PendingBundle pending = intake.start(contentLength)) {
+      pending.write(body);
+      if (expectedSha256 != null && !expectedSha256.equals(pending.sha256Hex())) {
+        throw new StagingException(Problem.DIGEST_MISMATCH,
+            "the body's SHA-256 is " + pending.sha256Hex() + " but " + ReprDigest.HEADER + " says " + expectedSha256);
+      }
+      var staged = intake.commit(pending, owner);
+      var record = staged.record();
+      return Response.created(URI.create("/api/v1/bundles/" + record.id()))
+          .tag(new jakarta.ws.rs.core.EntityTag(record.sha256Hex()))
+          .entity(new BundleReceipt(record.id().value(), staged.secret(), record.size(), record.sha256Hex()))
+          .build();
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package io.sparkstaging.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+  private final StringWriter out = new StringWriter();
+
+  private ServerConfig load(Map<String, String> env, String... args) {
+    return ConfigLoader.load(args, env, new PrintWriter(out)).orElseThrow();
+  }
+
+  @Test
+  void defaultsServeOnPort10000FromLocalDisk() {
+    ServerConfig config = load(Map.of());
+
+    assertThat(config.port()).isEqualTo(10000);
+    assertThat(config.host()).isEqualTo("0.0.0.0");
+    assertThat(config.dataDir()).isEqualTo(Path.of("staging-data"));
+    assertThat(config.maxBundleSize()).isEqualTo(4L << 30);
+    assertThat(config.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.tls()).isEmpty();
+  }
+
+  @Test
+  void commandLineBeatsEnvironmentWhichBeatsTheFile() throws IOException {
+    Path file = write("server.properties", "port=1111\nmax-bundle-size=1g\ndata-dir=/from/file\n");
+
+    ServerConfig config = load(Map.of("STAGING_PORT", "2222", "STAGING_DATA_DIR", "/from/env"),
+        file.toString(), "--port", "3333");
+
+    assertThat(config.port()).isEqualTo(3333);
+    assertThat(config.dataDir()).isEqualTo(Path.of("/from/env"));
+    assertThat(config.maxBundleSize()).isEqualTo(1L << 30);
+  }
+
+  @Test
+  void acceptsTheOriginalServersConfigMapKeys() throws IOException {
+    Path keyStore = write("keystore.p12", "not read at load time");
+    Path password = write("password", "s3cret\n");
+    Path file = write("original.properties", String.join("\n",
+        "spark.kubernetes.resourceStagingServer.port=10001",
+        "spark.ssl.kubernetes.resourceStagingServer.enabled=true",
+        "spark.ssl.kubernetes.resourceStagingServer.keyStore=" + keyStore,
+        "spark.ssl.kubernetes.resourceStagingServer.keyStorePasswordFile=" + password,
+        "spark.ssl.kubernetes.resourceStagingServer.keyStoreType=JKS",
+        "spark.kubernetes.resourceStagingServer.apiServer.url=https://kubernetes.default.svc"));
+
+    ServerConfig config = load(Map.of(), file.toString());
+
+    assertThat(config.port()).isEqualTo(10001);
+    assertThat(config.tls()).contains(new TlsConfig.KeyStoreFile(keyStore, "JKS", "s3cret", "s3cret"));
+  }
+
+  @Test
+  void originalTlsSwitchedOffKeepsPlainHttp() throws IOException {
+    Path keyStore = write("keystore.p12", "x");
+    Path file = write("off.properties", "spark.ssl.kubernetes.resourceStagingServer.enabled=false\n"
+        + "spark.ssl.kubernetes.resourceStagingServer.keyStore=" + keyStore + "\n");
+
+    assertThat(load(Map.of(), file.toString()).tls()).isEmpty();
+  }
+
+  @Test
+  void pemKeyAndCertificateTurnTlsOn() throws IOException {
+    Path key = write("key.pem", "k");
+    Path cert = write("cert.pem", "c");
+
+    ServerConfig config = load(Map.of(), "--tls-key-pem", key.toString(), "--tls-cert-pem", cert.toString());
+
+    assertThat(config.tls()).contains(new TlsConfig.PemFiles(key, cert));
+  }
+
+  @Test
+  void errorsNameTheSettingToFix() throws IOException {
+    Path key = write("key.pem", "k");
+    Path keyStore = write("ks", "x");
+
+    assertThatThrownBy(() -> load(Map.of(), "--tls-key-pem", key.toString()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("--tls-cert-pem");
+    assertThatThrownBy(() -> load(Map.of(), "--tls-keystore", keyStore.toString()))
+        .hasMessageContaining("--tls-keystore-password");
+    assertThatThrownBy(() -> load(Map.of(), "--tls-enabled"))
+        .hasMessageContaining("--tls-keystore");
+    assertThatThrownBy(() -> load(Map.of(), "--max-bundle-size", "lots"))
+        .hasMessageContaining("--max-bundle-size");
+    assertThatThrownBy(() -> load(Map.of("STAGING_IDLE_TIMEOUT", "30")))
+        .hasMessageContaining("--idle-timeout");
+    assertThatThrownBy(() -> load(Map.of(), "--port", "70000"))
+        .hasMessageContaining("--port");
+    assertThatThrownBy(() -> load(Map.of(), dir.resolve("missing.properties").toString()))
+        .hasMessageContaining("missing.properties");
+  }
+
+  @Test
+  void helpIsPrintedNotRun() {
+    Optional<ServerConfig> config = ConfigLoader.load(new String[] {"--help"}, Map.of(), new PrintWriter(out));
+
+    assertThat(config).isEmpty();
+    assertThat(out.toString()).contains("--max-bundle-size", "--data-dir", "PROPERTIES_FILE");
+  }
+
+  @Test
+  void summaryNeverShowsAPassword() throws IOException {
+    Path keyStore = write("ks.p12", "x");
+
+    ServerConfig config = load(Map.of("STAGING_TLS_KEYSTORE_PASSWORD", "hunter2"), "--tls-keystore", keyStore.toString());
+
+    assertThat(config.summary()).doesNotContain("hunter2").contains("https");
+    assertThat(config.toString()).doesNotContain("hunter2");
+  }
+
+  private Path write(String name, String content) throws IOException {
+    return Files.writeString(dir.resolve(name), content);
+  }
+}

@@ -1,0 +1,66 @@
+package io.sparkstaging.server.support;
+
+import io.sparkstaging.server.StagingServer;
+import io.sparkstaging.server.config.ServerConfig;
+import io.sparkstaging.server.store.LocalBundleStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.Consumer;
+
+/** A real server, in this JVM, on an ephemeral port, over a data directory the test owns. */
+public final class TestServer implements AutoCloseable {
+  private final ServerConfig config;
+  private final LocalBundleStore store;
+  private final StagingServer server;
+
+  private TestServer(ServerConfig config, LocalBundleStore store, StagingServer server) {
+    this.config = config;
+    this.store = store;
+    this.server = server;
+  }
+
+  public static TestServer start(Path dataDir) throws Exception {
+    return start(dataDir, settings -> {});
+  }
+
+  public static TestServer start(Path dataDir, Consumer<TestSettings> change) throws Exception {
+    var settings = new TestSettings();
+    change.accept(settings);
+    return start(settings.toConfig(dataDir));
+  }
+
+  public static TestServer start(ServerConfig config) throws Exception {
+    LocalBundleStore store = LocalBundleStore.open(config.dataDir(), config.minFreeSpace(), Clock.systemUTC());
+    try {
+      return new TestServer(config, store, StagingServer.start(config, store));
+    } catch (Exception e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public String baseUri() {
+    return (config.tls().isPresent() ? "https" : "http") + "://127.0.0.1:" + port();
+  }
+
+  public LocalBundleStore store() {
+    return store;
+  }
+
+  public Path dataDir() {
+    return config.dataDir();
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      server.close();
+    } finally {
+      store.close();
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package io.sparkstaging.server.support;
+
+import io.sparkstaging.server.config.ServerConfig;
+import io.sparkstaging.server.config.TlsConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Server settings for tests: loopback, port 0, small limits; each test changes only what it is about. */
+public final class TestSettings {
+  public long maxBundleSize = 64L << 20;
+  public long minFreeSpace = 0;
+  public Duration idleTimeout = Duration.ofSeconds(30);
+  public long minDataRate = 0;
+  public Duration shutdownGrace = Duration.ofSeconds(5);
+  public TlsConfig tls;
+
+  public ServerConfig toConfig(Path dataDir) {
+    return new ServerConfig("127.0.0.1", 0, dataDir, maxBundleSize, minFreeSpace, idleTimeout, minDataRate, shutdownGrace,
+        Optional.ofNullable(tls));
+  }
+}
