@@ -33,8 +33,8 @@ public final class StagingServer implements AutoCloseable {
     var intake = new BundleIntake(store, new SecretIssuer(new SecureRandom()), config.maxBundleSize());
     var access = new BundleAccess(store);
     var jersey = new JerseyApplication(
-        new V0UploadResource(intake, owners, config.maxBundleSize()),
-        new V1UploadResource(intake, owners),
+        new V0UploadResource(intake, owners, config.maxBundleSize(), config.minUploadRate()),
+        new V1UploadResource(intake, owners, config.minUploadRate()),
         new DeleteResource(access, store),
         new HealthResource(store));
     Server jetty = HttpServerFactory.create(config, jersey,

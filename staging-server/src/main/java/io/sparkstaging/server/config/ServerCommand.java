@@ -52,9 +52,9 @@ final class ServerCommand {
       description = "Close connections idle this long, also mid-transfer. Default: ${DEFAULT-VALUE}.")
   Duration idleTimeout;
 
-  @Option(names = "--min-data-rate", defaultValue = "1k", converter = SizeConverter.class,
-      description = "Bytes per second below which a transfer is abandoned; 0 disables. Default: ${DEFAULT-VALUE}.")
-  long minDataRate;
+  @Option(names = "--min-upload-rate", defaultValue = "1k", converter = SizeConverter.class,
+      description = "Average bytes per second below which an upload is abandoned after its first 10 s (408); 0 disables. Default: ${DEFAULT-VALUE}.")
+  long minUploadRate;
 
   @Option(names = "--shutdown-grace", defaultValue = "30s", converter = DurationConverter.class,
       description = "On SIGTERM, how long in-flight transfers may take to finish. Default: ${DEFAULT-VALUE}.")
@@ -93,7 +93,7 @@ final class ServerCommand {
     require(maxBundleSize > 0, "--max-bundle-size must be positive");
     require(minFreeSpace >= 0, "--min-free-space must not be negative");
     require(!idleTimeout.isZero() && !idleTimeout.isNegative(), "--idle-timeout must be positive");
-    return new ServerConfig(host, port, dataDir, maxBundleSize, minFreeSpace, idleTimeout, minDataRate, shutdownGrace, tls());
+    return new ServerConfig(host, port, dataDir, maxBundleSize, minFreeSpace, idleTimeout, minUploadRate, shutdownGrace, tls());
   }
 
   private Optional<TlsConfig> tls() {

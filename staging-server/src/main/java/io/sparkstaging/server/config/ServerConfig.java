@@ -12,16 +12,16 @@ public record ServerConfig(
     long maxBundleSize,
     long minFreeSpace,
     Duration idleTimeout,
-    long minDataRate,
+    long minUploadRate,
     Duration shutdownGrace,
     Optional<TlsConfig> tls) {
 
   /** The configuration line logged at start: no secret can appear in it. */
   public String summary() {
     return String.format("listen %s://%s:%d, data dir %s, max bundle %s, min free space %s, idle timeout %s, "
-            + "min data rate %s/s, shutdown grace %s, TLS %s",
+            + "min upload rate %s/s, shutdown grace %s, TLS %s",
         tls.isPresent() ? "https" : "http", host, port, dataDir.toAbsolutePath(), ByteSize.format(maxBundleSize),
-        ByteSize.format(minFreeSpace), DurationText.format(idleTimeout), ByteSize.format(minDataRate),
+        ByteSize.format(minFreeSpace), DurationText.format(idleTimeout), ByteSize.format(minUploadRate),
         DurationText.format(shutdownGrace), tls.map(TlsConfig::describe).orElse("off"));
   }
 }

@@ -9,6 +9,7 @@ public enum Problem {
   UPLOAD_INTERRUPTED(400, "upload_interrupted"),
   DIGEST_MISMATCH(400, "digest_mismatch"),
   NOT_FOUND(404, "not_found"),
+  TOO_SLOW(408, "request_timeout"),
   PAYLOAD_TOO_LARGE(413, "payload_too_large"),
   RANGE_NOT_SATISFIABLE(416, "range_not_satisfiable"),
   INTERNAL_ERROR(500, "internal_error"),

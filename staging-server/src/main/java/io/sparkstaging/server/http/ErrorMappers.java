@@ -8,6 +8,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import java.util.UUID;
+import org.eclipse.jetty.http.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,10 @@ final class ErrorMappers {
   static final class Unexpected implements ExceptionMapper<RuntimeException> {
     @Override
     public Response toResponse(RuntimeException e) {
+      // Jetty reports a broken request body (bad chunking, early end) as an exception with a status.
+      if (e instanceof HttpException http && http.getCode() < 500) {
+        return json(http.getCode(), Problem.codeForStatus(http.getCode()), http.getReason() != null ? http.getReason() : e.getMessage());
+      }
       return incident(e);
     }
 

@@ -20,6 +20,7 @@ import org.glassfish.jersey.servlet.ServletContainer;
 public final class HttpServerFactory {
   private static final int REQUEST_HEADER_BYTES = 8 * 1024;
   private static final int MAX_THREADS = 200;
+  private static final long SHUTDOWN_IDLE_MILLIS = 1000;
 
   private HttpServerFactory() {}
 
@@ -35,13 +36,14 @@ public final class HttpServerFactory {
     var http = new HttpConfiguration();
     http.setRequestHeaderSize(REQUEST_HEADER_BYTES);
     http.setSendServerVersion(false);
-    http.setMinRequestDataRate(config.minDataRate());
-    http.setMinResponseDataRate(config.minDataRate());
 
     var connector = new ServerConnector(server, connectionFactories(config, http));
     connector.setHost(config.host());
     connector.setPort(config.port());
     connector.setIdleTimeout(config.idleTimeout().toMillis());
+    // On shutdown, connections quiet for this long (idle keep-alives) are closed at once, so they
+    // do not hold the stop for the whole grace period; transfers still moving bytes carry on.
+    connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_MILLIS);
     server.addConnector(connector);
 
     var servlets = new ServletContextHandler("/");

@@ -41,10 +41,13 @@ public final class V0UploadResource {
   private final OwnerParser owners;
   private final long maxBundleSize;
 
-  public V0UploadResource(BundleIntake intake, OwnerParser owners, long maxBundleSize) {
+  private final long minUploadRate;
+
+  public V0UploadResource(BundleIntake intake, OwnerParser owners, long maxBundleSize, long minUploadRate) {
     this.intake = intake;
     this.owners = owners;
     this.maxBundleSize = maxBundleSize;
+    this.minUploadRate = minUploadRate;
   }
 
   @POST
@@ -60,16 +63,18 @@ public final class V0UploadResource {
     var upload = new JakartaServletFileUpload<>();
     upload.setMaxPartHeaderSize(MAX_PART_HEADER_BYTES);
     upload.setMaxSize(maxBundleSize + MULTIPART_OVERHEAD);
-    PendingBundle pending = null;
-    BundleOwner owner = null;
-    try {
-      FileItemInputIterator parts = upload.getItemIterator(new MultipartBody(contentType, contentLength, body));
+    // The pending bundle is opened before any body byte is read, so that a server short of disk
+    // space refuses at once (before "100 Continue", for clients that ask).
+    try (PendingBundle pending = intake.start(-1)) {
+      BundleOwner owner = null;
+      boolean received = false;
+      FileItemInputIterator parts = upload.getItemIterator(new MultipartBody(contentType, contentLength, MinimumRateInputStream.wrap(body, minUploadRate)));
       while (parts.hasNext()) {
         FileItemInput part = parts.next();
         String name = part.getFieldName();
-        if (RESOURCES.equals(name) && pending == null) {
-          pending = intake.start(-1);
+        if (RESOURCES.equals(name) && !received) {
           pending.write(part.getInputStream());
+          received = true;
         } else if (OWNER.equals(name) && owner == null) {
           owner = owners.parse(readOwner(part.getInputStream()));
         } else {
@@ -77,8 +82,8 @@ public final class V0UploadResource {
               + "'; expected exactly one 'resources' and one 'resourcesOwner'");
         }
       }
-      if (pending == null || owner == null) {
-        throw new StagingException(Problem.BAD_REQUEST, "missing part '" + (pending == null ? RESOURCES : OWNER) + "'");
+      if (!received || owner == null) {
+        throw new StagingException(Problem.BAD_REQUEST, "missing part '" + (received ? OWNER : RESOURCES) + "'");
       }
       var staged = intake.commit(pending, owner);
       return new UploadReceipt(staged.record().id().value(), staged.secret());
@@ -89,10 +94,6 @@ public final class V0UploadResource {
       throw new StagingException(Problem.BAD_REQUEST, "malformed multipart body: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new StagingException(Problem.UPLOAD_INTERRUPTED, "the upload ended before it was complete", e);
-    } finally {
-      if (pending != null) {
-        pending.close();
-      }
     }
   }
 

@@ -27,9 +27,12 @@ public final class V1UploadResource {
   private final BundleIntake intake;
   private final OwnerParser owners;
 
-  public V1UploadResource(BundleIntake intake, OwnerParser owners) {
+  private final long minUploadRate;
+
+  public V1UploadResource(BundleIntake intake, OwnerParser owners, long minUploadRate) {
     this.intake = intake;
     this.owners = owners;
+    this.minUploadRate = minUploadRate;
   }
 
   @POST
@@ -46,7 +49,7 @@ public final class V1UploadResource {
     BundleOwner owner = owners.parse(ownerJson);
     String expectedSha256 = ReprDigest.sha256Hex(reprDigest);
     try (PendingBundle pending = intake.start(contentLength)) {
-      pending.write(body);
+      pending.write(MinimumRateInputStream.wrap(body, minUploadRate));
       if (expectedSha256 != null && !expectedSha256.equals(pending.sha256Hex())) {
         throw new StagingException(Problem.DIGEST_MISMATCH,
             "the body's SHA-256 is " + pending.sha256Hex() + " but " + ReprDigest.HEADER + " says " + expectedSha256);

@@ -1,5 +1,7 @@
 package io.sparkstaging.server.support;
 
+import io.restassured.RestAssured;
+import io.restassured.builder.RequestSpecBuilder;
 import io.sparkstaging.server.StagingServer;
 import io.sparkstaging.server.config.ServerConfig;
 import io.sparkstaging.server.store.LocalBundleStore;
@@ -9,6 +11,11 @@ import java.util.function.Consumer;
 
 /** A real server, in this JVM, on an ephemeral port, over a data directory the test owns. */
 public final class TestServer implements AutoCloseable {
+  static {
+    // Kept-alive idle client connections would make every server stop wait for the shutdown idle timeout.
+    RestAssured.requestSpecification = new RequestSpecBuilder().addHeader("Connection", "close").build();
+  }
+
   private final ServerConfig config;
   private final LocalBundleStore store;
   private final StagingServer server;

@@ -11,12 +11,12 @@ public final class TestSettings {
   public long maxBundleSize = 64L << 20;
   public long minFreeSpace = 0;
   public Duration idleTimeout = Duration.ofSeconds(30);
-  public long minDataRate = 0;
+  public long minUploadRate = 1024;
   public Duration shutdownGrace = Duration.ofSeconds(5);
   public TlsConfig tls;
 
   public ServerConfig toConfig(Path dataDir) {
-    return new ServerConfig("127.0.0.1", 0, dataDir, maxBundleSize, minFreeSpace, idleTimeout, minDataRate, shutdownGrace,
+    return new ServerConfig("127.0.0.1", 0, dataDir, maxBundleSize, minFreeSpace, idleTimeout, minUploadRate, shutdownGrace,
         Optional.ofNullable(tls));
   }
 }
