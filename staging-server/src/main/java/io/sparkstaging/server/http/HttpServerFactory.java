@@ -20,7 +20,7 @@ import org.glassfish.jersey.servlet.ServletContainer;
 public final class HttpServerFactory {
   private static final int REQUEST_HEADER_BYTES = 8 * 1024;
   private static final int MAX_THREADS = 200;
-  private static final long SHUTDOWN_IDLE_MILLIS = 1000;
+  private static final long SHUTDOWN_IDLE_MILLIS = 2000;
 
   private HttpServerFactory() {}
 

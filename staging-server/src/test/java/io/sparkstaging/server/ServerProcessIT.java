@@ -1,0 +1,188 @@
+package io.sparkstaging.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkstaging.server.support.Bundles;
+import io.sparkstaging.server.support.RawHttp;
+import io.sparkstaging.server.support.ServerProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged jar, run as operators run it. */
+class ServerProcessIT {
+  /** Override with -Dstaging.it.bigBundleBytes=... for a quicker local run. */
+  private static final long BIG_BUNDLE = Long.getLong("staging.it.bigBundleBytes", 2L << 30);
+
+  @TempDir Path dataDir;
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final ObjectMapper json = new ObjectMapper();
+
+  @Test
+  void aTwoGibibyteBundleStreamsInAndOutOfA128MiBHeap() throws Exception {
+    try (var server = ServerProcess.start(dataDir, List.of("-Xmx128m"), "--max-bundle-size", "3g")) {
+      var source = new GeneratedContent(BIG_BUNDLE);
+      HttpResponse<String> upload = client.send(HttpRequest.newBuilder(URI.create(server.baseUri() + "/api/v1/bundles"))
+          .header("Bundle-Owner", Bundles.OWNER_JSON)
+          .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> source), BIG_BUNDLE)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+      JsonNode receipt = json.readTree(upload.body());
+      assertThat(receipt.get("size").asLong()).isEqualTo(BIG_BUNDLE);
+      assertThat(receipt.get("sha256").asText()).isEqualTo(source.sha256Hex());
+
+      assertThat(downloadSha256(server, receipt)).isEqualTo(source.sha256Hex());
+      System.out.printf("2 GiB round trip at -Xmx128m: peak RSS %d MiB%n", server.peakRssBytes() >> 20);
+    }
+  }
+
+  @Test
+  void killMinusNineMidUploadLosesNoCommittedBundleAndShowsNoPartialOne() throws Exception {
+    JsonNode[] committed = new JsonNode[3];
+    byte[][] contents = new byte[3][];
+    try (var server = ServerProcess.start(dataDir, List.of())) {
+      for (int i = 0; i < committed.length; i++) {
+        contents[i] = Bundles.random(500_000, i);
+        committed[i] = upload(server, contents[i]);
+      }
+      try (var http = new RawHttp(server.port())) {
+        http.send("POST /api/v1/bundles HTTP/1.1\nHost: localhost\nBundle-Owner: " + Bundles.OWNER_JSON + "\nContent-Length: 100000000\n\n");
+        http.body().write(new byte[5_000_000]);
+        http.body().flush();
+        await().atMost(Duration.ofSeconds(10)).until(() -> Bundles.filesUnder(dataDir.resolve("incoming")) > 0);
+        server.kill();
+      }
+    }
+
+    try (var restarted = ServerProcess.start(dataDir, List.of())) {
+      assertThat(restarted.output()).contains("Discarded 1 interrupted upload");
+      assertThat(Bundles.filesUnder(dataDir.resolve("incoming"))).isZero();
+      try (var bundles = Files.list(dataDir.resolve("bundles"))) {
+        assertThat(bundles.count()).isEqualTo(committed.length);
+      }
+      for (int i = 0; i < committed.length; i++) {
+        assertThat(downloadSha256(restarted, committed[i])).isEqualTo(Bundles.sha256Hex(contents[i]));
+      }
+    }
+  }
+
+  @Test
+  void sigtermRefusesNewConnectionsButLetsAnInFlightDownloadFinish() throws Exception {
+    byte[] content = Bundles.random(32 << 20, 7);
+    try (var server = ServerProcess.start(dataDir, List.of(), "--shutdown-grace", "30s")) {
+      JsonNode receipt = upload(server, content);
+      HttpResponse<InputStream> download = client.send(HttpRequest.newBuilder(
+              URI.create(server.baseUri() + "/api/v1/bundles/" + receipt.get("resourceId").asText()))
+          .header("Authorization", "Bearer " + receipt.get("resourceSecret").asText()).build(), HttpResponse.BodyHandlers.ofInputStream());
+      int port = server.port();
+      try (var in = new DigestInputStream(download.body(), Bundles.sha256())) {
+        in.readNBytes(1 << 20);
+
+        server.terminate();
+        await().atMost(Duration.ofSeconds(10)).until(() -> refusesConnections(port));
+
+        in.transferTo(OutputStream.nullOutputStream());
+        assertThat(HexFormat.of().formatHex(in.getMessageDigest().digest())).isEqualTo(Bundles.sha256Hex(content));
+      }
+      int exit = server.waitForExit();
+      assertThat(server.output()).as("exit " + exit).contains("Stopped");
+    }
+  }
+
+  @Test
+  void aConfigurationErrorExitsWithCode2AndOneClearLine() throws Exception {
+    try (var server = ServerProcess.launch(List.of(), "--max-bundle-size", "huge")) {
+      assertThat(server.waitForExit()).isEqualTo(2);
+      assertThat(server.output()).startsWith("staging-server: configuration error: ").contains("--max-bundle-size").doesNotContain("\tat ");
+    }
+  }
+
+  private JsonNode upload(ServerProcess server, byte[] content) throws Exception {
+    HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(server.baseUri() + "/api/v1/bundles"))
+        .header("Bundle-Owner", Bundles.OWNER_JSON).POST(HttpRequest.BodyPublishers.ofByteArray(content)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    return json.readTree(response.body());
+  }
+
+  private String downloadSha256(ServerProcess server, JsonNode receipt) throws Exception {
+    HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(
+            URI.create(server.baseUri() + "/api/v1/bundles/" + receipt.get("resourceId").asText()))
+        .header("Authorization", "Bearer " + receipt.get("resourceSecret").asText()).build(), HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(response.statusCode()).isEqualTo(200);
+    try (var in = new DigestInputStream(response.body(), Bundles.sha256())) {
+      in.transferTo(OutputStream.nullOutputStream());
+      return HexFormat.of().formatHex(in.getMessageDigest().digest());
+    }
+  }
+
+  private static boolean refusesConnections(int port) {
+    try (var socket = new Socket("127.0.0.1", port)) {
+      return false;
+    } catch (ConnectException refused) {
+      return true;
+    } catch (IOException other) {
+      return false;
+    }
+  }
+
+  /** A long deterministic stream, hashed as it is read, so that no test holds gigabytes in memory or on disk. */
+  private static final class GeneratedContent extends InputStream {
+    private final byte[] block = new byte[1 << 20];
+    private final MessageDigest digest = Bundles.sha256();
+    private long remaining;
+    private int position;
+    private String sha256Hex;
+
+    GeneratedContent(long size) {
+      new Random(42).nextBytes(block);
+      remaining = size;
+    }
+
+    @Override
+    public int read() {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) {
+      if (remaining == 0) {
+        return -1;
+      }
+      int n = (int) Math.min(Math.min(length, remaining), block.length - position);
+      System.arraycopy(block, position, buffer, offset, n);
+      digest.update(block, position, n);
+      position = (position + n) % block.length;
+      remaining -= n;
+      return n;
+    }
+
+    /** Valid once the stream has been read to its end. */
+    String sha256Hex() {
+      if (sha256Hex == null) {
+        sha256Hex = HexFormat.of().formatHex(digest.digest());
+      }
+      return sha256Hex;
+    }
+  }
+}
