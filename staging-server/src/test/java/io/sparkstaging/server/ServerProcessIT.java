@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkstaging.server.support.Bundles;
+import io.sparkstaging.server.support.JdkClient;
 import io.sparkstaging.server.support.RawHttp;
 import io.sparkstaging.server.support.ServerProcess;
 import java.io.IOException;
@@ -13,10 +13,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -34,23 +31,18 @@ class ServerProcessIT {
   private static final long BIG_BUNDLE = Long.getLong("staging.it.bigBundleBytes", 2L << 30);
 
   @TempDir Path dataDir;
-  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  private final ObjectMapper json = new ObjectMapper();
+  private final JdkClient client = new JdkClient();
 
   @Test
   void aTwoGibibyteBundleStreamsInAndOutOfA128MiBHeap() throws Exception {
     try (var server = ServerProcess.start(dataDir, List.of("-Xmx128m"), "--max-bundle-size", "3g")) {
       var source = new GeneratedContent(BIG_BUNDLE);
-      HttpResponse<String> upload = client.send(HttpRequest.newBuilder(URI.create(server.baseUri() + "/api/v1/bundles"))
-          .header("Bundle-Owner", Bundles.OWNER_JSON)
-          .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> source), BIG_BUNDLE)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
-      JsonNode receipt = json.readTree(upload.body());
+      JsonNode receipt = client.upload(server.baseUri(),
+          HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> source), BIG_BUNDLE));
       assertThat(receipt.get("size").asLong()).isEqualTo(BIG_BUNDLE);
       assertThat(receipt.get("sha256").asText()).isEqualTo(source.sha256Hex());
 
-      assertThat(downloadSha256(server, receipt)).isEqualTo(source.sha256Hex());
+      assertThat(client.downloadSha256(server.baseUri(), receipt)).isEqualTo(source.sha256Hex());
       System.out.printf("2 GiB round trip at -Xmx128m: peak RSS %d MiB%n", server.peakRssBytes() >> 20);
     }
   }
@@ -62,7 +54,7 @@ class ServerProcessIT {
     try (var server = ServerProcess.start(dataDir, List.of())) {
       for (int i = 0; i < committed.length; i++) {
         contents[i] = Bundles.random(500_000, i);
-        committed[i] = upload(server, contents[i]);
+        committed[i] = client.upload(server.baseUri(), contents[i]);
       }
       try (var http = new RawHttp(server.port())) {
         http.send("POST /api/v1/bundles HTTP/1.1\nHost: localhost\nBundle-Owner: " + Bundles.OWNER_JSON + "\nContent-Length: 100000000\n\n");
@@ -80,7 +72,7 @@ class ServerProcessIT {
         assertThat(bundles.count()).isEqualTo(committed.length);
       }
       for (int i = 0; i < committed.length; i++) {
-        assertThat(downloadSha256(restarted, committed[i])).isEqualTo(Bundles.sha256Hex(contents[i]));
+        assertThat(client.downloadSha256(restarted.baseUri(), committed[i])).isEqualTo(Bundles.sha256Hex(contents[i]));
       }
     }
   }
@@ -89,12 +81,9 @@ class ServerProcessIT {
   void sigtermRefusesNewConnectionsButLetsAnInFlightDownloadFinish() throws Exception {
     byte[] content = Bundles.random(32 << 20, 7);
     try (var server = ServerProcess.start(dataDir, List.of(), "--shutdown-grace", "30s")) {
-      JsonNode receipt = upload(server, content);
-      HttpResponse<InputStream> download = client.send(HttpRequest.newBuilder(
-              URI.create(server.baseUri() + "/api/v1/bundles/" + receipt.get("resourceId").asText()))
-          .header("Authorization", "Bearer " + receipt.get("resourceSecret").asText()).build(), HttpResponse.BodyHandlers.ofInputStream());
+      JsonNode receipt = client.upload(server.baseUri(), content);
       int port = server.port();
-      try (var in = new DigestInputStream(download.body(), Bundles.sha256())) {
+      try (var in = new DigestInputStream(client.download(server.baseUri(), receipt), Bundles.sha256())) {
         in.readNBytes(1 << 20);
 
         server.terminate();
@@ -113,25 +102,6 @@ class ServerProcessIT {
     try (var server = ServerProcess.launch(List.of(), "--max-bundle-size", "huge")) {
       assertThat(server.waitForExit()).isEqualTo(2);
       assertThat(server.output()).startsWith("staging-server: configuration error: ").contains("--max-bundle-size").doesNotContain("\tat ");
-    }
-  }
-
-  private JsonNode upload(ServerProcess server, byte[] content) throws Exception {
-    HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(server.baseUri() + "/api/v1/bundles"))
-        .header("Bundle-Owner", Bundles.OWNER_JSON).POST(HttpRequest.BodyPublishers.ofByteArray(content)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-    return json.readTree(response.body());
-  }
-
-  private String downloadSha256(ServerProcess server, JsonNode receipt) throws Exception {
-    HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(
-            URI.create(server.baseUri() + "/api/v1/bundles/" + receipt.get("resourceId").asText()))
-        .header("Authorization", "Bearer " + receipt.get("resourceSecret").asText()).build(), HttpResponse.BodyHandlers.ofInputStream());
-    assertThat(response.statusCode()).isEqualTo(200);
-    try (var in = new DigestInputStream(response.body(), Bundles.sha256())) {
-      in.transferTo(OutputStream.nullOutputStream());
-      return HexFormat.of().formatHex(in.getMessageDigest().digest());
     }
   }
 

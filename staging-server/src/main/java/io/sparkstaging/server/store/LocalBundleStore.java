@@ -1,5 +1,6 @@
 package io.sparkstaging.server.store;
 
+import io.sparkstaging.server.config.ByteSize;
 import io.sparkstaging.server.errors.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import java.io.IOException;
@@ -142,7 +143,7 @@ public final class LocalBundleStore implements BundleStore, AutoCloseable {
   public PendingBundle create(long maxSize, long expectedSize) {
     if (expectedSize > maxSize) {
       throw new StagingException(Problem.PAYLOAD_TOO_LARGE,
-          "the bundle is " + expectedSize + " bytes; this server accepts at most " + maxSize);
+          "the bundle is " + expectedSize + " bytes; this server accepts at most " + ByteSize.format(maxSize));
     }
     diskSpace.requireRoomFor(expectedSize);
     BundleId id = BundleId.generate(random);

@@ -1,5 +1,6 @@
 package io.sparkstaging.server.store;
 
+import io.sparkstaging.server.config.ByteSize;
 import io.sparkstaging.server.api.BundleOwner;
 import io.sparkstaging.server.errors.Problem;
 import io.sparkstaging.server.errors.StagingException;
@@ -56,7 +57,7 @@ final class LocalPendingBundle implements PendingBundle {
       size += read;
       if (size > maxSize) {
         throw new StagingException(Problem.PAYLOAD_TOO_LARGE,
-            "the bundle is larger than the " + maxSize + " bytes this server accepts");
+            "the bundle is larger than the " + ByteSize.format(maxSize) + " this server accepts");
       }
       sha256.update(buffer, 0, read);
       wrapped.clear().limit(read);

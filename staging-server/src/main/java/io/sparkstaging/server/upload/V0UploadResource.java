@@ -1,5 +1,6 @@
 package io.sparkstaging.server.upload;
 
+import io.sparkstaging.server.config.ByteSize;
 import io.sparkstaging.server.api.BundleOwner;
 import io.sparkstaging.server.api.UploadReceipt;
 import io.sparkstaging.server.errors.Problem;
@@ -89,7 +90,7 @@ public final class V0UploadResource {
       return new UploadReceipt(staged.record().id().value(), staged.secret());
     } catch (FileUploadSizeException e) {
       throw new StagingException(Problem.PAYLOAD_TOO_LARGE,
-          "the bundle is larger than the " + maxBundleSize + " bytes this server accepts", e);
+          "the bundle is larger than the " + ByteSize.format(maxBundleSize) + " this server accepts", e);
     } catch (FileUploadException e) {
       throw new StagingException(Problem.BAD_REQUEST, "malformed multipart body: " + e.getMessage(), e);
     } catch (IOException e) {
