@@ -20,7 +20,11 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +48,28 @@ class ServerProcessIT {
 
       assertThat(client.downloadSha256(server.baseUri(), receipt)).isEqualTo(source.sha256Hex());
       System.out.printf("2 GiB round trip at -Xmx128m: peak RSS %d MiB%n", server.peakRssBytes() >> 20);
+    }
+  }
+
+  @Test
+  void manyConcurrentDownloadsNeedNoMoreHeap() throws Exception {
+    byte[] content = Bundles.random(16 << 20, 3);
+    int downloads = 128;
+    try (var server = ServerProcess.start(dataDir, List.of("-Xmx128m"))) {
+      JsonNode receipt = client.upload(server.baseUri(), content);
+      ExecutorService pool = Executors.newFixedThreadPool(downloads);
+      try {
+        List<Future<String>> digests = new ArrayList<>();
+        for (int i = 0; i < downloads; i++) {
+          digests.add(pool.submit(() -> client.downloadSha256(server.baseUri(), receipt)));
+        }
+        for (Future<String> digest : digests) {
+          assertThat(digest.get()).isEqualTo(Bundles.sha256Hex(content));
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      System.out.printf("%d concurrent 16 MiB downloads at -Xmx128m: peak RSS %d MiB%n", downloads, server.peakRssBytes() >> 20);
     }
   }
 

@@ -89,6 +89,11 @@ public final class V0UploadResource {
       var staged = intake.commit(pending, owner);
       return new UploadReceipt(staged.record().id().value(), staged.secret());
     } catch (FileUploadSizeException e) {
+      // The same exception reports an overlong part header section and an overlong body.
+      if (e.getPermitted() == MAX_PART_HEADER_BYTES) {
+        throw new StagingException(Problem.BAD_REQUEST, "malformed multipart body: a part's headers exceed "
+            + MAX_PART_HEADER_BYTES + " bytes", e);
+      }
       throw new StagingException(Problem.PAYLOAD_TOO_LARGE,
           "the bundle is larger than the " + ByteSize.format(maxBundleSize) + " this server accepts", e);
     } catch (FileUploadException e) {

@@ -21,7 +21,7 @@ class InterruptedUploadIT {
 
   @BeforeEach
   void start() throws Exception {
-    server = TestServer.start(dataDir);
+    server = TestServer.start(dataDir, settings -> settings.idleTimeout = Duration.ofSeconds(1));
   }
 
   @AfterEach
@@ -51,6 +51,19 @@ class InterruptedUploadIT {
       await().atMost(Duration.ofSeconds(10)).until(() -> partialUploads() > 0);
     }
     assertCleanedUp();
+  }
+
+  @Test
+  void aStalledUploadIsTimedOutAndLeavesNothing() throws Exception {
+    try (var http = new RawHttp(server.port())) {
+      http.send("POST /api/v1/bundles HTTP/1.1\nHost: localhost\nBundle-Owner: " + Bundles.OWNER_JSON + "\nContent-Length: 1000000\n\n");
+      http.body().write(new byte[1000]);
+      http.body().flush();
+      await().atMost(Duration.ofSeconds(10)).until(() -> partialUploads() > 0);
+
+      // The client now sends nothing more; after the idle timeout the server gives up on it.
+      assertCleanedUp();
+    }
   }
 
   private void assertCleanedUp() {

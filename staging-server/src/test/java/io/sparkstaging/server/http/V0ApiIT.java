@@ -165,6 +165,19 @@ class V0ApiIT {
   }
 
   @Test
+  void anOversizedPartHeaderIsRefused() throws Exception {
+    String body = "--b\r\nContent-Disposition: form-data; name=\"resources\"\r\nX-Padding: " + "p".repeat(10_000)
+        + "\r\n\r\nbytes\r\n--b--\r\n";
+    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUri() + "/api/v0/resources"))
+        .header("Content-Type", "multipart/form-data; boundary=b").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("a part's headers exceed 8192 bytes");
+    assertNothingStored();
+  }
+
+  @Test
   void aBundleOverTheLimitGets413AndLeavesNothing() throws IOException {
     upload(new byte[(int) MAX_BUNDLE + 1], Bundles.OWNER_JSON)
         .then().statusCode(413).body("error", equalTo("payload_too_large"));

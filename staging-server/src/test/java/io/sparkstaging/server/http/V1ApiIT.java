@@ -77,6 +77,16 @@ class V1ApiIT {
   }
 
   @Test
+  void anEmptyBundleRoundTrips() {
+    Response receipt = upload(new byte[0]);
+    receipt.then().statusCode(201).body("size", equalTo(0));
+
+    byte[] downloaded = holding(receipt).get(bundles + "/" + receipt.path("resourceId"))
+        .then().statusCode(200).header("Content-Length", "0").extract().asByteArray();
+    assertThat(downloaded).isEmpty();
+  }
+
+  @Test
   void headAnswersTheHeadersWithoutTheBody() {
     Response receipt = upload(Bundles.random(5000, 3));
 
