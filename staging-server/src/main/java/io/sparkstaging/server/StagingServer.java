@@ -1,5 +1,6 @@
 package io.sparkstaging.server;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkstaging.server.config.ServerConfig;
 import io.sparkstaging.server.download.DownloadHandler;
 import io.sparkstaging.server.health.HealthResource;
@@ -29,7 +30,7 @@ public final class StagingServer implements AutoCloseable {
   }
 
   public static StagingServer start(ServerConfig config, BundleStore store) throws Exception {
-    var owners = new OwnerParser(new com.fasterxml.jackson.databind.ObjectMapper());
+    var owners = new OwnerParser(new ObjectMapper());
     var intake = new BundleIntake(store, new SecretIssuer(new SecureRandom()), config.maxBundleSize());
     var access = new BundleAccess(store);
     var jersey = new JerseyApplication(

@@ -38,7 +38,7 @@ public final class StagingServerMain {
       LocalBundleStore store = LocalBundleStore.open(config.dataDir(), config.minFreeSpace(), Clock.systemUTC());
       StagingServer server = StagingServer.start(config, store);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, store), "staging-shutdown"));
-      log.info("Staging server started: {}", config.summary().replace(":" + config.port() + ",", ":" + server.port() + ","));
+      log.info("Staging server started: {}", config.summary(server.port()));
       server.join();
     } catch (ConfigException e) {
       System.err.println("staging-server: configuration error: " + e.getMessage());

@@ -16,11 +16,11 @@ public record ServerConfig(
     Duration shutdownGrace,
     Optional<TlsConfig> tls) {
 
-  /** The configuration line logged at start: no secret can appear in it. */
-  public String summary() {
+  /** The configuration line logged at start, with the port actually bound: no secret can appear in it. */
+  public String summary(int boundPort) {
     return String.format("listen %s://%s:%d, data dir %s, max bundle %s, min free space %s, idle timeout %s, "
             + "min upload rate %s/s, shutdown grace %s, TLS %s",
-        tls.isPresent() ? "https" : "http", host, port, dataDir.toAbsolutePath(), ByteSize.format(maxBundleSize),
+        tls.isPresent() ? "https" : "http", host, boundPort, dataDir.toAbsolutePath(), ByteSize.format(maxBundleSize),
         ByteSize.format(minFreeSpace), DurationText.format(idleTimeout), ByteSize.format(minUploadRate),
         DurationText.format(shutdownGrace), tls.map(TlsConfig::describe).orElse("off"));
   }

@@ -1,8 +1,10 @@
 package io.sparkstaging.server.config;
 
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeSet;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
@@ -41,8 +43,8 @@ final class SettingSources implements IDefaultValueProvider {
    * Keys the server knows, translated to option names. Unknown keys are returned in {@code
    * ignored} so that the caller can warn: a typo must not pass silently.
    */
-  static Map<String, String> fromProperties(Properties properties, java.util.Set<String> optionNames, java.util.Set<String> ignored) {
-    var settings = new java.util.HashMap<String, String>();
+  static Map<String, String> fromProperties(Properties properties, Set<String> optionNames, Set<String> ignored) {
+    var settings = new HashMap<String, String>();
     for (String key : new TreeSet<>(properties.stringPropertyNames())) {
       String option = ORIGINAL_KEYS.getOrDefault(key, key);
       if (optionNames.contains(option)) {

@@ -1,5 +1,8 @@
 package io.sparkstaging.server.errors;
 
+import java.util.Locale;
+import org.eclipse.jetty.http.HttpStatus;
+
 /**
  * Every way a request can fail, with the HTTP status and the stable machine-readable code that
  * goes into the {@code error} field of the JSON error body.
@@ -34,16 +37,16 @@ public enum Problem {
 
   /**
    * The code for a status raised by the HTTP stack itself (Jetty or Jersey), where no {@link
-   * Problem} was chosen: derived from the standard reason phrase, e.g. 415 gives {@code
+   * Problem} was chosen: the first problem declared with that status (so declare the general one
+   * first), else derived from the standard reason phrase, e.g. 415 gives {@code
    * unsupported_media_type}.
    */
   public static String codeForStatus(int status) {
     for (Problem problem : values()) {
-      if (problem.status == status && problem != UPLOAD_INTERRUPTED && problem != DIGEST_MISMATCH) {
+      if (problem.status == status) {
         return problem.code;
       }
     }
-    var reason = org.eclipse.jetty.http.HttpStatus.getMessage(status);
-    return reason.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
+    return HttpStatus.getMessage(status).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
   }
 }

@@ -1,6 +1,7 @@
 package io.sparkstaging.server.http;
 
 import io.sparkstaging.server.config.ServerConfig;
+import java.util.function.UnaryOperator;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.HttpVersion;
@@ -28,7 +29,7 @@ public final class HttpServerFactory {
    * @param front handlers that answer before Jersey (the download path); built around the Jersey
    *     handler given to it
    */
-  public static Server create(ServerConfig config, JerseyApplication jersey, java.util.function.UnaryOperator<Handler> front) {
+  public static Server create(ServerConfig config, JerseyApplication jersey, UnaryOperator<Handler> front) {
     var threads = new QueuedThreadPool(MAX_THREADS);
     threads.setName("staging-http");
     var server = new Server(threads);

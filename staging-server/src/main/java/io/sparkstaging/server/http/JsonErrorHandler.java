@@ -2,6 +2,7 @@ package io.sparkstaging.server.http;
 
 import io.sparkstaging.server.errors.Problem;
 import java.nio.ByteBuffer;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -22,7 +23,7 @@ final class JsonErrorHandler extends ErrorHandler {
   }
 
   @Override
-  public ByteBuffer badMessageError(int status, String reason, org.eclipse.jetty.http.HttpFields.Mutable fields) {
+  public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
     fields.put(HttpHeader.CONTENT_TYPE, "application/json");
     return ByteBuffer.wrap(JsonErrors.render(Problem.codeForStatus(status), reason != null ? reason : HttpStatus.getMessage(status)));
   }

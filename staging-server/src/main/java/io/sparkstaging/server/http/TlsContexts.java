@@ -13,6 +13,7 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.util.Base64;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -69,7 +70,7 @@ final class TlsContexts {
 
   private static Certificate[] readCertificates(Path file) throws IOException, GeneralSecurityException {
     try (InputStream in = Files.newInputStream(file)) {
-      Certificate[] chain = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in).toArray(new Certificate[0]);
+      Certificate[] chain = CertificateFactory.getInstance("X.509").generateCertificates(in).toArray(new Certificate[0]);
       if (chain.length == 0) {
         throw new ConfigException("--tls-cert-pem: " + file + " holds no certificate");
       }

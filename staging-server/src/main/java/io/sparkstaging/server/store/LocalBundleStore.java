@@ -66,8 +66,8 @@ public final class LocalBundleStore implements BundleStore, AutoCloseable {
     return open(root, DiskSpace.of(root, reservedSpace), clock);
   }
 
+  /** With an explicit disk-space guard, so that tests can simulate a filling disk; {@code root} must exist. */
   static LocalBundleStore open(Path root, DiskSpace diskSpace, Clock clock) throws IOException {
-    Files.createDirectories(root);
     FileChannel lockChannel = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;
     try {

@@ -3,6 +3,7 @@ package io.sparkstaging.server.token;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -52,7 +53,7 @@ public final class SecretDigest {
 
   @Override
   public int hashCode() {
-    return java.util.Arrays.hashCode(sha256);
+    return Arrays.hashCode(sha256);
   }
 
   @Override

@@ -1,8 +1,8 @@
 package io.sparkstaging.server.upload;
 
-import io.sparkstaging.server.config.ByteSize;
 import io.sparkstaging.server.api.BundleOwner;
 import io.sparkstaging.server.api.UploadReceipt;
+import io.sparkstaging.server.config.ByteSize;
 import io.sparkstaging.server.errors.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import io.sparkstaging.server.store.PendingBundle;
@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.apache.commons.fileupload2.core.FileItemInput;
 import org.apache.commons.fileupload2.core.FileItemInputIterator;
 import org.apache.commons.fileupload2.core.FileUploadException;
@@ -58,7 +59,7 @@ public final class V0UploadResource {
       @HeaderParam("Content-Type") String contentType,
       @HeaderParam("Content-Length") @DefaultValue("-1") long contentLength,
       InputStream body) {
-    if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data")) {
+    if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
       throw new StagingException(Problem.BAD_REQUEST, "expected a multipart/form-data body with parts 'resources' and 'resourcesOwner'");
     }
     var upload = new JakartaServletFileUpload<>();

@@ -10,6 +10,7 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
@@ -57,7 +58,7 @@ public final class V1UploadResource {
       var staged = intake.commit(pending, owner);
       var record = staged.record();
       return Response.created(URI.create("/api/v1/bundles/" + record.id()))
-          .tag(new jakarta.ws.rs.core.EntityTag(record.sha256Hex()))
+          .tag(new EntityTag(record.sha256Hex()))
           .entity(new BundleReceipt(record.id().value(), staged.secret(), record.size(), record.sha256Hex()))
           .build();
     }

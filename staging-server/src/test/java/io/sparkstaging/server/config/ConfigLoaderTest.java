@@ -118,7 +118,7 @@ class ConfigLoaderTest {
 
     ServerConfig config = load(Map.of("STAGING_TLS_KEYSTORE_PASSWORD", "hunter2"), "--tls-keystore", keyStore.toString());
 
-    assertThat(config.summary()).doesNotContain("hunter2").contains("https");
+    assertThat(config.summary(config.port())).doesNotContain("hunter2").contains("https");
     assertThat(config.toString()).doesNotContain("hunter2");
   }
 

@@ -8,10 +8,14 @@ import io.sparkstaging.server.store.LocalBundleStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Consumer;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /** A real server, in this JVM, on an ephemeral port, over a data directory the test owns. */
 public final class TestServer implements AutoCloseable {
   static {
+    // Jersey logs through java.util.logging; route it to the test log configuration.
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
     // Kept-alive idle client connections would make every server stop wait for the shutdown idle timeout.
     RestAssured.requestSpecification = new RequestSpecBuilder().addHeader("Connection", "close").build();
   }
