@@ -1,6 +1,6 @@
 package io.sparkstaging.server;
 
-import io.sparkstaging.server.config.ConfigException;
+import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.server.config.ConfigLoader;
 import io.sparkstaging.server.config.ServerConfig;
 import io.sparkstaging.server.store.LocalBundleStore;

@@ -1,26 +1,30 @@
 package io.sparkstaging.server.config;
 
-import java.io.IOException;
+import io.sparkstaging.common.config.ConfigException;
+import io.sparkstaging.common.config.LayeredCommandLine;
 import java.io.PrintWriter;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
-import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.ParameterException;
 
 /** Builds the {@link ServerConfig} from the command line, the environment and the properties file. */
 public final class ConfigLoader {
   private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
+  private static final String SSL = "spark.ssl.kubernetes.resourceStagingServer.";
+  /** The original server's ConfigMap keys, so that its users can switch without rewriting configuration. */
+  static final Map<String, String> ORIGINAL_KEYS = Map.ofEntries(
+      Map.entry("spark.kubernetes.resourceStagingServer.port", "port"),
+      Map.entry(SSL + "enabled", "tls-enabled"),
+      Map.entry(SSL + "keyStore", "tls-keystore"),
+      Map.entry(SSL + "keyStoreType", "tls-keystore-type"),
+      Map.entry(SSL + "keyStorePassword", "tls-keystore-password"),
+      Map.entry(SSL + "keyStorePasswordFile", "tls-keystore-password-file"),
+      Map.entry(SSL + "keyPassword", "tls-key-password"),
+      Map.entry(SSL + "keyPasswordFile", "tls-key-password-file"),
+      Map.entry(SSL + "keyPem", "tls-key-pem"),
+      Map.entry(SSL + "serverCertPem", "tls-cert-pem"));
+  private static final LayeredCommandLine COMMAND_LINE = new LayeredCommandLine("STAGING_", ORIGINAL_KEYS);
 
   private ConfigLoader() {}
 
@@ -30,49 +34,12 @@ public final class ConfigLoader {
    * @throws ConfigException naming the setting that is wrong
    */
   public static Optional<ServerConfig> load(String[] args, Map<String, String> environment, PrintWriter out) {
-    // The file named on the command line supplies defaults for the other options, so it is found
-    // in a first pass, then the command line is parsed again with the file and environment behind it.
-    var firstPass = new ServerCommand();
-    var commandLine = new CommandLine(firstPass);
-    try {
-      commandLine.parseArgs(args);
-    } catch (ParameterException e) {
-      throw new ConfigException(e.getMessage(), e);
-    }
-    if (commandLine.isUsageHelpRequested()) {
-      commandLine.usage(out);
-      return Optional.empty();
-    }
-    if (commandLine.isVersionHelpRequested()) {
-      commandLine.printVersionHelp(out);
-      return Optional.empty();
-    }
-    Set<String> optionNames = commandLine.getCommandSpec().options().stream()
-        .map(OptionSpec::longestName).map(name -> name.substring(2)).collect(Collectors.toSet());
-    Map<String, String> fileSettings = firstPass.propertiesFile == null ? Map.of() : readFile(firstPass.propertiesFile, optionNames);
-
-    var command = new ServerCommand();
-    var secondPass = new CommandLine(command).setDefaultValueProvider(new SettingSources(environment, fileSettings));
-    try {
-      secondPass.parseArgs(args);
-    } catch (ParameterException e) {
-      throw new ConfigException(e.getMessage(), e);
-    }
-    return Optional.of(command.toConfig());
-  }
-
-  private static Map<String, String> readFile(Path file, Set<String> optionNames) {
-    var properties = new Properties();
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      properties.load(reader);
-    } catch (IOException e) {
-      throw new ConfigException("properties file " + file.toAbsolutePath() + " cannot be read: " + e.getMessage(), e);
-    }
-    Set<String> ignored = new TreeSet<>();
-    Map<String, String> settings = SettingSources.fromProperties(properties, optionNames, ignored);
-    if (!ignored.isEmpty()) {
-      log.warn("Ignoring settings this server does not use in {}: {}", file, ignored);
-    }
-    return settings;
+    return COMMAND_LINE.parse(ServerCommand::new, command -> command.propertiesFile, args, environment, out)
+        .map(parsed -> {
+          if (!parsed.ignoredKeys().isEmpty()) {
+            log.warn("Ignoring settings this server does not use in {}: {}", parsed.command().propertiesFile, parsed.ignoredKeys());
+          }
+          return parsed.command().toConfig();
+        });
   }
 }

@@ -1,5 +1,8 @@
 package io.sparkstaging.server.config;
 
+import io.sparkstaging.common.config.ConfigException;
+import io.sparkstaging.common.units.ByteSize;
+import io.sparkstaging.common.units.DurationText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package io.sparkstaging.server.config;
 
+import io.sparkstaging.common.units.ByteSize;
+import io.sparkstaging.common.units.DurationText;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package io.sparkstaging.server.download;
 
+import io.sparkstaging.common.http.ReprDigest;
 import io.sparkstaging.server.errors.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import io.sparkstaging.server.store.BundleRecord;
@@ -40,7 +41,6 @@ import io.sparkstaging.server.http.JsonErrors;
  */
 public final class DownloadHandler extends Handler.Wrapper {
   private static final Pattern ROUTE = Pattern.compile("/api/(?:v0/resources/([^/]+)/?|v1/bundles/([^/]+))");
-  private static final String REPR_DIGEST = "Repr-Digest";
 
   private final BundleAccess access;
   private final BundleStore store;
@@ -79,7 +79,7 @@ public final class DownloadHandler extends Handler.Wrapper {
     HttpFields.Mutable headers = response.getHeaders();
     headers.put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
     headers.put(HttpHeader.ETAG, record.etag());
-    headers.put(REPR_DIGEST, "sha-256=:" + record.sha256Base64() + ":");
+    headers.put(ReprDigest.HEADER, ReprDigest.format(record.sha256Hex()));
     headers.put(HttpHeader.ACCEPT_RANGES, "bytes");
     // Bundles hold private code: no shared cache may keep a copy.
     headers.put(HttpHeader.CACHE_CONTROL, "no-store");

@@ -1,6 +1,6 @@
 package io.sparkstaging.server.http;
 
-import io.sparkstaging.server.config.ConfigException;
+import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.server.config.TlsConfig;
 import java.io.IOException;
 import java.io.InputStream;

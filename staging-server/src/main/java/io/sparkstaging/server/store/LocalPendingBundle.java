@@ -1,6 +1,6 @@
 package io.sparkstaging.server.store;
 
-import io.sparkstaging.server.config.ByteSize;
+import io.sparkstaging.common.units.ByteSize;
 import io.sparkstaging.server.api.BundleOwner;
 import io.sparkstaging.server.errors.Problem;
 import io.sparkstaging.server.errors.StagingException;

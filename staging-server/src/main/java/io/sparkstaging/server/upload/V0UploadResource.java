@@ -2,7 +2,7 @@ package io.sparkstaging.server.upload;
 
 import io.sparkstaging.server.api.BundleOwner;
 import io.sparkstaging.server.api.UploadReceipt;
-import io.sparkstaging.server.config.ByteSize;
+import io.sparkstaging.common.units.ByteSize;
 import io.sparkstaging.server.errors.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import io.sparkstaging.server.store.PendingBundle;

@@ -1,5 +1,6 @@
 package io.sparkstaging.server.upload;
 
+import io.sparkstaging.common.http.ReprDigest;
 import io.sparkstaging.server.api.BundleOwner;
 import io.sparkstaging.server.api.BundleReceipt;
 import io.sparkstaging.server.errors.Problem;
@@ -48,7 +49,7 @@ public final class V1UploadResource {
           + "{\"ownerNamespace\": ..., \"ownerLabels\": {...}, \"ownerType\": \"Pod\"}");
     }
     BundleOwner owner = owners.parse(ownerJson);
-    String expectedSha256 = ReprDigest.sha256Hex(reprDigest);
+    String expectedSha256 = expectedSha256(reprDigest);
     try (PendingBundle pending = intake.start(contentLength)) {
       pending.write(MinimumRateInputStream.wrap(body, minUploadRate));
       if (expectedSha256 != null && !expectedSha256.equals(pending.sha256Hex())) {
@@ -61,6 +62,14 @@ public final class V1UploadResource {
           .tag(new EntityTag(record.sha256Hex()))
           .entity(new BundleReceipt(record.id().value(), staged.secret(), record.size(), record.sha256Hex()))
           .build();
+    }
+  }
+
+  private static String expectedSha256(String reprDigest) {
+    try {
+      return ReprDigest.sha256Hex(reprDigest).orElse(null);
+    } catch (IllegalArgumentException e) {
+      throw new StagingException(Problem.BAD_REQUEST, e.getMessage());
     }
   }
 }

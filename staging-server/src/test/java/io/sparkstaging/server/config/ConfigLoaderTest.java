@@ -1,5 +1,6 @@
 package io.sparkstaging.server.config;
 
+import io.sparkstaging.common.config.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

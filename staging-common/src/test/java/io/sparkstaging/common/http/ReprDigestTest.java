@@ -1,4 +1,4 @@
-package io.sparkstaging.server.upload;
+package io.sparkstaging.common.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,14 +11,20 @@ class ReprDigestTest {
 
   @Test
   void readsTheSha256MemberAmongOthers() {
-    assertThat(ReprDigest.sha256Hex("sha-256=:" + HELLO_SHA256_B64 + ":")).isEqualTo(HELLO_SHA256_HEX);
-    assertThat(ReprDigest.sha256Hex("sha-512=:AAAA:, sha-256=:" + HELLO_SHA256_B64 + ":")).isEqualTo(HELLO_SHA256_HEX);
+    assertThat(ReprDigest.sha256Hex("sha-256=:" + HELLO_SHA256_B64 + ":")).contains(HELLO_SHA256_HEX);
+    assertThat(ReprDigest.sha256Hex("sha-512=:AAAA:, sha-256=:" + HELLO_SHA256_B64 + ":")).contains(HELLO_SHA256_HEX);
+  }
+
+  @Test
+  void formatsWhatItReads() {
+    assertThat(ReprDigest.format(HELLO_SHA256_HEX)).isEqualTo("sha-256=:" + HELLO_SHA256_B64 + ":");
+    assertThat(ReprDigest.sha256Hex(ReprDigest.format(HELLO_SHA256_HEX))).contains(HELLO_SHA256_HEX);
   }
 
   @Test
   void noHeaderOrNoSha256MeansNothingToCheck() {
-    assertThat(ReprDigest.sha256Hex(null)).isNull();
-    assertThat(ReprDigest.sha256Hex("sha-512=:AAAA:")).isNull();
+    assertThat(ReprDigest.sha256Hex(null)).isEmpty();
+    assertThat(ReprDigest.sha256Hex("sha-512=:AAAA:")).isEmpty();
   }
 
   @Test

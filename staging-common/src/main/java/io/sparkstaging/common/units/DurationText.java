@@ -1,4 +1,4 @@
-package io.sparkstaging.server.config;
+package io.sparkstaging.common.units;
 
 import java.time.Duration;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.sparkstaging.server.config;
+package io.sparkstaging.common.config;
 
 /** A setting that cannot work; the message names the setting so the operator can fix it in one try. */
 public final class ConfigException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.sparkstaging.server.config;
+package io.sparkstaging.common.units;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class ByteSizeTest {
+class UnitsTest {
   @ParameterizedTest
   @CsvSource({"1048576,1048576", "512k,524288", "512m,536870912", "2g,2147483648", "2G,2147483648", "1t,1099511627776",
       "64MiB,67108864", "0,0"})

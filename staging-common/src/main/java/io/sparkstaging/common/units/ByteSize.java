@@ -1,4 +1,4 @@
-package io.sparkstaging.server.config;
+package io.sparkstaging.common.units;
 
 import java.util.Locale;
 import java.util.regex.Matcher;
