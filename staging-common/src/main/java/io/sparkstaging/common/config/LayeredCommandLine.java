@@ -24,7 +24,8 @@ import picocli.CommandLine.ParameterException;
  * wins over the file, which wins over the built-in defaults.
  *
  * @param environmentPrefix e.g. {@code STAGING_}: {@code --data-dir} is then {@code STAGING_DATA_DIR}
- * @param originalKeys property keys of the original apache-spark-on-k8s programs, mapped to option names
+ * @param originalKeys property keys of the original apache-spark-on-k8s programs, mapped to option
+ *     names; where two keys set one option, the first in iteration order wins (use a LinkedHashMap)
  */
 public record LayeredCommandLine(String environmentPrefix, Map<String, String> originalKeys) {
 

@@ -5,7 +5,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -27,20 +26,26 @@ final class SettingSources implements IDefaultValueProvider {
   }
 
   /**
-   * The file's settings keyed by option name. Keys that name no option are added to {@code
-   * ignored}, so that the caller can warn: a typo must not pass silently.
+   * The file's settings keyed by option name. When several keys set one option, the option's own
+   * name wins, then the original keys in the order {@code originalKeys} iterates them. Keys that
+   * name no option are added to {@code ignored}, so that the caller can warn: a typo must not
+   * pass silently.
    */
   static Map<String, String> fromProperties(Properties properties, Set<String> optionNames, Map<String, String> originalKeys,
       Set<String> ignored) {
     var settings = new HashMap<String, String>();
-    for (String key : new TreeSet<>(properties.stringPropertyNames())) {
-      String option = originalKeys.getOrDefault(key, key);
-      if (optionNames.contains(option)) {
-        settings.put(option, properties.getProperty(key).strip());
-      } else {
+    for (String key : properties.stringPropertyNames()) {
+      if (optionNames.contains(key)) {
+        settings.put(key, properties.getProperty(key).strip());
+      } else if (!originalKeys.containsKey(key)) {
         ignored.add(key);
       }
     }
+    originalKeys.forEach((key, option) -> {
+      if (properties.containsKey(key) && optionNames.contains(option)) {
+        settings.putIfAbsent(option, properties.getProperty(key).strip());
+      }
+    });
     return settings;
   }
 

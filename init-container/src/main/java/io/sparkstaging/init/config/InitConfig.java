@@ -1,0 +1,43 @@
+package io.sparkstaging.init.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** What one init-container run must put in place, and how. */
+public record InitConfig(
+    Optional<URI> stagingServer,
+    Optional<StagedBundleRef> jars,
+    Optional<StagedBundleRef> files,
+    List<URI> remoteJars,
+    List<URI> remoteFiles,
+    Path jarsDir,
+    Path filesDir,
+    Duration timeout,
+    TrustConfig trust,
+    ExtractLimits limits) {
+
+  /** A bundle on the staging server: its id, and the mounted file holding its secret. */
+  public record StagedBundleRef(String resourceId, Path secretFile) {}
+
+  /** Caps against decompression bombs and archives with absurd entry counts. */
+  public record ExtractLimits(long maxUnpackedBytes, int maxEntries) {}
+
+  /** Which certificates to trust for https. */
+  public sealed interface TrustConfig {
+    /** The JVM's default trust store. */
+    record SystemDefault() implements TrustConfig {}
+
+    record TrustStoreFile(Path path, String type, String password) implements TrustConfig {
+      @Override
+      public String toString() {
+        return "TrustStoreFile[" + path + ", " + type + ", password redacted]";
+      }
+    }
+
+    /** One or more PEM certificates (a CA or the server's own), as the original {@code clientCertPem}. */
+    record PemCertificates(Path path) implements TrustConfig {}
+  }
+}

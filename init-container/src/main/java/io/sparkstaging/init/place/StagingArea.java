@@ -1,0 +1,114 @@
+package io.sparkstaging.init.place;
+
+import io.sparkstaging.init.verify.ContentRejected;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A hidden directory inside a target directory where dependencies are unpacked before they are
+ * trusted. In a pod the target is itself an emptyDir mount point, so inside it is the only place
+ * on the same volume, where moving an entry into place is a rename.
+ *
+ * <p>Each dependency gets a slot. Only once every dependency of the run has checked out does
+ * {@link #commitAll} move the slots' entries into their targets; otherwise {@link #close}
+ * removes everything, and the targets are exactly as they were.
+ */
+public final class StagingArea implements AutoCloseable {
+  private final Path target;
+  private final Path root;
+  private final Map<Path, String> slots = new HashMap<>();
+
+  private StagingArea(Path target, Path root) {
+    this.target = target;
+    this.root = root;
+  }
+
+  public static StagingArea in(Path target) throws IOException {
+    return new StagingArea(target, Files.createTempDirectory(target, ".spark-init-"));
+  }
+
+  public Path target() {
+    return target;
+  }
+
+  /** An empty directory for one dependency; {@code source} names it in collision messages. */
+  public synchronized Path newSlot(String source) throws IOException {
+    Path slot = Files.createDirectory(root.resolve("slot-" + slots.size()));
+    slots.put(slot, source);
+    return slot;
+  }
+
+  /**
+   * Moves every slot's entries into the targets, after checking that no two dependencies bring the
+   * same name and that nothing in a target would be overwritten. An entry identical to one already
+   * in the target (a rerun of the same pod) is left as it is.
+   */
+  public static void commitAll(List<StagingArea> areas) throws IOException {
+    var moves = new HashMap<Path, Path>();
+    for (StagingArea area : areas) {
+      var origins = new HashMap<String, String>();
+      for (var slot : area.slots.entrySet()) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(slot.getKey())) {
+          for (Path entry : entries) {
+            String name = entry.getFileName().toString();
+            String other = origins.putIfAbsent(name, slot.getValue());
+            if (other != null) {
+              throw new ContentRejected("'" + name + "' comes from both " + other + " and " + slot.getValue());
+            }
+            Path destination = area.target.resolve(name);
+            if (Files.exists(destination, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+              if (!sameFile(entry, destination)) {
+                throw new ContentRejected("'" + destination + "' already exists with other content (from " + slot.getValue() + ")");
+              }
+              continue;
+            }
+            moves.put(entry, destination);
+          }
+        }
+      }
+    }
+    for (var move : moves.entrySet()) {
+      Files.move(move.getKey(), move.getValue(), StandardCopyOption.ATOMIC_MOVE);
+    }
+  }
+
+  private static boolean sameFile(Path staged, Path existing) throws IOException {
+    return Files.isRegularFile(staged) && Files.isRegularFile(existing, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        && Files.mismatch(staged, existing) == -1;
+  }
+
+  /** Removes the hidden directory and whatever is still in it. */
+  @Override
+  public void close() throws IOException {
+    try {
+      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          Files.deleteIfExists(file);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+          if (failure != null) {
+            throw failure;
+          }
+          Files.deleteIfExists(dir);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (NoSuchFileException gone) {
+      // Already removed.
+    }
+  }
+}

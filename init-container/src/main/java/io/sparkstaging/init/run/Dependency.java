@@ -1,0 +1,47 @@
+package io.sparkstaging.init.run;
+
+import io.sparkstaging.init.config.InitConfig.StagedBundleRef;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** One thing the run must put in place. */
+sealed interface Dependency {
+  /** How the failure line names it, e.g. "jars bundle 3f0c… from http://staging:10000". */
+  String describe();
+
+  Path targetDir();
+
+  /** A bundle on the staging server, unpacked into the target. */
+  record StagedBundle(String kind, URI server, StagedBundleRef ref, Path targetDir) implements Dependency {
+    URI downloadUri() {
+      // The v0 route: served by this project's server and by the original one alike.
+      return URI.create(server + "/api/v0/resources/" + ref.resourceId());
+    }
+
+    @Override
+    public String describe() {
+      return kind + " bundle " + ref.resourceId() + " from " + server.getScheme() + "://" + server.getAuthority();
+    }
+  }
+
+  /** A file behind an http(s) URI, saved into the target under the last segment of its path. */
+  record RemoteFile(String kind, URI uri, Path targetDir) implements Dependency {
+    /** Empty if the URI's path ends in no usable file name. */
+    Optional<String> fileName() {
+      String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+      String last = URLDecoder.decode(path.substring(path.lastIndexOf('/') + 1), StandardCharsets.UTF_8);
+      boolean usable = !last.isEmpty() && !last.equals(".") && !last.equals("..") && !last.contains("/")
+          && !last.contains("\\") && last.indexOf('\0') < 0;
+      return usable ? Optional.of(last) : Optional.empty();
+    }
+
+    @Override
+    public String describe() {
+      // Without the query: it may carry a token.
+      return "remote " + kind + " " + uri.getScheme() + "://" + uri.getAuthority() + uri.getRawPath();
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package io.sparkstaging.init.run;
+
+import io.sparkstaging.common.config.ConfigException;
+import io.sparkstaging.init.config.InitConfig;
+import io.sparkstaging.init.fetch.Deadline;
+import io.sparkstaging.init.fetch.FetchFailure;
+import io.sparkstaging.init.fetch.HttpFetcher;
+import io.sparkstaging.init.fetch.TrustContexts;
+import io.sparkstaging.init.place.StagingArea;
+import io.sparkstaging.init.verify.ContentRejected;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One run: fetch every dependency in parallel into hidden staging slots, and only when all have
+ * checked out, move them into place. The first failure cancels the rest, and the targets are left
+ * exactly as they were.
+ */
+public final class InitRun {
+  public static final int OK = 0;
+  public static final int CONFIG = 2;
+  public static final int FETCH_FAILED = 3;
+  public static final int REJECTED = 4;
+  public static final int TIMED_OUT = 5;
+  public static final int LOCAL_IO = 6;
+  private static final int MAX_PARALLEL = 8;
+
+  private final InitConfig config;
+  private final PrintStream out;
+  private final PrintStream err;
+
+  public InitRun(InitConfig config, PrintStream out, PrintStream err) {
+    this.config = config;
+    this.out = out;
+    this.err = err;
+  }
+
+  /** @return the exit code; on failure, the first line on stderr says which dependency and why */
+  public int run() {
+    List<Dependency> dependencies = dependencies();
+    if (dependencies.isEmpty()) {
+      out.println("init-container: nothing to fetch");
+      return OK;
+    }
+    preflight(dependencies);
+    long started = System.nanoTime();
+    var deadline = Deadline.in(config.timeout());
+    var fetcher = new DependencyFetcher(new HttpFetcher(TrustContexts.from(config.trust())), config.limits(), deadline);
+    Map<Path, StagingArea> areas = new LinkedHashMap<>();
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(MAX_PARALLEL, dependencies.size()), runnable -> {
+      Thread thread = new Thread(runnable, "fetch");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      for (Dependency dependency : dependencies) {
+        areas.computeIfAbsent(dependency.targetDir(), InitRun::stagingArea);
+      }
+      var futures = new LinkedHashMap<Dependency, Future<DependencyFetcher.Fetched>>();
+      for (Dependency dependency : dependencies) {
+        StagingArea area = areas.get(dependency.targetDir());
+        futures.put(dependency, pool.submit(() -> fetchOne(fetcher, dependency, area)));
+      }
+      for (var entry : futures.entrySet()) {
+        Failure failure = await(entry.getKey(), entry.getValue(), deadline);
+        if (failure != null) {
+          fetcher.cancelAll();
+          pool.shutdownNow();
+          pool.awaitTermination(5, TimeUnit.SECONDS);
+          return report(failure);
+        }
+      }
+      StagingArea.commitAll(new ArrayList<>(areas.values()));
+      out.printf("init-container: %d dependencies in place in %.2f s%n", dependencies.size(), (System.nanoTime() - started) / 1e9);
+      return OK;
+    } catch (ContentRejected e) {
+      return report(new Failure("placing dependencies", e, REJECTED));
+    } catch (IOException e) {
+      return report(new Failure("placing dependencies", e, LOCAL_IO));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return report(new Failure("the run", e, TIMED_OUT));
+    } finally {
+      pool.shutdownNow();
+      for (StagingArea area : areas.values()) {
+        try {
+          area.close();
+        } catch (IOException e) {
+          err.println("init-container: could not remove " + area.target() + "/.spark-init-*: " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  private DependencyFetcher.Fetched fetchOne(DependencyFetcher fetcher, Dependency dependency, StagingArea area) throws IOException {
+    long started = System.nanoTime();
+    DependencyFetcher.Fetched fetched = fetcher.fetch(dependency, area.newSlot(dependency.describe()));
+    out.printf("init-container: fetched %s: %d file(s), %d bytes in %.2f s%n", dependency.describe(), fetched.files(), fetched.bytes(),
+        (System.nanoTime() - started) / 1e9);
+    return fetched;
+  }
+
+  private record Failure(String what, Throwable cause, int exitCode) {}
+
+  private static Failure await(Dependency dependency, Future<DependencyFetcher.Fetched> future, Deadline deadline) throws InterruptedException {
+    try {
+      future.get(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
+      return null;
+    } catch (TimeoutException e) {
+      return new Failure(dependency.describe(), new FetchFailure(FetchFailure.Kind.TIMEOUT, "not done within the time limit"), TIMED_OUT);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      return new Failure(dependency.describe(), cause, exitCodeFor(cause));
+    }
+  }
+
+  static int exitCodeFor(Throwable cause) {
+    if (cause instanceof FetchFailure fetch) {
+      return fetch.kind() == FetchFailure.Kind.TIMEOUT ? TIMED_OUT : FETCH_FAILED;
+    }
+    return cause instanceof ContentRejected ? REJECTED : LOCAL_IO;
+  }
+
+  private int report(Failure failure) {
+    String reason = failure.cause().getMessage() != null ? failure.cause().getMessage() : failure.cause().toString();
+    err.println("init-container: failed: " + failure.what() + ": " + reason);
+    for (Throwable cause = failure.cause().getCause(); cause != null; cause = cause.getCause()) {
+      err.println("  caused by: " + cause);
+    }
+    err.println("  nothing was put in place; the target directories are as they were");
+    return failure.exitCode();
+  }
+
+  private List<Dependency> dependencies() {
+    var dependencies = new ArrayList<Dependency>();
+    config.stagingServer().ifPresent(server -> {
+      config.jars().ifPresent(jars -> dependencies.add(new Dependency.StagedBundle("jars", server, jars, config.jarsDir())));
+      config.files().ifPresent(files -> dependencies.add(new Dependency.StagedBundle("files", server, files, config.filesDir())));
+    });
+    config.remoteJars().forEach(uri -> dependencies.add(new Dependency.RemoteFile("jar", uri, config.jarsDir())));
+    config.remoteFiles().forEach(uri -> dependencies.add(new Dependency.RemoteFile("file", uri, config.filesDir())));
+    return dependencies;
+  }
+
+  /** Everything that can be wrong before the first byte is fetched is a configuration error. */
+  private static void preflight(List<Dependency> dependencies) {
+    for (Dependency dependency : dependencies) {
+      if (!Files.isDirectory(dependency.targetDir())) {
+        throw new ConfigException(dependency.describe() + ": target " + dependency.targetDir() + " is not a directory");
+      }
+      if (dependency instanceof Dependency.StagedBundle bundle) {
+        Path secret = bundle.ref().secretFile();
+        if (!Files.isRegularFile(secret) || !Files.isReadable(secret)) {
+          throw new ConfigException(dependency.describe() + ": secret file " + secret + " is missing or unreadable (is the secret mounted?)");
+        }
+      }
+      if (dependency instanceof Dependency.RemoteFile remote && remote.fileName().isEmpty()) {
+        throw new ConfigException(dependency.describe() + ": the URI's path does not end in a file name");
+      }
+    }
+  }
+
+  private static StagingArea stagingArea(Path target) {
+    try {
+      return StagingArea.in(target);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot create a staging directory in " + target, e);
+    }
+  }
+}
