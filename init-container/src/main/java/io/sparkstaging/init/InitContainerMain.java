@@ -20,7 +20,8 @@ public final class InitContainerMain {
     System.exit(run(args, System.getenv(), System.out, System.err));
   }
 
-  static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
+  /** The whole program without {@code System.exit}, so that tests can run it in-process. */
+  public static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
     try {
       Optional<InitConfig> config = InitConfigLoader.load(args, environment, new PrintWriter(out, true),
           ignored -> err.println("init-container: warning: ignoring settings it does not use: " + ignored));

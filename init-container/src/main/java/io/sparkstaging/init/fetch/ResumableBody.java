@@ -3,7 +3,6 @@ package io.sparkstaging.init.fetch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -33,16 +32,16 @@ public final class ResumableBody extends InputStream {
   private boolean closed;
 
   private ResumableBody(HttpFetcher fetcher, URI uri, Map<String, String> headers, Deadline deadline, RetryPolicy retries,
-      HttpResponse<InputStream> first) {
+      HttpFetcher.Answer first) {
     this.fetcher = fetcher;
     this.uri = uri;
     this.headers = headers;
     this.deadline = deadline;
     this.retries = retries;
     this.current = first.body();
-    this.length = first.headers().firstValueAsLong("Content-Length");
-    this.etag = first.headers().firstValue("ETag");
-    this.reprDigest = first.headers().firstValue("Repr-Digest");
+    this.length = first.contentLength();
+    this.etag = first.header("ETag");
+    this.reprDigest = first.header("Repr-Digest");
   }
 
   /** Opens the download, retrying connection failures and 5xx answers until the deadline. */
@@ -116,14 +115,14 @@ public final class ResumableBody extends InputStream {
     var rangeHeaders = new HashMap<>(headers);
     rangeHeaders.put("Range", "bytes=" + position + "-");
     etag.ifPresent(tag -> rangeHeaders.put("If-Range", tag));
-    HttpResponse<InputStream> response = fetcher.get(uri, rangeHeaders, deadline);
-    Optional<String> newTag = response.headers().firstValue("ETag");
+    HttpFetcher.Answer response = fetcher.get(uri, rangeHeaders, deadline);
+    Optional<String> newTag = response.header("ETag");
     if (etag.isPresent() && newTag.isPresent() && !etag.equals(newTag)) {
       closeQuietly(response.body());
       throw new FetchFailure(FetchFailure.Kind.REFUSED, "the content changed while it was being downloaded");
     }
-    if (response.statusCode() == 206) {
-      Matcher range = CONTENT_RANGE.matcher(response.headers().firstValue("Content-Range").orElse(""));
+    if (response.status() == 206) {
+      Matcher range = CONTENT_RANGE.matcher(response.header("Content-Range").orElse(""));
       if (range.matches() && Long.parseLong(range.group(1)) == position) {
         return response.body();
       }

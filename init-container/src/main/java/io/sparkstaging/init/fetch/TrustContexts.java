@@ -10,13 +10,15 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
-/** The TLS context that trusts what the configuration says. */
+/** The TLS socket factory that trusts what the configuration says. */
 public final class TrustContexts {
   private TrustContexts() {}
 
-  public static SSLContext from(TrustConfig trust) {
+  /** @return null for the JVM's default trust, which is then initialised only if https is used */
+  public static SSLSocketFactory from(TrustConfig trust) {
     try {
       if (trust instanceof TrustConfig.TrustStoreFile file) {
         var store = KeyStore.getInstance(file.type());
@@ -39,17 +41,17 @@ public final class TrustContexts {
         }
         return trusting(store);
       }
-      return SSLContext.getDefault();
+      return null;
     } catch (IOException | GeneralSecurityException e) {
       throw new ConfigException("the trust settings (" + trust + ") cannot be used: " + e.getMessage(), e);
     }
   }
 
-  private static SSLContext trusting(KeyStore store) throws GeneralSecurityException {
+  private static SSLSocketFactory trusting(KeyStore store) throws GeneralSecurityException {
     var factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     factory.init(store);
     var context = SSLContext.getInstance("TLS");
     context.init(null, factory.getTrustManagers(), null);
-    return context;
+    return context.getSocketFactory();
   }
 }
