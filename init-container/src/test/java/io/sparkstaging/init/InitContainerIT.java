@@ -207,6 +207,34 @@ class InitContainerIT {
   }
 
   @Test
+  void aBundleSecretIsNeverSentAlongARedirect() throws Exception {
+    try (var elsewhere = FakeFileServer.http("stolen".getBytes());
+        var redirecting = FakeFileServer.http(new byte[0]).redirectingTo(elsewhere.uri("/collect"))) {
+      harness.stagedJars(redirecting.uri(""), "0123456789abcdef0123456789abcdef", "the-secret");
+
+      InitHarness.Result result = harness.run();
+
+      assertThat(result.exitCode()).isEqualTo(InitRun.FETCH_FAILED);
+      assertThat(result.firstErrorLine()).contains("HTTP 302").contains("not followed");
+      assertThat(elsewhere.authorizationsSeen()).doesNotContain("the-secret");
+      assertThat(harness.targetContents()).isEmpty();
+    }
+  }
+
+  @Test
+  void aRemoteFileMayRedirect() throws Exception {
+    try (var target = FakeFileServer.http("moved".getBytes());
+        var redirecting = FakeFileServer.http(new byte[0]).redirectingTo(target.uri("/real.csv"))) {
+      harness.set("spark.kubernetes.initcontainer.remoteFiles", redirecting.uri("/old.csv"));
+
+      InitHarness.Result result = harness.run();
+
+      assertThat(result.exitCode()).as(result.err()).isZero();
+      assertThat(harness.filesDir().resolve("old.csv")).hasContent("moved");
+    }
+  }
+
+  @Test
   void theTimeLimitIsHonoured() throws Exception {
     try (var silent = FakeFileServer.http(new byte[10]).stalling()) {
       harness.set("spark.kubernetes.initcontainer.remoteFiles", silent.uri("/never.txt"));

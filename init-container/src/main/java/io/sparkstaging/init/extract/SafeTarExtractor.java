@@ -2,7 +2,6 @@ package io.sparkstaging.init.extract;
 
 import io.sparkstaging.init.config.InitConfig.ExtractLimits;
 import io.sparkstaging.init.verify.ContentRejected;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,6 +16,7 @@ import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.apache.commons.io.input.BoundedInputStream;
 
 /**
  * Unpacks an untrusted tar (or tar.gz) stream into an empty directory, refusing anything that
@@ -41,7 +41,14 @@ public final class SafeTarExtractor {
 
   /** @return how many files were written */
   public int extract(InputStream bundle, Path destination) throws IOException {
-    var unpacked = new BoundedInputStream(BundleFormat.tarStreamOf(bundle), limits.maxUnpackedBytes());
+    // The guard against decompression bombs: reading a byte past the limit is a refusal.
+    InputStream unpacked = BoundedInputStream.builder()
+        .setInputStream(BundleFormat.tarStreamOf(bundle))
+        .setMaxCount(limits.maxUnpackedBytes() + 1)
+        .setOnMaxCount((max, count) -> {
+          throw new ContentRejected("the bundle unpacks to more than " + limits.maxUnpackedBytes() + " bytes (--max-unpacked-size)");
+        })
+        .get();
     var tar = new TarArchiveInputStream(unpacked);
     int entries = 0;
     int files = 0;
@@ -108,49 +115,5 @@ public final class SafeTarExtractor {
   private static ContentRejected reject(String name, String why) {
     String shown = name.length() > 200 ? name.substring(0, 200) + "…" : name;
     return new ContentRejected("unsafe bundle: entry '" + shown.replace("\0", "\\0") + "' " + why);
-  }
-
-  /** Refuses to read past a number of bytes: the guard against decompression bombs. */
-  private static final class BoundedInputStream extends FilterInputStream {
-    private final long limit;
-    private long count;
-
-    BoundedInputStream(InputStream in, long limit) {
-      super(in);
-      this.limit = limit;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      int read = in.read(buffer, offset, length);
-      if (read > 0) {
-        count += read;
-        if (count > limit) {
-          throw new ContentRejected("the bundle unpacks to more than " + limit + " bytes (--max-unpacked-size)");
-        }
-      }
-      return read;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      long skipped = in.skip(n);
-      count += skipped;
-      if (count > limit) {
-        throw new ContentRejected("the bundle unpacks to more than " + limit + " bytes (--max-unpacked-size)");
-      }
-      return skipped;
-    }
-
-    @Override
-    public boolean markSupported() {
-      return false;
-    }
   }
 }

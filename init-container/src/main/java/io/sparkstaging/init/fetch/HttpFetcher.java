@@ -23,6 +23,7 @@ import javax.net.ssl.SSLSocketFactory;
  * a stalled connection becomes a failure to resume from rather than a hang.
  */
 public final class HttpFetcher {
+  private static final String AUTHORIZATION = "Authorization";
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
   private static final Pattern JSON_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
@@ -57,7 +58,9 @@ public final class HttpFetcher {
       connection.setConnectTimeout(millisWithin(CONNECT_TIMEOUT, deadline));
       connection.setReadTimeout(millisWithin(READ_TIMEOUT, deadline));
       connection.setUseCaches(false);
-      connection.setInstanceFollowRedirects(true);
+      // HttpURLConnection re-sends every request header to a redirect's target: a request that
+      // carries a secret must not follow one, or the secret would go to another host.
+      connection.setInstanceFollowRedirects(!headers.containsKey(AUTHORIZATION));
       headers.forEach(connection::setRequestProperty);
       status = connection.getResponseCode();
     } catch (IOException e) {
@@ -70,7 +73,8 @@ public final class HttpFetcher {
         throw new FetchFailure(FetchFailure.Kind.NETWORK, "download from " + origin(uri) + " broke: " + describe(e), e);
       }
     }
-    String reason = "HTTP " + status + errorMessage(connection);
+    String reason = "HTTP " + status + errorMessage(connection)
+        + (status / 100 == 3 ? " (a redirect, not followed for a request that carries a secret)" : "");
     connection.disconnect();
     boolean retryable = status >= 500 || status == 408 || status == 429;
     throw new FetchFailure(retryable ? FetchFailure.Kind.NETWORK : FetchFailure.Kind.REFUSED, reason);

@@ -1,15 +1,13 @@
 package io.sparkstaging.init.place;
 
+import io.sparkstaging.common.files.FileTrees;
 import io.sparkstaging.init.verify.ContentRejected;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +64,7 @@ public final class StagingArea implements AutoCloseable {
               throw new ContentRejected("'" + name + "' comes from both " + other + " and " + slot.getValue());
             }
             Path destination = area.target.resolve(name);
-            if (Files.exists(destination, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.exists(destination, LinkOption.NOFOLLOW_LINKS)) {
               if (!sameFile(entry, destination)) {
                 throw new ContentRejected("'" + destination + "' already exists with other content (from " + slot.getValue() + ")");
               }
@@ -83,32 +81,13 @@ public final class StagingArea implements AutoCloseable {
   }
 
   private static boolean sameFile(Path staged, Path existing) throws IOException {
-    return Files.isRegularFile(staged) && Files.isRegularFile(existing, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+    return Files.isRegularFile(staged) && Files.isRegularFile(existing, LinkOption.NOFOLLOW_LINKS)
         && Files.mismatch(staged, existing) == -1;
   }
 
   /** Removes the hidden directory and whatever is still in it. */
   @Override
   public void close() throws IOException {
-    try {
-      Files.walkFileTree(root, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.deleteIfExists(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-          if (failure != null) {
-            throw failure;
-          }
-          Files.deleteIfExists(dir);
-          return FileVisitResult.CONTINUE;
-        }
-      });
-    } catch (NoSuchFileException gone) {
-      // Already removed.
-    }
+    FileTrees.deleteRecursively(root);
   }
 }

@@ -31,6 +31,8 @@ public final class FakeFileServer implements AutoCloseable {
   private volatile long cutFirstAnswerAfter = -1;
   private volatile boolean corrupt;
   private volatile boolean stall;
+  private volatile String redirectTo;
+  private final List<String> authorizationsSeen = new CopyOnWriteArrayList<>();
 
   private FakeFileServer(HttpServer server, byte[] body) {
     this.server = server;
@@ -62,6 +64,17 @@ public final class FakeFileServer implements AutoCloseable {
     return this;
   }
 
+  /** Answers every request with a 302 to {@code location}. */
+  public FakeFileServer redirectingTo(String location) {
+    redirectTo = location;
+    return this;
+  }
+
+  /** The Authorization headers received (null for none). */
+  public List<String> authorizationsSeen() {
+    return authorizationsSeen;
+  }
+
   /** Accepts requests and never answers them. */
   public FakeFileServer stalling() {
     stall = true;
@@ -81,6 +94,13 @@ public final class FakeFileServer implements AutoCloseable {
   private void answer(HttpExchange exchange) throws IOException {
     String range = exchange.getRequestHeaders().getFirst("Range");
     rangesAsked.add(range);
+    authorizationsSeen.add(exchange.getRequestHeaders().getFirst("Authorization"));
+    if (redirectTo != null) {
+      exchange.getResponseHeaders().add("Location", redirectTo);
+      exchange.sendResponseHeaders(302, -1);
+      exchange.close();
+      return;
+    }
     if (stall) {
       try {
         released.await();

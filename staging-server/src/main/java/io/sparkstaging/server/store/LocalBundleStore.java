@@ -1,5 +1,6 @@
 package io.sparkstaging.server.store;
 
+import io.sparkstaging.common.files.FileTrees;
 import io.sparkstaging.common.units.ByteSize;
 import io.sparkstaging.server.errors.Problem;
 import io.sparkstaging.server.errors.StagingException;
@@ -123,7 +124,7 @@ public final class LocalBundleStore implements BundleStore, AutoCloseable {
       log.error("Deleting unreadable bundle {}: {}", name, e.toString());
       Path target = trash.resolve(name);
       DurableFiles.moveSynced(dir, target);
-      DurableFiles.deleteRecursively(target);
+      FileTrees.deleteRecursively(target);
       return Optional.empty();
     }
   }
@@ -132,7 +133,7 @@ public final class LocalBundleStore implements BundleStore, AutoCloseable {
     int count = 0;
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path entry : entries) {
-        DurableFiles.deleteRecursively(entry);
+        FileTrees.deleteRecursively(entry);
         count++;
       }
     }
@@ -191,7 +192,7 @@ public final class LocalBundleStore implements BundleStore, AutoCloseable {
     }
     Path target = trash.resolve(id.value());
     DurableFiles.moveSynced(bundles.resolve(id.value()), target);
-    DurableFiles.deleteRecursively(target);
+    FileTrees.deleteRecursively(target);
     return true;
   }
 

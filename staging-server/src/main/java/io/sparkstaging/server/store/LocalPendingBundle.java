@@ -1,5 +1,6 @@
 package io.sparkstaging.server.store;
 
+import io.sparkstaging.common.files.FileTrees;
 import io.sparkstaging.common.units.ByteSize;
 import io.sparkstaging.server.api.BundleOwner;
 import io.sparkstaging.server.errors.Problem;
@@ -119,7 +120,7 @@ final class LocalPendingBundle implements PendingBundle {
     }
     try {
       channel.close();
-      DurableFiles.deleteRecursively(dir);
+      FileTrees.deleteRecursively(dir);
     } catch (IOException e) {
       // The next start empties incoming/ anyway; nothing here is visible to clients.
       log.warn("Could not remove the partial upload {}: {}", id, e.toString());
