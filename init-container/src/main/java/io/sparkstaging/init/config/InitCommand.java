@@ -1,7 +1,7 @@
 package io.sparkstaging.init.config;
 
 import io.sparkstaging.common.config.ConfigException;
-import io.sparkstaging.common.units.ByteSize;
+import io.sparkstaging.common.config.Converters;
 import io.sparkstaging.common.units.DurationText;
 import io.sparkstaging.init.config.InitConfig.ExtractLimits;
 import io.sparkstaging.init.config.InitConfig.StagedBundleRef;
@@ -85,7 +85,7 @@ final class InitCommand {
   @Option(names = "--trust-cert-pem", description = "PEM certificate(s) to trust for https, instead of a trust store.")
   Path trustCertPem;
 
-  @Option(names = "--max-unpacked-size", defaultValue = "8g", converter = SizeConverter.class,
+  @Option(names = "--max-unpacked-size", defaultValue = "8g", converter = Converters.Size.class,
       description = "Most bytes a bundle may unpack to (decompression-bomb guard). Default: ${DEFAULT-VALUE}.")
   long maxUnpackedSize;
 
@@ -165,13 +165,6 @@ final class InitCommand {
       String text = value.strip();
       return text.chars().allMatch(Character::isDigit) && !text.isEmpty()
           ? Duration.ofMinutes(Long.parseLong(text)) : DurationText.parse(text);
-    }
-  }
-
-  static final class SizeConverter implements ITypeConverter<Long> {
-    @Override
-    public Long convert(String value) {
-      return ByteSize.parse(value);
     }
   }
 }

@@ -1,8 +1,7 @@
 package io.sparkstaging.server.config;
 
 import io.sparkstaging.common.config.ConfigException;
-import io.sparkstaging.common.units.ByteSize;
-import io.sparkstaging.common.units.DurationText;
+import io.sparkstaging.common.config.Converters;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -43,23 +41,23 @@ final class ServerCommand {
   @Option(names = "--data-dir", defaultValue = "staging-data", description = "Directory holding the bundles. Default: ${DEFAULT-VALUE}.")
   Path dataDir;
 
-  @Option(names = "--max-bundle-size", defaultValue = "4g", converter = SizeConverter.class,
+  @Option(names = "--max-bundle-size", defaultValue = "4g", converter = Converters.Size.class,
       description = "Largest bundle accepted (413 beyond). Default: ${DEFAULT-VALUE}.")
   long maxBundleSize;
 
-  @Option(names = "--min-free-space", defaultValue = "512m", converter = SizeConverter.class,
+  @Option(names = "--min-free-space", defaultValue = "512m", converter = Converters.Size.class,
       description = "Free disk space uploads may not eat into (507 beyond). Default: ${DEFAULT-VALUE}.")
   long minFreeSpace;
 
-  @Option(names = "--idle-timeout", defaultValue = "30s", converter = DurationConverter.class,
+  @Option(names = "--idle-timeout", defaultValue = "30s", converter = Converters.Time.class,
       description = "Close connections idle this long, also mid-transfer. Default: ${DEFAULT-VALUE}.")
   Duration idleTimeout;
 
-  @Option(names = "--min-upload-rate", defaultValue = "1k", converter = SizeConverter.class,
+  @Option(names = "--min-upload-rate", defaultValue = "1k", converter = Converters.Size.class,
       description = "Average bytes per second below which an upload is abandoned after its first 10 s (408); 0 disables. Default: ${DEFAULT-VALUE}.")
   long minUploadRate;
 
-  @Option(names = "--shutdown-grace", defaultValue = "30s", converter = DurationConverter.class,
+  @Option(names = "--shutdown-grace", defaultValue = "30s", converter = Converters.Time.class,
       description = "On SIGTERM, how long in-flight transfers may take to finish. Default: ${DEFAULT-VALUE}.")
   Duration shutdownGrace;
 
@@ -140,20 +138,6 @@ final class ServerCommand {
   private static void require(boolean condition, String message) {
     if (!condition) {
       throw new ConfigException(message);
-    }
-  }
-
-  static final class SizeConverter implements ITypeConverter<Long> {
-    @Override
-    public Long convert(String value) {
-      return ByteSize.parse(value);
-    }
-  }
-
-  static final class DurationConverter implements ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      return DurationText.parse(value);
     }
   }
 }
