@@ -3,6 +3,7 @@ package io.sparkstaging.server.upload;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkstaging.common.kubernetes.KubernetesNames;
 import io.sparkstaging.server.api.BundleOwner;
 import io.sparkstaging.server.api.BundleOwner.OwnerType;
 import io.sparkstaging.server.errors.Problem;
@@ -11,22 +12,15 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * Reads and validates the owner document. Every rejection names the offending field, because the
  * person who reads it is fixing a submission by hand.
  *
- * <p>The rules are Kubernetes' own: a namespace is a DNS-1123 label, a label key is an optional
- * DNS-1123 subdomain prefix plus a name of at most 63 characters, a label value is at most 63
- * characters of the same alphabet.
+ * <p>The rules are Kubernetes' own ({@link KubernetesNames}).
  */
 public final class OwnerParser {
-  private static final Pattern DNS1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-  private static final Pattern DNS1123_SUBDOMAIN =
-      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-  private static final Pattern LABEL_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
   private static final Set<String> FIELDS = Set.of("ownerNamespace", "ownerLabels", "ownerType");
   private static final int MAX_LABELS = 64;
 
@@ -56,7 +50,7 @@ public final class OwnerParser {
 
   private static String namespace(JsonNode node) {
     String namespace = requiredText(node, "ownerNamespace");
-    if (namespace.length() > 63 || !DNS1123_LABEL.matcher(namespace).matches()) {
+    if (!KubernetesNames.isNamespace(namespace)) {
       throw invalid("ownerNamespace", "must be a valid Kubernetes namespace name (lower-case letters, digits and '-', at most 63 characters)");
     }
     return namespace;
@@ -78,31 +72,19 @@ public final class OwnerParser {
     var labels = new LinkedHashMap<String, String>();
     node.fields().forEachRemaining(entry -> {
       String key = entry.getKey();
-      if (!isValidLabelKey(key)) {
+      if (!KubernetesNames.isLabelKey(key)) {
         throw invalid("ownerLabels", "key '" + key + "' is not a valid Kubernetes label key");
       }
       if (!entry.getValue().isTextual()) {
         throw invalid("ownerLabels", "value of '" + key + "' must be a string");
       }
       String value = entry.getValue().asText();
-      if (!value.isEmpty() && (value.length() > 63 || !LABEL_NAME.matcher(value).matches())) {
+      if (!KubernetesNames.isLabelValue(value)) {
         throw invalid("ownerLabels", "value of '" + key + "' is not a valid Kubernetes label value");
       }
       labels.put(key, value);
     });
     return labels;
-  }
-
-  private static boolean isValidLabelKey(String key) {
-    int slash = key.indexOf('/');
-    String name = slash < 0 ? key : key.substring(slash + 1);
-    if (slash >= 0) {
-      String prefix = key.substring(0, slash);
-      if (prefix.isEmpty() || prefix.length() > 253 || !DNS1123_SUBDOMAIN.matcher(prefix).matches()) {
-        return false;
-      }
-    }
-    return !name.isEmpty() && name.length() <= 63 && LABEL_NAME.matcher(name).matches();
   }
 
   private static OwnerType type(JsonNode node) {

@@ -1,0 +1,41 @@
+package io.sparkstaging.submit;
+
+import io.sparkstaging.common.config.ConfigException;
+import io.sparkstaging.submit.cli.Commands;
+import io.sparkstaging.submit.stage.StageFailure;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+
+/** Entry point. Exit codes: 0 success; 2 usage or configuration error; 3 staging failed. */
+public final class SubmitClientMain {
+  public static final int USAGE = 2;
+  public static final int STAGING_FAILED = 3;
+
+  private SubmitClientMain() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** The whole program without {@code System.exit}, so that tests can run it in-process. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    var errors = new PrintWriter(err, true, StandardCharsets.UTF_8);
+    return Commands.commandLine()
+        .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
+        .setErr(errors)
+        .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+          if (e instanceof ConfigException) {
+            errors.println("submit-client: " + e.getMessage());
+            return USAGE;
+          }
+          if (e instanceof StageFailure) {
+            errors.println("submit-client: staging failed: " + e.getMessage());
+            return STAGING_FAILED;
+          }
+          throw e;
+        })
+        .execute(args);
+  }
+}

@@ -1,0 +1,89 @@
+package io.sparkstaging.submit.stage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.ProtocolException;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongConsumer;
+
+/**
+ * Uploads bundles with the staging server's v1 API. The bundle is packed straight into the
+ * request body (chunked, no temporary file), and {@code Expect: 100-continue} lets the server
+ * refuse (owner, size, disk) before a byte of it is sent.
+ */
+public final class StagingClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int CHUNK = 64 * 1024;
+
+  private final URI server;
+
+  public StagingClient(URI server) {
+    String text = server.toString();
+    this.server = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+  }
+
+  public StagedBundle stage(BundlePackager bundle, String namespace, Map<String, String> labels, LongConsumer progress) throws StageFailure {
+    HttpURLConnection connection = null;
+    try {
+      connection = (HttpURLConnection) URI.create(server + "/api/v1/bundles").toURL().openConnection();
+      connection.setRequestMethod("POST");
+      connection.setDoOutput(true);
+      connection.setChunkedStreamingMode(CHUNK);
+      connection.setRequestProperty("Content-Type", "application/octet-stream");
+      connection.setRequestProperty("Expect", "100-continue");
+      connection.setRequestProperty("Bundle-Owner", ownerJson(namespace, labels));
+      try (OutputStream body = connection.getOutputStream()) {
+        bundle.writeTo(body, progress);
+      }
+    } catch (ProtocolException refusedBeforeTheBody) {
+      // The server answered "Expect: 100-continue" with a final status: read it below.
+    } catch (IOException e) {
+      throw new StageFailure("staging server " + server + " is unreachable or broke off the upload: " + e, e);
+    }
+    try {
+      int status = connection.getResponseCode();
+      if (status != 201) {
+        throw new StageFailure("staging server " + server + " refused the bundle: HTTP " + status + errorMessage(connection));
+      }
+      try (InputStream in = connection.getInputStream()) {
+        JsonNode receipt = JSON.readTree(in);
+        return new StagedBundle(receipt.get("resourceId").asText(), receipt.get("resourceSecret").asText(),
+            receipt.get("size").asLong(), receipt.get("sha256").asText());
+      }
+    } catch (IOException e) {
+      throw e instanceof StageFailure failure ? failure : new StageFailure("reading the staging server's answer failed: " + e, e);
+    }
+  }
+
+  static String ownerJson(String namespace, Map<String, String> labels) {
+    var owner = new LinkedHashMap<String, Object>();
+    owner.put("ownerNamespace", namespace);
+    owner.put("ownerLabels", labels);
+    owner.put("ownerType", "Pod");
+    try {
+      return JSON.writeValueAsString(owner);
+    } catch (IOException e) {
+      throw new IllegalStateException("a map of strings always serializes", e);
+    }
+  }
+
+  /** The server's JSON message; after a refused {@code 100-continue} the JDK drops the body, so then the reason phrase. */
+  private static String errorMessage(HttpURLConnection connection) {
+    try (InputStream body = connection.getErrorStream()) {
+      JsonNode error = body == null ? null : JSON.readTree(body);
+      if (error != null && error.hasNonNull("message")) {
+        return " (" + error.get("message").asText() + ")";
+      }
+      String reason = connection.getResponseMessage();
+      return reason == null ? "" : " " + reason;
+    } catch (IOException unreadable) {
+      return "";
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package io.sparkstaging.submit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkstaging.server.support.JdkClient;
+import io.sparkstaging.server.support.TestServer;
+import io.sparkstaging.submit.SubmitClientMain;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code submit-client stage} against a real staging server. */
+class StageCommandIT {
+  @TempDir Path dataDir;
+  @TempDir Path work;
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    var out = new ByteArrayOutputStream();
+    var err = new ByteArrayOutputStream();
+    int code = SubmitClientMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void stagesFilesAndPrintsJsonForCi() throws Exception {
+    Path app = Files.writeString(work.resolve("app.jar"), "application");
+    Path lib = Files.writeString(work.resolve("lib.jar"), "library");
+    try (var server = TestServer.start(dataDir)) {
+      Run run = run("stage", "--staging-server", server.baseUri(), "--namespace", "spark-jobs", "--label", "spark-app-selector=spark-1",
+          "-o", "json", app.toString(), lib.toString());
+
+      assertThat(run.code()).as(run.err()).isZero();
+      JsonNode receipt = new ObjectMapper().readTree(run.out());
+      assertThat(receipt.get("resourceSecret").asText()).matches("[A-Za-z0-9_-]{43}");
+      assertThat(downloadedEntries(server, receipt)).containsExactly(Map.entry("app.jar", "application"), Map.entry("lib.jar", "library"));
+      assertThat(run.err()).isEmpty();
+    }
+  }
+
+  @Test
+  void printsTextForPeople() throws Exception {
+    Path app = Files.writeString(work.resolve("app.jar"), "application");
+    try (var server = TestServer.start(dataDir)) {
+      Run run = run("stage", "--staging-server", server.baseUri(), "--namespace", "ns", "--label", "a=b", app.toString());
+
+      assertThat(run.code()).isZero();
+      assertThat(run.out()).containsPattern("resource id: +[0-9a-f]{32}").containsPattern("resource secret: +\\S{43}");
+    }
+  }
+
+  @Test
+  void anUnreachableServerIsOneClearLineAndExitCode3() throws Exception {
+    Path app = Files.writeString(work.resolve("app.jar"), "x");
+    int closedPort;
+    try (var socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+
+    Run run = run("stage", "--staging-server", "http://127.0.0.1:" + closedPort, "--namespace", "ns", "--label", "a=b", app.toString());
+
+    assertThat(run.code()).isEqualTo(SubmitClientMain.STAGING_FAILED);
+    assertThat(run.err().lines().toList()).hasSize(1).first().asString().startsWith("submit-client: staging failed: staging server http://127.0.0.1:");
+  }
+
+  @Test
+  void anInvalidOwnerIsRefusedBeforeUploading() throws Exception {
+    Path app = Files.writeString(work.resolve("app.jar"), "x");
+
+    Run badNamespace = run("stage", "--staging-server", "http://unused", "--namespace", "Not_A_Namespace", "--label", "a=b", app.toString());
+    Run badLabel = run("stage", "--staging-server", "http://unused", "--namespace", "ns", "--label", "a=b c", app.toString());
+
+    assertThat(badNamespace.code()).isEqualTo(SubmitClientMain.USAGE);
+    assertThat(badNamespace.err()).contains("--namespace 'Not_A_Namespace' is not a valid Kubernetes namespace name");
+    assertThat(badLabel.code()).isEqualTo(SubmitClientMain.USAGE);
+    assertThat(badLabel.err()).contains("--label 'a=b c'");
+  }
+
+  @Test
+  void aRefusalFromTheServerIsReported() throws Exception {
+    Path app = Files.writeString(work.resolve("big.jar"), "x".repeat(2000));
+    try (var server = TestServer.start(dataDir, settings -> settings.maxBundleSize = 1000)) {
+      Run run = run("stage", "--staging-server", server.baseUri(), "--namespace", "ns", "--label", "a=b", app.toString());
+
+      assertThat(run.code()).isEqualTo(SubmitClientMain.STAGING_FAILED);
+      assertThat(run.err()).startsWith("submit-client: staging failed: staging server").contains("HTTP 413");
+      assertThat(Files.list(dataDir.resolve("incoming")).count()).isZero();
+    }
+  }
+
+  @Test
+  void usageErrorsAreExitCode2() throws IOException {
+    assertThat(run("stage", "--staging-server", "http://x", "--namespace", "ns", "--label", "a=b", work.resolve("missing").toString()).code())
+        .isEqualTo(SubmitClientMain.USAGE);
+    Path app = Files.writeString(work.resolve("app.jar"), "x");
+    Run noLabel = run("stage", "--staging-server", "http://x", "--namespace", "ns", app.toString());
+    assertThat(noLabel.code()).isEqualTo(SubmitClientMain.USAGE);
+    assertThat(noLabel.err()).contains("--label");
+    assertThat(run("stage").code()).isEqualTo(SubmitClientMain.USAGE);
+  }
+
+  private static Map<String, String> downloadedEntries(TestServer server, JsonNode receipt) throws Exception {
+    var entries = new LinkedHashMap<String, String>();
+    try (var tar = new TarArchiveInputStream(new JdkClient().download(server.baseUri(), receipt))) {
+      for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+        entries.put(entry.getName(), new String(tar.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    }
+    return entries;
+  }
+}
