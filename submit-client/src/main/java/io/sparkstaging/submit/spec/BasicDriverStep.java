@@ -1,0 +1,94 @@
+package io.sparkstaging.submit.spec;
+
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The driver pod and container as Spark's own client builds them, and the properties that go with them.
+ *
+ * @param primaryResource the primary jar as the driver container sees it (a {@code local://} path when staged)
+ */
+public record BasicDriverStep(SubmitRequest request, AppIdentity identity, String sparkUser, String primaryResource) implements DriverStep {
+  public static final String CONTAINER = "spark-kubernetes-driver";
+  static final String DRIVER_LABEL_PREFIX = "spark.kubernetes.driver.label.";
+  static final int DRIVER_PORT = 7078;
+  static final int BLOCK_MANAGER_PORT = 7079;
+  static final int UI_PORT = 4040;
+
+  @Override
+  public DriverSpec apply(DriverSpec spec) {
+    String memory = request.conf("spark.driver.memory", "1g");
+    long podMemory = SparkMemory.podMebibytes(memory, request.conf().get("spark.driver.memoryOverhead"));
+    String cores = request.conf("spark.kubernetes.driver.request.cores", request.conf("spark.driver.cores", "1"));
+    var args = new ArrayList<>(List.of("driver", "--properties-file", SparkPropertiesStep.PROPERTIES_PATH, "--class", request.mainClass(),
+        primaryResource));
+    args.addAll(request.appArgs());
+
+    var container = new ContainerBuilder()
+        .withName(CONTAINER)
+        .withImage(request.sparkImage())
+        .withImagePullPolicy(request.conf("spark.kubernetes.container.image.pullPolicy", "IfNotPresent"))
+        .withArgs(args)
+        .addNewEnv().withName("SPARK_USER").withValue(sparkUser).endEnv()
+        .addNewEnv().withName("SPARK_APPLICATION_ID").withValue(identity.appId()).endEnv()
+        .addNewEnv().withName("SPARK_DRIVER_BIND_ADDRESS").withNewValueFrom().withNewFieldRef("v1", "status.podIP").endValueFrom().endEnv()
+        .addNewPort().withName("driver-rpc-port").withContainerPort(DRIVER_PORT).withProtocol("TCP").endPort()
+        .addNewPort().withName("blockmanager").withContainerPort(BLOCK_MANAGER_PORT).withProtocol("TCP").endPort()
+        .addNewPort().withName("spark-ui").withContainerPort(UI_PORT).withProtocol("TCP").endPort()
+        .withNewResources()
+          .addToRequests("cpu", new Quantity(cores))
+          .addToRequests("memory", new Quantity(podMemory + "Mi"))
+          .addToLimits("memory", new Quantity(podMemory + "Mi"))
+        .endResources()
+        .build();
+    var pod = new PodBuilder(spec.pod())
+        .editOrNewMetadata()
+          .withName(identity.driverPodName())
+          .withNamespace(request.namespace())
+          .addToLabels(labels())
+        .endMetadata()
+        .editOrNewSpec()
+          .withRestartPolicy("Never")
+          .addToContainers(container)
+        .endSpec();
+    String serviceAccount = request.conf().get("spark.kubernetes.authenticate.driver.serviceAccountName");
+    if (serviceAccount != null) {
+      pod.editSpec().withServiceAccountName(serviceAccount).endSpec();
+    }
+    return spec.withPod(pod.build()).withProperties(properties(memory));
+  }
+
+  /** The labels Spark puts on a driver, and the user's own {@code spark.kubernetes.driver.label.*}. */
+  public Map<String, String> labels() {
+    var labels = new LinkedHashMap<String, String>();
+    request.conf().forEach((key, value) -> {
+      if (key.startsWith(DRIVER_LABEL_PREFIX)) {
+        labels.put(key.substring(DRIVER_LABEL_PREFIX.length()), value);
+      }
+    });
+    labels.put("spark-app-selector", identity.appId());
+    labels.put("spark-role", "driver");
+    labels.put("spark-app-name", identity.appNameLabel());
+    return labels;
+  }
+
+  private Map<String, String> properties(String memory) {
+    var properties = new LinkedHashMap<>(request.conf());
+    properties.put("spark.master", "k8s://https://kubernetes.default.svc");
+    properties.put("spark.app.name", request.appName());
+    properties.put("spark.app.id", identity.appId());
+    properties.put("spark.submit.deployMode", "cluster");
+    properties.put("spark.kubernetes.namespace", request.namespace());
+    properties.put("spark.kubernetes.driver.pod.name", identity.driverPodName());
+    properties.put("spark.kubernetes.submitInDriver", "true");
+    properties.put("spark.kubernetes.resource.type", "java");
+    properties.put("spark.kubernetes.container.image", request.sparkImage());
+    properties.put("spark.driver.memory", memory);
+    return properties;
+  }
+}

@@ -1,0 +1,28 @@
+package io.sparkstaging.submit.spec;
+
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.sparkstaging.submit.podspec.InitContainerSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Folds the driver steps, in order, over an empty spec. The last step turns the accumulated properties into the ConfigMap. */
+public final class DriverSpecBuilder {
+  private DriverSpecBuilder() {}
+
+  public static DriverSpec build(SubmitRequest request, AppIdentity identity, DependencyPlan plan, StagedDependencies staged, String sparkUser) {
+    Optional<InitContainerSpec> init = plan.needsInitContainer()
+        ? Optional.of(StagedDependenciesStep.initContainerSpec(request, identity, staged)) : Optional.empty();
+    List<DriverStep> steps = List.of(
+        new BasicDriverStep(request, identity, sparkUser, StagedDependenciesStep.primaryResourceInPod(plan, staged, request.primaryResource())),
+        new DriverServiceStep(identity, request.namespace()),
+        init.<DriverStep>map(spec -> new StagedDependenciesStep(request, identity, plan, staged, spec)).orElse(same -> same),
+        new ExecutorPodTemplateStep(identity, request.namespace(), init),
+        new SparkPropertiesStep(identity, request.namespace()));
+    DriverSpec spec = new DriverSpec(new PodBuilder().build(), Map.of(), List.of());
+    for (DriverStep step : steps) {
+      spec = step.apply(spec);
+    }
+    return spec;
+  }
+}

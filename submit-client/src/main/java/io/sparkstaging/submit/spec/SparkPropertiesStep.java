@@ -1,0 +1,38 @@
+package io.sparkstaging.submit.spec;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+
+/**
+ * Last step: the {@code spark.properties} ConfigMap from every property the earlier steps set,
+ * mounted where the stock image's entrypoint reads it, as Spark's client does.
+ */
+public record SparkPropertiesStep(AppIdentity identity, String namespace) implements DriverStep {
+  static final String CONF_DIR = "/opt/spark/conf";
+  static final String PROPERTIES_FILE = "spark.properties";
+  public static final String PROPERTIES_PATH = CONF_DIR + "/" + PROPERTIES_FILE;
+  static final String VOLUME = "spark-conf-volume-driver";
+
+  @Override
+  public DriverSpec apply(DriverSpec spec) {
+    String name = "spark-drv-" + identity.uniqueId() + "-conf-map";
+    ConfigMap configMap = new ConfigMapBuilder()
+        .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+        .withImmutable(true)
+        .addToData(PROPERTIES_FILE, PropertiesText.of(spec.sparkProperties()))
+        .build();
+    var pod = new PodBuilder(spec.pod())
+        .editSpec()
+          .addNewVolume().withName(VOLUME).withNewConfigMap().withName(name)
+            .addNewItem().withKey(PROPERTIES_FILE).withPath(PROPERTIES_FILE).withMode(420).endItem()
+          .endConfigMap().endVolume()
+          .editMatchingContainer(container -> container.getName().equals(BasicDriverStep.CONTAINER))
+            .addNewVolumeMount().withName(VOLUME).withMountPath(CONF_DIR).endVolumeMount()
+            .addNewEnv().withName("SPARK_CONF_DIR").withValue(CONF_DIR).endEnv()
+          .endContainer()
+        .endSpec()
+        .build();
+    return spec.withPod(pod).withResource(configMap);
+  }
+}

@@ -1,0 +1,143 @@
+package io.sparkstaging.submit.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.sparkstaging.submit.stage.StagedBundle;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class DriverSpecBuilderTest {
+  private static final StagedBundle JARS = new StagedBundle("0123456789abcdef0123456789abcdef", "jars-secret", 10, "00");
+  private static final StagedBundle FILES = new StagedBundle("fedcba9876543210fedcba9876543210", "files-secret", 10, "00");
+  private final AppIdentity identity = AppIdentity.create("Word Count", new SecureRandom(), Clock.systemUTC());
+
+  private DriverSpec build(Requests requests, StagedDependencies staged) {
+    SubmitRequest request = requests.build();
+    return DriverSpecBuilder.build(request, identity, DependencyPlan.of(request), staged, "me");
+  }
+
+  private static StagedDependencies stagedAppAndLib() {
+    return new StagedDependencies(Optional.of(JARS), List.of("app.jar", "lib.jar"), Optional.of(FILES), List.of("words.txt"));
+  }
+
+  private static Requests appWithLibAndFile() {
+    var requests = new Requests();
+    requests.jars = List.of("/home/me/lib.jar", "local:///opt/extra/extra.jar", "https://repo.example.com/remote.jar");
+    requests.files = List.of("/home/me/words.txt");
+    return requests;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends HasMetadata> T resource(DriverSpec spec, Class<T> type, String nameSuffix) {
+    return (T) spec.resources().stream().filter(type::isInstance).filter(r -> r.getMetadata().getName().endsWith(nameSuffix)).findFirst().orElseThrow();
+  }
+
+  private static Container container(Pod pod, String name) {
+    return pod.getSpec().getContainers().stream().filter(c -> c.getName().equals(name)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void theDriverRunsThePrimaryJarFromWhereTheInitContainerPutsIt() {
+    DriverSpec spec = build(appWithLibAndFile(), stagedAppAndLib());
+
+    Container driver = container(spec.pod(), "spark-kubernetes-driver");
+    assertThat(driver.getArgs()).containsExactly("driver", "--properties-file", "/opt/spark/conf/spark.properties", "--class",
+        "org.example.WordCount", "local:///var/spark-data/spark-jars/app.jar", "in.txt");
+    // Cluster-mode Spark expects the primary jar in spark.jars as well.
+    assertThat(spec.sparkProperties().get("spark.jars")).isEqualTo("local:///var/spark-data/spark-jars/app.jar,"
+        + "local:///var/spark-data/spark-jars/lib.jar,local:///var/spark-data/spark-jars/remote.jar,local:///opt/extra/extra.jar");
+    assertThat(spec.sparkProperties().get("spark.files")).isEqualTo("local:///var/spark-data/spark-files/words.txt");
+  }
+
+  @Test
+  void thePodCarriesSparksLabelsAndTheInitContainer() {
+    DriverSpec spec = build(appWithLibAndFile(), stagedAppAndLib());
+
+    assertThat(spec.pod().getMetadata().getLabels()).containsEntry("spark-app-selector", identity.appId())
+        .containsEntry("spark-role", "driver").containsEntry("spark-app-name", "word-count");
+    assertThat(spec.pod().getSpec().getInitContainers()).extracting(Container::getName).containsExactly("spark-init");
+    assertThat(spec.pod().getSpec().getVolumes()).extracting(Volume::getName).noneMatch(name -> name.startsWith("spark-local-dir-"));
+    assertThat(spec.pod().getSpec().getRestartPolicy()).isEqualTo("Never");
+    assertThat(container(spec.pod(), "spark-kubernetes-driver").getResources().getLimits().get("memory").toString()).isEqualTo("1408Mi");
+  }
+
+  @Test
+  void theInitContainerIsConfiguredWithTheOriginalKeysAndTheInternalUri() {
+    DriverSpec spec = build(appWithLibAndFile(), stagedAppAndLib());
+
+    String properties = resource(spec, ConfigMap.class, "-init-config").getData().get("download-submitted-files");
+    assertThat(properties.lines()).contains(
+        "spark.kubernetes.resourceStagingServer.uri=http\\://spark-staging.spark.svc\\:10000",
+        "spark.kubernetes.initcontainer.downloadJarsResourceIdentifier=" + JARS.resourceId(),
+        "spark.kubernetes.initcontainer.downloadJarsSecretLocation=/mnt/secrets/spark-init/downloadSubmittedJarsSecret",
+        "spark.kubernetes.initcontainer.downloadFilesResourceIdentifier=" + FILES.resourceId(),
+        "spark.kubernetes.initcontainer.remoteJars=https\\://repo.example.com/remote.jar");
+    assertThat(properties).doesNotContain("jars-secret");
+
+    Secret secret = resource(spec, Secret.class, "-init-secret");
+    assertThat(new String(Base64.getDecoder().decode(secret.getData().get("downloadSubmittedJarsSecret")), StandardCharsets.UTF_8)).isEqualTo("jars-secret");
+  }
+
+  @Test
+  void executorsGetTheSameInitContainerThroughThePodTemplate() {
+    DriverSpec spec = build(appWithLibAndFile(), stagedAppAndLib());
+
+    String yaml = resource(spec, ConfigMap.class, "-driver-podspec-conf-map").getData().get("podspec-configmap-key");
+    Pod template = new KubernetesSerialization().unmarshal(yaml, Pod.class);
+    assertThat(template.getSpec().getContainers()).extracting(Container::getName).containsExactly("spark-kubernetes-executor");
+    assertThat(template.getSpec().getInitContainers()).extracting(Container::getName).containsExactly("spark-init");
+    assertThat(template.getSpec().getVolumes()).extracting(Volume::getName).contains("spark-init-secret", "download-jars-volume");
+    assertThat(spec.sparkProperties()).containsEntry("spark.kubernetes.executor.podTemplateFile", "/opt/spark/pod-template/pod-spec-template.yml")
+        .containsEntry("spark.kubernetes.executor.podTemplateContainerName", "spark-kubernetes-executor");
+  }
+
+  @Test
+  void sparkPropertiesSayWhatTheDriverNeedsAndLiveInAnImmutableConfigMap() {
+    var requests = appWithLibAndFile();
+    requests.conf = new java.util.HashMap<>(Map.of("spark.executor.instances", "3", "spark.driver.memory", "2g"));
+
+    DriverSpec spec = build(requests, stagedAppAndLib());
+
+    Service service = resource(spec, Service.class, "-driver-svc");
+    assertThat(service.getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(service.getSpec().getSelector()).isEqualTo(spec.pod().getMetadata().getLabels());
+    ConfigMap conf = resource(spec, ConfigMap.class, "spark-drv-" + identity.uniqueId() + "-conf-map");
+    assertThat(conf.getImmutable()).isTrue();
+    assertThat(conf.getData().get("spark.properties").lines()).contains(
+        "spark.app.id=" + identity.appId(),
+        "spark.driver.host=" + identity.driverServiceName() + ".spark-jobs.svc",
+        "spark.kubernetes.driver.pod.name=" + identity.driverPodName(),
+        "spark.kubernetes.namespace=spark-jobs",
+        "spark.kubernetes.submitInDriver=true",
+        "spark.executor.instances=3",
+        "spark.driver.memory=2g");
+    assertThat(conf.getData().get("spark.properties")).doesNotContain("jars-secret", "files-secret");
+    assertThat(container(spec.pod(), "spark-kubernetes-driver").getEnv()).anyMatch(env -> env.getName().equals("SPARK_CONF_DIR"));
+  }
+
+  @Test
+  void withNothingLocalOrRemoteThereIsNoInitContainer() {
+    var requests = new Requests();
+    requests.primaryResource = "local:///opt/spark/examples/jars/spark-examples.jar";
+
+    DriverSpec spec = build(requests, StagedDependencies.none());
+
+    assertThat(spec.pod().getSpec().getInitContainers()).isEmpty();
+    assertThat(spec.resources()).extracting(r -> r.getKind()).containsExactlyInAnyOrder("Service", "ConfigMap");
+    assertThat(spec.sparkProperties()).doesNotContainKey("spark.kubernetes.executor.podTemplateFile");
+  }
+}
