@@ -1,6 +1,7 @@
 package io.sparkstaging.submit;
 
 import io.sparkstaging.common.config.ConfigException;
+import io.sparkstaging.submit.apply.SubmitFailure;
 import io.sparkstaging.submit.cli.Commands;
 import io.sparkstaging.submit.stage.StageFailure;
 import java.io.PrintStream;
@@ -8,10 +9,14 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 
-/** Entry point. Exit codes: 0 success; 2 usage or configuration error; 3 staging failed. */
+/**
+ * Entry point. Exit codes: 0 success (or, with {@code --wait}, the driver's own exit code); 2
+ * usage or configuration error; 3 staging failed; 4 the API server refused an object.
+ */
 public final class SubmitClientMain {
   public static final int USAGE = 2;
   public static final int STAGING_FAILED = 3;
+  public static final int SUBMIT_FAILED = 4;
 
   private SubmitClientMain() {}
 
@@ -33,6 +38,10 @@ public final class SubmitClientMain {
           if (e instanceof StageFailure) {
             errors.println("submit-client: staging failed: " + e.getMessage());
             return STAGING_FAILED;
+          }
+          if (e instanceof SubmitFailure) {
+            errors.println("submit-client: submission failed: " + e.getMessage() + "; everything created was deleted");
+            return SUBMIT_FAILED;
           }
           throw e;
         })

@@ -4,13 +4,16 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The top-level command and its subcommands. */
-@Command(name = "submit-client", mixinStandardHelpOptions = true, subcommands = StageCommand.class,
-    description = "Stages local Spark dependencies on the staging server.")
+@Command(name = "submit-client", mixinStandardHelpOptions = true, subcommands = {StageCommand.class, SubmitCommand.class},
+    description = "Stages local Spark dependencies and submits Spark applications to Kubernetes.")
 public final class Commands implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static CommandLine commandLine() {
-    return new CommandLine(new Commands());
+    var commandLine = new CommandLine(new Commands());
+    // As with spark-submit, everything after the primary resource belongs to the application.
+    commandLine.getSubcommands().get("submit").setStopAtPositional(true);
+    return commandLine;
   }
 
   @Override

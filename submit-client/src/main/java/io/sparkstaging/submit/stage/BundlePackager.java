@@ -34,6 +34,12 @@ public final class BundlePackager {
     this.gzip = gzip;
   }
 
+  /** The names the files will have inside the bundle, and so in the pod, in order. */
+  public List<String> entryNames() {
+    Set<String> used = new HashSet<>();
+    return files.stream().map(file -> uniqueName(file.getFileName().toString(), used)).toList();
+  }
+
   public long contentBytes() throws IOException {
     long total = 0;
     for (Path file : files) {
@@ -48,10 +54,11 @@ public final class BundlePackager {
     var tar = new TarArchiveOutputStream(sink);
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-    Set<String> used = new HashSet<>();
+    List<String> names = entryNames();
     byte[] buffer = new byte[64 * 1024];
-    for (Path file : files) {
-      var entry = new TarArchiveEntry(uniqueName(file.getFileName().toString(), used));
+    for (int i = 0; i < files.size(); i++) {
+      Path file = files.get(i);
+      var entry = new TarArchiveEntry(names.get(i));
       entry.setSize(Files.size(file));
       entry.setMode(Files.isExecutable(file) ? 0755 : 0644);
       tar.putArchiveEntry(entry);

@@ -61,6 +61,21 @@ public final class StagingClient {
     }
   }
 
+  /** Deletes a bundle staged by this run, when what it was for could not be created. */
+  public void delete(StagedBundle bundle) throws StageFailure {
+    try {
+      var connection = (HttpURLConnection) URI.create(server + "/api/v1/bundles/" + bundle.resourceId()).toURL().openConnection();
+      connection.setRequestMethod("DELETE");
+      connection.setRequestProperty("Authorization", "Bearer " + bundle.resourceSecret());
+      int status = connection.getResponseCode();
+      if (status != 204 && status != 404) {
+        throw new StageFailure("deleting bundle " + bundle.resourceId() + " failed: HTTP " + status);
+      }
+    } catch (IOException e) {
+      throw e instanceof StageFailure failure ? failure : new StageFailure("deleting bundle " + bundle.resourceId() + " failed: " + e, e);
+    }
+  }
+
   static String ownerJson(String namespace, Map<String, String> labels) {
     var owner = new LinkedHashMap<String, Object>();
     owner.put("ownerNamespace", namespace);

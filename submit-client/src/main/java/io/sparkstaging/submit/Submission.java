@@ -1,0 +1,136 @@
+package io.sparkstaging.submit;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.sparkstaging.common.config.ConfigException;
+import io.sparkstaging.submit.apply.ObjectApplier;
+import io.sparkstaging.submit.apply.SubmitFailure;
+import io.sparkstaging.submit.spec.AppIdentity;
+import io.sparkstaging.submit.spec.DependencyPlan;
+import io.sparkstaging.submit.spec.DriverSpec;
+import io.sparkstaging.submit.spec.DriverSpecBuilder;
+import io.sparkstaging.submit.spec.StagedDependencies;
+import io.sparkstaging.submit.spec.SubmitRequest;
+import io.sparkstaging.submit.stage.BundlePackager;
+import io.sparkstaging.submit.stage.StageFailure;
+import io.sparkstaging.submit.stage.StagedBundle;
+import io.sparkstaging.submit.stage.StagingClient;
+import java.io.PrintWriter;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** One submission: stage the local dependencies, build the driver spec, create it, and undo everything if a step fails. */
+public final class Submission {
+  private final SubmitRequest request;
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final AppIdentity identity;
+  private final DependencyPlan plan;
+
+  public Submission(SubmitRequest request, PrintWriter out, PrintWriter err) {
+    this.request = request;
+    this.out = out;
+    this.err = err;
+    this.identity = AppIdentity.create(request.appName(), new SecureRandom(), Clock.systemUTC());
+    this.plan = DependencyPlan.of(request);
+    if (plan.needsInitContainer() && request.initImage() == null) {
+      throw new ConfigException("dependencies need the init-container: set --init-image or spark.kubernetes.initcontainer.docker.image");
+    }
+    if ((!plan.localJars().isEmpty() || !plan.localFiles().isEmpty()) && request.stagingServer().isEmpty()) {
+      throw new ConfigException("local dependencies need a staging server: set --staging-server or spark.kubernetes.resourceStagingServer.uri");
+    }
+  }
+
+  /** Prints every object as YAML, with placeholders where staging would fill in ids; contacts nothing and prints no secret. */
+  public int dryRun() {
+    var jars = placeholder(plan.localJars().isEmpty(), "jars");
+    var files = placeholder(plan.localFiles().isEmpty(), "files");
+    var staged = new StagedDependencies(jars, new BundlePackager(plan.localJars(), false).entryNames(), files,
+        new BundlePackager(plan.localFiles(), false).entryNames());
+    DriverSpec spec = DriverSpecBuilder.build(request, identity, plan, staged, sparkUser());
+    var serialization = new KubernetesSerialization();
+    out.print(serialization.asYaml(spec.pod()));
+    for (HasMetadata resource : spec.resources()) {
+      HasMetadata shown = resource instanceof Secret secret ? withoutSecretValues(secret) : serialization.clone(resource);
+      shown.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder().withApiVersion("v1").withKind("Pod")
+          .withName(identity.driverPodName()).withUid("<driver pod uid>").withController(true).build()));
+      out.print(serialization.asYaml(shown));
+    }
+    out.flush();
+    return 0;
+  }
+
+  private static Optional<StagedBundle> placeholder(boolean nothingToStage, String kind) {
+    return nothingToStage ? Optional.empty() : Optional.of(new StagedBundle("<" + kind + " bundle id>", "<" + kind + " bundle secret>", 0, ""));
+  }
+
+  private static Secret withoutSecretValues(Secret secret) {
+    Map<String, String> placeholders = new LinkedHashMap<>();
+    secret.getData().keySet().forEach(key -> placeholders.put(key, "<set when the bundle is staged>"));
+    return new SecretBuilder().withMetadata(secret.getMetadata()).withStringData(placeholders).build();
+  }
+
+  /** Stages, creates, and (unless told not to) follows the driver; returns the exit code. */
+  public int run(Config kubernetes, boolean follow) throws StageFailure, SubmitFailure {
+    var staging = request.stagingServer().map(StagingClient::new);
+    List<StagedBundle> stagedBundles = new ArrayList<>();
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(kubernetes).build()) {
+      StagedDependencies staged = stage(staging, stagedBundles);
+      DriverSpec spec = DriverSpecBuilder.build(request, identity, plan, staged, sparkUser());
+      Pod pod;
+      try {
+        pod = new ObjectApplier(client, err).apply(spec);
+      } catch (SubmitFailure e) {
+        deleteBundles(staging, stagedBundles);
+        throw e;
+      }
+      out.printf("submitted %s: driver pod %s/%s%n", identity.appId(), pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+      out.flush();
+      return 0;
+    }
+  }
+
+  private StagedDependencies stage(Optional<StagingClient> staging, List<StagedBundle> stagedBundles) throws StageFailure {
+    Map<String, String> owner = Map.of("spark-app-selector", identity.appId(), "spark-role", "driver");
+    try {
+      var jars = new BundlePackager(plan.localJars(), false);
+      var files = new BundlePackager(plan.localFiles(), false);
+      Optional<StagedBundle> stagedJars = plan.localJars().isEmpty() ? Optional.empty()
+          : Optional.of(staging.orElseThrow().stage(jars, request.namespace(), owner, bytes -> { }));
+      stagedJars.ifPresent(stagedBundles::add);
+      Optional<StagedBundle> stagedFiles = plan.localFiles().isEmpty() ? Optional.empty()
+          : Optional.of(staging.orElseThrow().stage(files, request.namespace(), owner, bytes -> { }));
+      stagedFiles.ifPresent(stagedBundles::add);
+      return new StagedDependencies(stagedJars, jars.entryNames(), stagedFiles, files.entryNames());
+    } catch (StageFailure e) {
+      deleteBundles(staging, stagedBundles);
+      throw e;
+    }
+  }
+
+  private void deleteBundles(Optional<StagingClient> staging, List<StagedBundle> bundles) {
+    for (StagedBundle bundle : bundles) {
+      try {
+        staging.orElseThrow().delete(bundle);
+      } catch (StageFailure e) {
+        err.println("submit-client: " + e.getMessage() + " (the server's expiry will remove it)");
+      }
+    }
+  }
+
+  private static String sparkUser() {
+    return Optional.ofNullable(System.getenv("SPARK_USER")).orElse(System.getProperty("user.name"));
+  }
+}

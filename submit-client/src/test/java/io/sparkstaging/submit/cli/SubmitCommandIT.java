@@ -1,0 +1,143 @@
+package io.sparkstaging.submit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.sparkstaging.server.support.Bundles;
+import io.sparkstaging.server.support.TestServer;
+import io.sparkstaging.submit.SubmitClientMain;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code submit-client submit} against fabric8's mock API server (CRUD mode) and a real staging server. */
+@EnableKubernetesMockClient(crud = true, https = false)
+class SubmitCommandIT {
+  private static final String NAMESPACE = "spark-jobs";
+
+  KubernetesMockServer server;
+  KubernetesClient client;
+
+  @TempDir Path dataDir;
+  @TempDir Path work;
+  private Path appJar;
+  private Path libJar;
+  private Path wordsFile;
+
+  private record Run(int code, String out, String err) {}
+
+  @BeforeEach
+  void files() throws Exception {
+    appJar = Files.writeString(work.resolve("app.jar"), "application");
+    libJar = Files.writeString(work.resolve("lib.jar"), "library");
+    wordsFile = Files.writeString(work.resolve("words.txt"), "to be or not to be");
+  }
+
+  private Run submit(String stagingServer, String... extra) {
+    var args = new ArrayList<>(List.of("submit", "--master", "k8s://" + client.getConfiguration().getMasterUrl(),
+        "--conf", "spark.kubernetes.namespace=" + NAMESPACE, "--name", "Word Count", "--class", "org.example.WordCount",
+        "--image", "apache/spark:3.5.6", "--init-image", "registry.example.com/spark-staging-init:0.1.0",
+        "--staging-server", stagingServer, "--jars", libJar + ",https://repo.example.com/remote.jar", "--files", wordsFile.toString(),
+        "--no-wait"));
+    args.addAll(List.of(extra));
+    args.addAll(List.of(appJar.toString(), "--input", "in.txt"));
+    var out = new ByteArrayOutputStream();
+    var err = new ByteArrayOutputStream();
+    int code = SubmitClientMain.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void createsTheDriverAndItsObjectsOwnedByIt() throws Exception {
+    try (var staging = TestServer.start(dataDir)) {
+      Run run = submit(staging.baseUri());
+
+      assertThat(run.code()).as(run.err()).isZero();
+      List<Pod> pods = client.pods().inNamespace(NAMESPACE).list().getItems();
+      assertThat(pods).hasSize(1);
+      Pod driver = pods.get(0);
+      assertThat(driver.getMetadata().getLabels()).containsEntry("spark-role", "driver").containsKey("spark-app-selector");
+      assertThat(driver.getSpec().getContainers().get(0).getArgs()).containsSubsequence("local:///var/spark-data/spark-jars/app.jar", "--input", "in.txt");
+      assertThat(run.out()).contains("submitted " + driver.getMetadata().getLabels().get("spark-app-selector"));
+
+      List<HasMetadata> owned = new ArrayList<>();
+      owned.addAll(client.services().inNamespace(NAMESPACE).list().getItems());
+      owned.addAll(client.configMaps().inNamespace(NAMESPACE).list().getItems());
+      owned.addAll(client.secrets().inNamespace(NAMESPACE).list().getItems());
+      assertThat(owned).extracting(HasMetadata::getKind).containsExactlyInAnyOrder("Service", "ConfigMap", "ConfigMap", "ConfigMap", "Secret");
+      for (HasMetadata object : owned) {
+        OwnerReference owner = object.getMetadata().getOwnerReferences().get(0);
+        assertThat(owner.getName()).isEqualTo(driver.getMetadata().getName());
+        assertThat(owner.getUid()).isEqualTo(driver.getMetadata().getUid());
+        assertThat(owner.getController()).isTrue();
+      }
+      ConfigMap conf = client.configMaps().inNamespace(NAMESPACE).list().getItems().stream()
+          .filter(map -> map.getMetadata().getName().startsWith("spark-drv-")).findFirst().orElseThrow();
+      assertThat(conf.getData().get("spark.properties").lines()).contains(
+          "spark.jars=local\\:///var/spark-data/spark-jars/app.jar,local\\:///var/spark-data/spark-jars/lib.jar,"
+              + "local\\:///var/spark-data/spark-jars/remote.jar",
+          "spark.files=local\\:///var/spark-data/spark-files/words.txt");
+      // Two bundles were staged, owned by the driver's labels.
+      try (var bundles = Files.list(dataDir.resolve("bundles"))) {
+        assertThat(bundles.count()).isEqualTo(2);
+      }
+    }
+  }
+
+  @Test
+  void dryRunPrintsEveryObjectAndContactsNothing() {
+    Run run = submit("http://127.0.0.1:1", "--dry-run");
+
+    assertThat(run.code()).as(run.err()).isZero();
+    List<HasMetadata> objects = new ArrayList<>();
+    for (String document : run.out().split("(?m)^---$")) {
+      if (!document.isBlank()) {
+        objects.add(new KubernetesSerialization().unmarshal(document, HasMetadata.class));
+      }
+    }
+    assertThat(objects).extracting(HasMetadata::getKind).containsExactly("Pod", "Service", "Secret", "ConfigMap", "ConfigMap", "ConfigMap");
+    assertThat(run.out()).contains("<jars bundle id>").contains("<set when the bundle is staged>").doesNotContain("bundle secret>");
+    assertThat(client.pods().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+  }
+
+  @Test
+  void aRefusedObjectRollsBackEverythingIncludingTheStagedBundles() throws Exception {
+    server.expect().post().withPath("/api/v1/namespaces/" + NAMESPACE + "/secrets")
+        .andReturn(403, new StatusBuilder().withCode(403).withMessage("secrets is forbidden: quota exceeded").build()).once();
+    try (var staging = TestServer.start(dataDir)) {
+      Run run = submit(staging.baseUri());
+
+      assertThat(run.code()).isEqualTo(SubmitClientMain.SUBMIT_FAILED);
+      assertThat(run.err().lines().findFirst().orElse("")).startsWith("submit-client: submission failed: creating Secret ")
+          .contains("HTTP 403").contains("quota exceeded");
+      assertThat(client.pods().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+      assertThat(client.services().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+      assertThat(client.configMaps().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+      assertThat(Bundles.filesUnder(dataDir.resolve("bundles"))).isZero();
+    }
+  }
+
+  @Test
+  void anUnreachableStagingServerCreatesNothing() {
+    Run run = submit("http://127.0.0.1:1");
+
+    assertThat(run.code()).isEqualTo(SubmitClientMain.STAGING_FAILED);
+    assertThat(client.pods().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+  }
+}
