@@ -13,6 +13,7 @@ import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.submit.apply.ObjectApplier;
 import io.sparkstaging.submit.apply.SubmitFailure;
 import io.sparkstaging.submit.spec.AppIdentity;
+import io.sparkstaging.submit.spec.BasicDriverStep;
 import io.sparkstaging.submit.spec.DependencyPlan;
 import io.sparkstaging.submit.spec.DriverSpec;
 import io.sparkstaging.submit.spec.DriverSpecBuilder;
@@ -22,6 +23,8 @@ import io.sparkstaging.submit.stage.BundlePackager;
 import io.sparkstaging.submit.stage.StageFailure;
 import io.sparkstaging.submit.stage.StagedBundle;
 import io.sparkstaging.submit.stage.StagingClient;
+import io.sparkstaging.submit.watch.PodPhaseWatcher;
+import io.sparkstaging.submit.watch.WatchFailure;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -83,7 +86,7 @@ public final class Submission {
   }
 
   /** Stages, creates, and (unless told not to) follows the driver; returns the exit code. */
-  public int run(Config kubernetes, boolean follow) throws StageFailure, SubmitFailure {
+  public int run(Config kubernetes, boolean follow) throws StageFailure, SubmitFailure, WatchFailure, InterruptedException {
     var staging = request.stagingServer().map(StagingClient::new);
     List<StagedBundle> stagedBundles = new ArrayList<>();
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(kubernetes).build()) {
@@ -96,9 +99,23 @@ public final class Submission {
         deleteBundles(staging, stagedBundles);
         throw e;
       }
-      out.printf("submitted %s: driver pod %s/%s%n", identity.appId(), pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+      String namespace = pod.getMetadata().getNamespace();
+      String name = pod.getMetadata().getName();
+      out.printf("submitted %s: driver pod %s/%s%n", identity.appId(), namespace, name);
       out.flush();
-      return 0;
+      if (!follow) {
+        return 0;
+      }
+      // Ctrl-C stops the waiting, never the application.
+      Thread notice = new Thread(() -> err.println("submit-client: stopped waiting; " + name + " keeps running"), "stop-waiting");
+      Runtime.getRuntime().addShutdownHook(notice);
+      try {
+        int exitCode = new PodPhaseWatcher(client, out).follow(namespace, name, BasicDriverStep.CONTAINER);
+        out.printf("driver pod %s finished with exit code %d%n", name, exitCode);
+        return exitCode;
+      } finally {
+        Runtime.getRuntime().removeShutdownHook(notice);
+      }
     }
   }
 

@@ -3,6 +3,7 @@ package io.sparkstaging.submit;
 import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.submit.apply.SubmitFailure;
 import io.sparkstaging.submit.cli.Commands;
+import io.sparkstaging.submit.watch.WatchFailure;
 import io.sparkstaging.submit.stage.StageFailure;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -11,12 +12,14 @@ import picocli.CommandLine;
 
 /**
  * Entry point. Exit codes: 0 success (or, with {@code --wait}, the driver's own exit code); 2
- * usage or configuration error; 3 staging failed; 4 the API server refused an object.
+ * usage or configuration error; 3 staging failed; 4 the API server refused an object; 5 the
+ * driver could not be followed to its end.
  */
 public final class SubmitClientMain {
   public static final int USAGE = 2;
   public static final int STAGING_FAILED = 3;
   public static final int SUBMIT_FAILED = 4;
+  public static final int WATCH_FAILED = 5;
 
   private SubmitClientMain() {}
 
@@ -38,6 +41,10 @@ public final class SubmitClientMain {
           if (e instanceof StageFailure) {
             errors.println("submit-client: staging failed: " + e.getMessage());
             return STAGING_FAILED;
+          }
+          if (e instanceof WatchFailure) {
+            errors.println("submit-client: " + e.getMessage());
+            return WATCH_FAILED;
           }
           if (e instanceof SubmitFailure) {
             errors.println("submit-client: submission failed: " + e.getMessage() + "; everything created was deleted");

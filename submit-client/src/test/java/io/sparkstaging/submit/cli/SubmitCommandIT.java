@@ -1,11 +1,13 @@
 package io.sparkstaging.submit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -19,8 +21,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,14 +54,23 @@ class SubmitCommandIT {
   }
 
   private Run submit(String stagingServer, String... extra) {
+    var args = new ArrayList<>(List.of("--no-wait"));
+    args.addAll(List.of(extra));
+    return submitWaiting(stagingServer, args.toArray(String[]::new));
+  }
+
+  private Run submitWaiting(String stagingServer, String... extra) {
+    return submitWaiting(new ByteArrayOutputStream(), stagingServer, extra);
+  }
+
+  /** @param out receives the command's stdout as it runs */
+  private Run submitWaiting(ByteArrayOutputStream out, String stagingServer, String... extra) {
     var args = new ArrayList<>(List.of("submit", "--master", "k8s://" + client.getConfiguration().getMasterUrl(),
         "--conf", "spark.kubernetes.namespace=" + NAMESPACE, "--name", "Word Count", "--class", "org.example.WordCount",
         "--image", "apache/spark:3.5.6", "--init-image", "registry.example.com/spark-staging-init:0.1.0",
-        "--staging-server", stagingServer, "--jars", libJar + ",https://repo.example.com/remote.jar", "--files", wordsFile.toString(),
-        "--no-wait"));
+        "--staging-server", stagingServer, "--jars", libJar + ",https://repo.example.com/remote.jar", "--files", wordsFile.toString()));
     args.addAll(List.of(extra));
     args.addAll(List.of(appJar.toString(), "--input", "in.txt"));
-    var out = new ByteArrayOutputStream();
     var err = new ByteArrayOutputStream();
     int code = SubmitClientMain.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
@@ -131,6 +145,34 @@ class SubmitCommandIT {
       assertThat(client.configMaps().inNamespace(NAMESPACE).list().getItems()).isEmpty();
       assertThat(Bundles.filesUnder(dataDir.resolve("bundles"))).isZero();
     }
+  }
+
+  @Test
+  void waitFollowsTheDriverAndExitsWithItsExitCode() throws Exception {
+    try (var staging = TestServer.start(dataDir)) {
+      var out = new ByteArrayOutputStream();
+      CompletableFuture<Run> running = CompletableFuture.supplyAsync(() -> submitWaiting(out, staging.baseUri()));
+      Pod driver = awaitDriver();
+      var pod = client.pods().inNamespace(NAMESPACE).withName(driver.getMetadata().getName());
+
+      pod.editStatus(p -> new PodBuilder(p).withNewStatus().withPhase("Running").endStatus().build());
+      awaitOutput(out, ": Running");
+      pod.editStatus(p -> new PodBuilder(p).withNewStatus().withPhase("Failed")
+          .addNewContainerStatus().withName("spark-kubernetes-driver").withNewState().withNewTerminated().withExitCode(3).endTerminated()
+          .endState().endContainerStatus().endStatus().build());
+
+      Run run = running.get(60, TimeUnit.SECONDS);
+      assertThat(run.code()).as(run.err()).isEqualTo(3);
+      assertThat(run.out()).contains(": Running").contains(": Failed (exit code 3)").contains("finished with exit code 3");
+    }
+  }
+
+  private static void awaitOutput(ByteArrayOutputStream out, String text) {
+    await().atMost(Duration.ofSeconds(30)).until(() -> out.toString(StandardCharsets.UTF_8).contains(text));
+  }
+
+  private Pod awaitDriver() {
+    return await().atMost(Duration.ofSeconds(30)).until(() -> client.pods().inNamespace(NAMESPACE).list().getItems(), pods -> !pods.isEmpty()).get(0);
   }
 
   @Test
