@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The top-level command and its subcommands. */
-@Command(name = "submit-client", mixinStandardHelpOptions = true, subcommands = {StageCommand.class, SubmitCommand.class},
+@Command(name = "submit-client", mixinStandardHelpOptions = true, subcommands = {StageCommand.class, SubmitCommand.class, AppCommands.Status.class, AppCommands.Logs.class, AppCommands.Kill.class},
     description = "Stages local Spark dependencies and submits Spark applications to Kubernetes.")
 public final class Commands implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

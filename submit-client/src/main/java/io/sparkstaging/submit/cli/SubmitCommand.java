@@ -1,7 +1,6 @@
 package io.sparkstaging.submit.cli;
 
 import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.submit.spec.SubmitRequest;
 import io.sparkstaging.submit.Submission;
@@ -96,9 +95,8 @@ final class SubmitCommand implements Callable<Integer> {
       throw new ConfigException("--deploy-mode " + deployMode + " is not supported: this client submits in cluster mode only");
     }
     Map<String, String> properties = properties();
-    Config kubernetes = kubernetesConfig(properties);
-    String namespace = properties.getOrDefault("spark.kubernetes.namespace",
-        Optional.ofNullable(kubernetes.getNamespace()).orElse("default"));
+    Config kubernetes = ClusterOptions.config(master, properties);
+    String namespace = ClusterOptions.namespace(kubernetes, properties.get("spark.kubernetes.namespace"));
     String sparkImage = properties.get("spark.kubernetes.container.image");
     if (sparkImage == null) {
       throw new ConfigException("set the Spark image: --image or --conf spark.kubernetes.container.image=...");
@@ -135,33 +133,6 @@ final class SubmitCommand implements Callable<Integer> {
     put(properties, INIT_IMAGE, initImage);
     put(properties, "spark.app.name", name);
     return properties;
-  }
-
-  /** The API server from {@code --master}; credentials and the default namespace the standard fabric8 way. */
-  private Config kubernetesConfig(Map<String, String> properties) {
-    if (!master.startsWith("k8s://")) {
-      throw new ConfigException("--master must start with k8s://, e.g. k8s://https://kubernetes.example.com:6443");
-    }
-    String apiServer = master.substring("k8s://".length());
-    if (!apiServer.startsWith("http://") && !apiServer.startsWith("https://")) {
-      apiServer = "https://" + apiServer;
-    }
-    var builder = new ConfigBuilder(Config.autoConfigure(null)).withMasterUrl(apiServer);
-    String prefix = "spark.kubernetes.authenticate.submission.";
-    Optional.ofNullable(properties.get(prefix + "oauthToken")).ifPresent(builder::withOauthToken);
-    Optional.ofNullable(properties.get(prefix + "caCertFile")).ifPresent(builder::withCaCertFile);
-    Optional.ofNullable(properties.get(prefix + "clientCertFile")).ifPresent(builder::withClientCertFile);
-    Optional.ofNullable(properties.get(prefix + "clientKeyFile")).ifPresent(builder::withClientKeyFile);
-    Optional.ofNullable(properties.get(prefix + "oauthTokenFile")).ifPresent(file -> builder.withOauthToken(readToken(file)));
-    return builder.build();
-  }
-
-  private static String readToken(String file) {
-    try {
-      return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
-    } catch (IOException e) {
-      throw new ConfigException("spark.kubernetes.authenticate.submission.oauthTokenFile: cannot read " + file + ": " + e.getMessage(), e);
-    }
   }
 
   private static void put(Map<String, String> properties, String key, String value) {
