@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code submit-client submit} against fabric8's mock API server (CRUD mode) and a real staging server. */
 @EnableKubernetesMockClient(crud = true, https = false)
@@ -147,8 +149,9 @@ class SubmitCommandIT {
     }
   }
 
-  @Test
-  void waitFollowsTheDriverAndExitsWithItsExitCode() throws Exception {
+  @ParameterizedTest(name = "{0} with exit code {1}")
+  @CsvSource({"Succeeded, 0", "Failed, 3"})
+  void waitFollowsTheDriverAndExitsWithItsExitCode(String finalPhase, int exitCode) throws Exception {
     try (var staging = TestServer.start(dataDir)) {
       var out = new ByteArrayOutputStream();
       CompletableFuture<Run> running = CompletableFuture.supplyAsync(() -> submitWaiting(out, staging.baseUri()));
@@ -157,13 +160,14 @@ class SubmitCommandIT {
 
       pod.editStatus(p -> new PodBuilder(p).withNewStatus().withPhase("Running").endStatus().build());
       awaitOutput(out, ": Running");
-      pod.editStatus(p -> new PodBuilder(p).withNewStatus().withPhase("Failed")
-          .addNewContainerStatus().withName("spark-kubernetes-driver").withNewState().withNewTerminated().withExitCode(3).endTerminated()
+      pod.editStatus(p -> new PodBuilder(p).withNewStatus().withPhase(finalPhase)
+          .addNewContainerStatus().withName("spark-kubernetes-driver").withNewState().withNewTerminated().withExitCode(exitCode).endTerminated()
           .endState().endContainerStatus().endStatus().build());
 
       Run run = running.get(60, TimeUnit.SECONDS);
-      assertThat(run.code()).as(run.err()).isEqualTo(3);
-      assertThat(run.out()).contains(": Running").contains(": Failed (exit code 3)").contains("finished with exit code 3");
+      assertThat(run.code()).as(run.err()).isEqualTo(exitCode);
+      assertThat(run.out()).contains(": Running").contains(": " + finalPhase + " (exit code " + exitCode + ")")
+          .contains("finished with exit code " + exitCode);
     }
   }
 
