@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Folds the driver steps, in order, over an empty spec. The last step turns the accumulated properties into the ConfigMap. */
+/** Folds the driver steps, in order, over an empty spec: once every property is set, they become the ConfigMap, and every object gets the app's labels. */
 public final class DriverSpecBuilder {
   private DriverSpecBuilder() {}
 
@@ -18,7 +18,8 @@ public final class DriverSpecBuilder {
         new DriverServiceStep(identity, request.namespace()),
         init.<DriverStep>map(spec -> new StagedDependenciesStep(request, identity, plan, staged, spec)).orElse(same -> same),
         new ExecutorPodTemplateStep(identity, request.namespace(), init),
-        new SparkPropertiesStep(identity, request.namespace()));
+        new SparkPropertiesStep(identity, request.namespace()),
+        new AppLabelsStep(identity));
     DriverSpec spec = new DriverSpec(new PodBuilder().build(), Map.of(), List.of());
     for (DriverStep step : steps) {
       spec = step.apply(spec);

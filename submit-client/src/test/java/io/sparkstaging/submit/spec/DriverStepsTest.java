@@ -1,0 +1,112 @@
+package io.sparkstaging.submit.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.sparkstaging.submit.podspec.InitContainerSpec;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Each step alone, on the smallest spec it needs. */
+class DriverStepsTest {
+  private final AppIdentity identity = AppIdentity.create("pi", new SecureRandom(), Clock.systemUTC());
+  private final SubmitRequest request = new Requests().build();
+
+  private DriverSpec empty() {
+    return new DriverSpec(new PodBuilder().build(), Map.of(), List.of());
+  }
+
+  private DriverSpec withDriver() {
+    return new BasicDriverStep(request, identity, "me", "local:///var/spark-data/spark-jars/app.jar").apply(empty());
+  }
+
+  @Test
+  void basicDriverStepBuildsTheDriverContainerAndItsProperties() {
+    DriverSpec spec = withDriver();
+
+    Container driver = spec.pod().getSpec().getContainers().get(0);
+    assertThat(driver.getName()).isEqualTo("spark-kubernetes-driver");
+    assertThat(driver.getPorts()).extracting(port -> port.getName() + ":" + port.getContainerPort())
+        .containsExactly("driver-rpc-port:7078", "blockmanager:7079", "spark-ui:4040");
+    assertThat(driver.getEnv()).extracting(env -> env.getName()).containsExactly("SPARK_USER", "SPARK_APPLICATION_ID", "SPARK_DRIVER_BIND_ADDRESS");
+    assertThat(spec.sparkProperties()).containsEntry("spark.kubernetes.submitInDriver", "true")
+        .containsEntry("spark.kubernetes.driver.pod.name", identity.driverPodName());
+  }
+
+  @Test
+  void basicDriverStepKeepsTheUsersOwnDriverLabelsButNotOverTheReservedOnes() {
+    var requests = new Requests();
+    requests.conf = new java.util.HashMap<>(Map.of("spark.kubernetes.driver.label.team", "data", "spark.kubernetes.driver.label.spark-role", "x"));
+
+    DriverSpec spec = new BasicDriverStep(requests.build(), identity, "me", "app.jar").apply(empty());
+
+    assertThat(spec.pod().getMetadata().getLabels()).containsEntry("team", "data").containsEntry("spark-role", "driver");
+  }
+
+  @Test
+  void driverServiceStepSelectsTheDriverPod() {
+    DriverSpec spec = new DriverServiceStep(identity, "spark-jobs").apply(withDriver());
+
+    Service service = (Service) spec.resources().get(0);
+    assertThat(service.getMetadata().getName()).isEqualTo(identity.driverServiceName());
+    assertThat(service.getSpec().getSelector()).isEqualTo(spec.pod().getMetadata().getLabels());
+    assertThat(spec.sparkProperties()).containsEntry("spark.driver.port", "7078");
+  }
+
+  @Test
+  void executorPodTemplateStepDoesNothingWithoutAnInitContainer() {
+    DriverSpec before = withDriver();
+
+    assertThat(new ExecutorPodTemplateStep(identity, "ns", Optional.empty()).apply(before)).isEqualTo(before);
+  }
+
+  @Test
+  void executorPodTemplateStepMountsTheTemplateInTheDriver() {
+    var init = new InitContainerSpec("init", "IfNotPresent", "cfg", Optional.empty());
+
+    DriverSpec spec = new ExecutorPodTemplateStep(identity, "ns", Optional.of(init)).apply(withDriver());
+
+    assertThat(spec.pod().getSpec().getContainers().get(0).getVolumeMounts()).extracting(mount -> mount.getMountPath())
+        .containsExactly("/opt/spark/pod-template");
+  }
+
+  @Test
+  void sparkPropertiesStepWritesEveryPropertySortedAndMountsThem() {
+    DriverSpec spec = new SparkPropertiesStep(identity, "ns").apply(withDriver().withProperties(Map.of("b.key", "2", "a.key", "1")));
+
+    ConfigMap conf = (ConfigMap) spec.resources().get(0);
+    String text = conf.getData().get("spark.properties");
+    assertThat(text.indexOf("a.key=1")).isLessThan(text.indexOf("b.key=2"));
+    assertThat(text).doesNotStartWith("#");
+    Pod pod = spec.pod();
+    assertThat(pod.getSpec().getContainers().get(0).getVolumeMounts()).extracting(mount -> mount.getMountPath()).contains("/opt/spark/conf");
+  }
+
+  @Test
+  void appLabelsStepLabelsEveryObjectWithoutTouchingTheOriginals() {
+    ConfigMap unlabelled = new ConfigMapBuilder().withNewMetadata().withName("x").endMetadata().build();
+    DriverSpec spec = empty().withResource(unlabelled);
+
+    DriverSpec labelled = new AppLabelsStep(identity).apply(spec);
+
+    assertThat(labelled.resources().get(0).getMetadata().getLabels())
+        .containsEntry("spark-app-selector", identity.appId()).containsEntry("spark-role", "driver");
+    assertThat(unlabelled.getMetadata().getLabels()).isNullOrEmpty();
+  }
+
+  @Test
+  void stagedPathsBecomeLocalUrisInOrder() {
+    assertThat(StagedDependenciesStep.rewritten(List.of("a.jar"), List.of(java.net.URI.create("https://r/x/b.jar")), List.of("s3a://bucket/c.jar"),
+        "/var/spark-data/spark-jars"))
+        .containsExactly("local:///var/spark-data/spark-jars/a.jar", "local:///var/spark-data/spark-jars/b.jar", "s3a://bucket/c.jar");
+  }
+}
