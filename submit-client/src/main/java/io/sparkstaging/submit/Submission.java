@@ -48,6 +48,11 @@ public final class Submission {
     this.err = err;
     this.identity = AppIdentity.create(request.appName(), new SecureRandom(), Clock.systemUTC());
     this.plan = DependencyPlan.of(request);
+    for (String template : new String[] {"spark.kubernetes.driver.podTemplateFile", "spark.kubernetes.executor.podTemplateFile"}) {
+      if (request.conf().containsKey(template)) {
+        throw new ConfigException(template + " is not supported yet: this client builds the pods itself (see README, Submit client)");
+      }
+    }
     if (plan.needsInitContainer() && request.initImage() == null) {
       throw new ConfigException("dependencies need the init-container: set --init-image or spark.kubernetes.initcontainer.docker.image");
     }

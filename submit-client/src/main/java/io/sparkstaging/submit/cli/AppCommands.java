@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.LogWatch;
 import io.sparkstaging.submit.spec.BasicDriverStep;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.commons.io.output.WriterOutputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -108,10 +108,14 @@ final class AppCommands {
         out.flush();
         return 0;
       }
-      try (LogWatch watch = container.watchLog()) {
-        watch.getOutput().transferTo(WriterOutputStream.builder().setWriter(out).setCharset(StandardCharsets.UTF_8).get());
+      try (LogWatch watch = container.watchLog(); var log = new InputStreamReader(watch.getOutput(), StandardCharsets.UTF_8)) {
+        char[] buffer = new char[8192];
+        for (int read = log.read(buffer); read >= 0; read = log.read(buffer)) {
+          out.write(buffer, 0, read);
+          // A person is watching: show each piece as it comes.
+          out.flush();
+        }
       }
-      out.flush();
       return 0;
     }
   }

@@ -51,11 +51,20 @@ public record BasicDriverStep(SubmitRequest request, AppIdentity identity, Strin
           .withName(identity.driverPodName())
           .withNamespace(request.namespace())
           .addToLabels(labels())
+          .addToAnnotations(withPrefix("spark.kubernetes.driver.annotation."))
         .endMetadata()
         .editOrNewSpec()
           .withRestartPolicy("Never")
           .addToContainers(container)
+          .addToNodeSelector(withPrefix("spark.kubernetes.node.selector."))
+          .addToNodeSelector(withPrefix("spark.kubernetes.driver.node.selector."))
         .endSpec();
+    // The same secrets pull the init-container image, often from the same private registry.
+    for (String secret : request.conf("spark.kubernetes.container.image.pullSecrets", "").split(",")) {
+      if (!secret.isBlank()) {
+        pod.editSpec().addNewImagePullSecret(secret.strip()).endSpec();
+      }
+    }
     String serviceAccount = request.conf().get("spark.kubernetes.authenticate.driver.serviceAccountName");
     if (serviceAccount != null) {
       pod.editSpec().withServiceAccountName(serviceAccount).endSpec();
@@ -65,16 +74,22 @@ public record BasicDriverStep(SubmitRequest request, AppIdentity identity, Strin
 
   /** The labels Spark puts on a driver, and the user's own {@code spark.kubernetes.driver.label.*}. */
   public Map<String, String> labels() {
-    var labels = new LinkedHashMap<String, String>();
-    request.conf().forEach((key, value) -> {
-      if (key.startsWith(DRIVER_LABEL_PREFIX)) {
-        labels.put(key.substring(DRIVER_LABEL_PREFIX.length()), value);
-      }
-    });
+    var labels = new LinkedHashMap<>(withPrefix(DRIVER_LABEL_PREFIX));
     labels.put("spark-app-selector", identity.appId());
     labels.put("spark-role", "driver");
     labels.put("spark-app-name", identity.appNameLabel());
     return labels;
+  }
+
+  /** The properties under {@code prefix}, keyed by the rest of their name. */
+  private Map<String, String> withPrefix(String prefix) {
+    var values = new LinkedHashMap<String, String>();
+    request.conf().forEach((key, value) -> {
+      if (key.startsWith(prefix)) {
+        values.put(key.substring(prefix.length()), value);
+      }
+    });
+    return values;
   }
 
   private Map<String, String> properties(String memory) {

@@ -27,8 +27,10 @@ class AppCommandsIT {
 
   private record Run(int code, String out, String err) {}
 
-  private Run run(String command, String app) {
-    var args = new ArrayList<>(List.of(command, "--master", "k8s://" + client.getConfiguration().getMasterUrl(), "--namespace", NAMESPACE, app));
+  private Run run(String command, String app, String... extra) {
+    var args = new ArrayList<>(List.of(command, "--master", "k8s://" + client.getConfiguration().getMasterUrl(), "--namespace", NAMESPACE));
+    args.addAll(List.of(extra));
+    args.add(app);
     var out = new ByteArrayOutputStream();
     var err = new ByteArrayOutputStream();
     int code = SubmitClientMain.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -67,6 +69,18 @@ class AppCommandsIT {
 
     assertThat(run.code()).as(run.err()).isZero();
     assertThat(run.out()).isEqualTo("Pi is roughly 3.14\n");
+  }
+
+  @Test
+  void logsFollowStreamsUntilTheLogEnds() {
+    server.expect().get()
+        .withPath("/api/v1/namespaces/" + NAMESPACE + "/pods/word-count-1a2b3c-driver/log?pretty=false&container=spark-kubernetes-driver&follow=true")
+        .andReturn(200, "starting\nfinished\n").once();
+
+    Run run = run("logs", "word-count", "-f");
+
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out()).isEqualTo("starting\nfinished\n");
   }
 
   @Test

@@ -180,6 +180,24 @@ class SubmitCommandIT {
   }
 
   @Test
+  void explicitSubmissionCredentialsAreSent() throws Exception {
+    try (var staging = TestServer.start(dataDir)) {
+      Run run = submit(staging.baseUri(), "--conf", "spark.kubernetes.authenticate.submission.oauthToken=token-from-conf");
+
+      assertThat(run.code()).as(run.err()).isZero();
+      assertThat(server.getLastRequest().getHeader("Authorization")).isEqualTo("Bearer token-from-conf");
+    }
+  }
+
+  @Test
+  void aUserPodTemplateIsRefusedRatherThanSilentlyReplaced() {
+    Run run = submit("http://127.0.0.1:1", "--conf", "spark.kubernetes.executor.podTemplateFile=/tmp/t.yml");
+
+    assertThat(run.code()).isEqualTo(SubmitClientMain.USAGE);
+    assertThat(run.err()).contains("spark.kubernetes.executor.podTemplateFile is not supported yet");
+  }
+
+  @Test
   void anUnreachableStagingServerCreatesNothing() {
     Run run = submit("http://127.0.0.1:1");
 

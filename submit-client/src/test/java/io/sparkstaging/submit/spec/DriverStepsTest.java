@@ -53,6 +53,20 @@ class DriverStepsTest {
   }
 
   @Test
+  void basicDriverStepAppliesAnnotationsNodeSelectorsAndPullSecrets() {
+    var requests = new Requests();
+    requests.conf = new java.util.HashMap<>(Map.of("spark.kubernetes.driver.annotation.owner", "team-a",
+        "spark.kubernetes.node.selector.pool", "spark", "spark.kubernetes.driver.node.selector.zone", "a",
+        "spark.kubernetes.container.image.pullSecrets", "registry-a, registry-b"));
+
+    Pod pod = new BasicDriverStep(requests.build(), identity, "me", "app.jar").apply(empty()).pod();
+
+    assertThat(pod.getMetadata().getAnnotations()).containsEntry("owner", "team-a");
+    assertThat(pod.getSpec().getNodeSelector()).containsEntry("pool", "spark").containsEntry("zone", "a");
+    assertThat(pod.getSpec().getImagePullSecrets()).extracting(ref -> ref.getName()).containsExactly("registry-a", "registry-b");
+  }
+
+  @Test
   void driverServiceStepSelectsTheDriverPod() {
     DriverSpec spec = new DriverServiceStep(identity, "spark-jobs").apply(withDriver());
 
