@@ -180,6 +180,18 @@ class SubmitCommandIT {
   }
 
   @Test
+  void flagsBeatConfWhichBeatsThePropertiesFile() throws Exception {
+    Path defaults = Files.writeString(work.resolve("spark-defaults.conf"),
+        "spark.executor.instances 1\nspark.executor.memory 1g\nspark.eventLog.enabled true\n");
+
+    Run run = submit("http://127.0.0.1:1", "--dry-run", "--properties-file", defaults.toString(),
+        "--conf", "spark.executor.instances=2", "--conf", "spark.executor.memory=3g", "--num-executors", "3");
+
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out()).contains("spark.executor.instances=3").contains("spark.executor.memory=3g").contains("spark.eventLog.enabled=true");
+  }
+
+  @Test
   void explicitSubmissionCredentialsAreSent() throws Exception {
     try (var staging = TestServer.start(dataDir)) {
       Run run = submit(staging.baseUri(), "--conf", "spark.kubernetes.authenticate.submission.oauthToken=token-from-conf");
