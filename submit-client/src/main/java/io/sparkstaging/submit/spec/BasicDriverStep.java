@@ -1,6 +1,8 @@
 package io.sparkstaging.submit.spec;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.ArrayList;
@@ -36,6 +38,8 @@ public record BasicDriverStep(SubmitRequest request, AppIdentity identity, Strin
         .withArgs(args)
         .addNewEnv().withName("SPARK_USER").withValue(sparkUser).endEnv()
         .addNewEnv().withName("SPARK_APPLICATION_ID").withValue(identity.appId()).endEnv()
+        .addToEnv(withPrefix("spark.kubernetes.driverEnv.").entrySet().stream()
+            .map(entry -> new EnvVarBuilder().withName(entry.getKey()).withValue(entry.getValue()).build()).toArray(EnvVar[]::new))
         .addNewEnv().withName("SPARK_DRIVER_BIND_ADDRESS").withNewValueFrom().withNewFieldRef("v1", "status.podIP").endValueFrom().endEnv()
         .addNewPort().withName("driver-rpc-port").withContainerPort(DRIVER_PORT).withProtocol("TCP").endPort()
         .addNewPort().withName("blockmanager").withContainerPort(BLOCK_MANAGER_PORT).withProtocol("TCP").endPort()
@@ -46,6 +50,10 @@ public record BasicDriverStep(SubmitRequest request, AppIdentity identity, Strin
           .addToLimits("memory", new Quantity(podMemory + "Mi"))
         .endResources()
         .build();
+    String cpuLimit = request.conf().get("spark.kubernetes.driver.limit.cores");
+    if (cpuLimit != null) {
+      container = new ContainerBuilder(container).editResources().addToLimits("cpu", new Quantity(cpuLimit)).endResources().build();
+    }
     var pod = new PodBuilder(spec.pod())
         .editOrNewMetadata()
           .withName(identity.driverPodName())

@@ -67,6 +67,17 @@ class DriverStepsTest {
   }
 
   @Test
+  void basicDriverStepAddsDriverEnvAndACpuLimitWhenAsked() {
+    var requests = new Requests();
+    requests.conf = new java.util.HashMap<>(Map.of("spark.kubernetes.driverEnv.LOG_LEVEL", "debug", "spark.kubernetes.driver.limit.cores", "2"));
+
+    Container driver = new BasicDriverStep(requests.build(), identity, "me", "app.jar").apply(empty()).pod().getSpec().getContainers().get(0);
+
+    assertThat(driver.getEnv()).anyMatch(env -> env.getName().equals("LOG_LEVEL") && env.getValue().equals("debug"));
+    assertThat(driver.getResources().getLimits().get("cpu").toString()).isEqualTo("2");
+  }
+
+  @Test
   void driverServiceStepSelectsTheDriverPod() {
     DriverSpec spec = new DriverServiceStep(identity, "spark-jobs").apply(withDriver());
 
