@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.submit.apply.ObjectApplier;
+import io.sparkstaging.submit.podspec.InitContainerSpec;
 import io.sparkstaging.submit.apply.SubmitFailure;
 import io.sparkstaging.submit.spec.AppIdentity;
 import io.sparkstaging.submit.spec.BasicDriverStep;
@@ -22,7 +23,9 @@ import io.sparkstaging.submit.spec.SubmitRequest;
 import io.sparkstaging.submit.stage.BundlePackager;
 import io.sparkstaging.submit.stage.StageFailure;
 import io.sparkstaging.submit.stage.StagedBundle;
+import io.sparkstaging.common.tls.TrustContexts;
 import io.sparkstaging.submit.stage.StagingClient;
+import io.sparkstaging.submit.stage.StagingTrust;
 import io.sparkstaging.submit.watch.PodPhaseWatcher;
 import io.sparkstaging.submit.watch.WatchFailure;
 import java.io.PrintWriter;
@@ -67,7 +70,7 @@ public final class Submission {
     var files = placeholder(plan.localFiles().isEmpty(), "files");
     var staged = new StagedDependencies(jars, new BundlePackager(plan.localJars(), false).entryNames(), files,
         new BundlePackager(plan.localFiles(), false).entryNames());
-    DriverSpec spec = DriverSpecBuilder.build(request, identity, plan, staged, sparkUser());
+    DriverSpec spec = DriverSpecBuilder.build(request, identity, plan, staged, podTrust(), sparkUser());
     var serialization = new KubernetesSerialization();
     out.print(serialization.asYaml(spec.pod()));
     for (HasMetadata resource : spec.resources()) {
@@ -92,11 +95,12 @@ public final class Submission {
 
   /** Stages, creates, and (unless told not to) follows the driver; returns the exit code. */
   public int run(Config kubernetes, boolean follow) throws StageFailure, SubmitFailure, WatchFailure, InterruptedException {
-    var staging = request.stagingServer().map(StagingClient::new);
+    var tls = TrustContexts.from(StagingTrust.forClient(request.conf()));
+    var staging = request.stagingServer().map(server -> new StagingClient(server, tls));
     List<StagedBundle> stagedBundles = new ArrayList<>();
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(kubernetes).build()) {
       StagedDependencies staged = stage(staging, stagedBundles);
-      DriverSpec spec = DriverSpecBuilder.build(request, identity, plan, staged, sparkUser());
+      DriverSpec spec = DriverSpecBuilder.build(request, identity, plan, staged, podTrust(), sparkUser());
       Pod pod;
       try {
         pod = new ObjectApplier(client, err).apply(spec);
@@ -150,6 +154,11 @@ public final class Submission {
         err.println("submit-client: " + e.getMessage() + " (the server's expiry will remove it)");
       }
     }
+  }
+
+  /** Reads a submitter-local trust file for the pods now, so that the steps that ship it stay free of I/O. */
+  private StagingTrust.ForPods podTrust() {
+    return StagingTrust.forPods(request.conf(), InitContainerSpec.SECRET_DIR);
   }
 
   private static String sparkUser() {

@@ -5,7 +5,7 @@ import io.sparkstaging.common.config.Converters;
 import io.sparkstaging.common.units.DurationText;
 import io.sparkstaging.init.config.InitConfig.ExtractLimits;
 import io.sparkstaging.init.config.InitConfig.StagedBundleRef;
-import io.sparkstaging.init.config.InitConfig.TrustConfig;
+import io.sparkstaging.common.tls.TrustConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.sparkstaging.init.config;
 
+import io.sparkstaging.common.tls.TrustConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,20 +25,4 @@ public record InitConfig(
 
   /** Caps against decompression bombs and archives with absurd entry counts. */
   public record ExtractLimits(long maxUnpackedBytes, int maxEntries) {}
-
-  /** Which certificates to trust for https. */
-  public sealed interface TrustConfig {
-    /** The JVM's default trust store. */
-    record SystemDefault() implements TrustConfig {}
-
-    record TrustStoreFile(Path path, String type, String password) implements TrustConfig {
-      @Override
-      public String toString() {
-        return "TrustStoreFile[" + path + ", " + type + ", password redacted]";
-      }
-    }
-
-    /** One or more PEM certificates (a CA or the server's own), as the original {@code clientCertPem}. */
-    record PemCertificates(Path path) implements TrustConfig {}
-  }
 }

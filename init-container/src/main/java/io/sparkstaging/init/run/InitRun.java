@@ -5,7 +5,7 @@ import io.sparkstaging.init.config.InitConfig;
 import io.sparkstaging.init.fetch.Deadline;
 import io.sparkstaging.init.fetch.FetchFailure;
 import io.sparkstaging.init.fetch.HttpFetcher;
-import io.sparkstaging.init.fetch.TrustContexts;
+import io.sparkstaging.common.tls.TrustContexts;
 import io.sparkstaging.init.place.StagingArea;
 import io.sparkstaging.init.verify.ContentRejected;
 import java.io.IOException;

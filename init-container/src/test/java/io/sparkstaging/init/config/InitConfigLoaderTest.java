@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.init.config.InitConfig.StagedBundleRef;
-import io.sparkstaging.init.config.InitConfig.TrustConfig;
+import io.sparkstaging.common.tls.TrustConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -2,6 +2,7 @@ package io.sparkstaging.submit.spec;
 
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.sparkstaging.submit.podspec.InitContainerSpec;
+import io.sparkstaging.submit.stage.StagingTrust;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,13 +11,15 @@ import java.util.Optional;
 public final class DriverSpecBuilder {
   private DriverSpecBuilder() {}
 
-  public static DriverSpec build(SubmitRequest request, AppIdentity identity, DependencyPlan plan, StagedDependencies staged, String sparkUser) {
+  /** @param podTrust what the init-container trusts for https to the staging server */
+  public static DriverSpec build(SubmitRequest request, AppIdentity identity, DependencyPlan plan, StagedDependencies staged,
+      StagingTrust.ForPods podTrust, String sparkUser) {
     Optional<InitContainerSpec> init = plan.needsInitContainer()
-        ? Optional.of(StagedDependenciesStep.initContainerSpec(request, identity, staged)) : Optional.empty();
+        ? Optional.of(StagedDependenciesStep.initContainerSpec(request, identity, staged, podTrust)) : Optional.empty();
     List<DriverStep> steps = List.of(
         new BasicDriverStep(request, identity, sparkUser, StagedDependenciesStep.primaryResourceInPod(plan, staged, request.primaryResource())),
         new DriverServiceStep(identity, request.namespace()),
-        init.<DriverStep>map(spec -> new StagedDependenciesStep(request, identity, plan, staged, spec)).orElse(same -> same),
+        init.<DriverStep>map(spec -> new StagedDependenciesStep(request, identity, plan, staged, podTrust, spec)).orElse(same -> same),
         new ExecutorPodTemplateStep(identity, request.namespace(), init),
         new SparkPropertiesStep(identity, request.namespace()),
         new AppLabelsStep(identity));

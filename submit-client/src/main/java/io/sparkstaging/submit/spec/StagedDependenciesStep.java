@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.sparkstaging.submit.podspec.InitContainerBootstrap;
 import io.sparkstaging.submit.podspec.InitContainerSpec;
 import io.sparkstaging.submit.stage.StagedBundle;
+import io.sparkstaging.submit.stage.StagingTrust;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -21,14 +22,15 @@ import java.util.stream.Collectors;
  * rewritten to the {@code local://} paths where it places them.
  */
 public record StagedDependenciesStep(SubmitRequest request, AppIdentity identity, DependencyPlan plan, StagedDependencies staged,
-    InitContainerSpec initContainer) implements DriverStep {
+    StagingTrust.ForPods podTrust, InitContainerSpec initContainer) implements DriverStep {
 
   static final String JARS_SECRET_KEY = "downloadSubmittedJarsSecret";
   static final String FILES_SECRET_KEY = "downloadSubmittedFilesSecret";
 
   /** The init-container spec this step and the executor template share. */
-  public static InitContainerSpec initContainerSpec(SubmitRequest request, AppIdentity identity, StagedDependencies staged) {
-    boolean anySecret = staged.jars().isPresent() || staged.files().isPresent();
+  public static InitContainerSpec initContainerSpec(SubmitRequest request, AppIdentity identity, StagedDependencies staged,
+      StagingTrust.ForPods podTrust) {
+    boolean anySecret = staged.jars().isPresent() || staged.files().isPresent() || !podTrust.secretData().isEmpty();
     return new InitContainerSpec(request.initImage(), request.conf("spark.kubernetes.container.image.pullPolicy", "IfNotPresent"),
         identity.resourcePrefix() + "-init-config", anySecret ? Optional.of(identity.resourcePrefix() + "-init-secret") : Optional.empty());
   }
@@ -44,6 +46,7 @@ public record StagedDependenciesStep(SubmitRequest request, AppIdentity identity
           .addToLabels("spark-app-selector", identity.appId()).endMetadata();
       staged.jars().ifPresent(bundle -> secret.addToData(JARS_SECRET_KEY, base64(bundle.resourceSecret())));
       staged.files().ifPresent(bundle -> secret.addToData(FILES_SECRET_KEY, base64(bundle.resourceSecret())));
+      secret.addToData(podTrust.secretData());
       result = result.withResource(secret.build());
     }
     var configMap = new ConfigMapBuilder().withNewMetadata().withName(initContainer.propertiesConfigMap()).withNamespace(request.namespace())
@@ -65,6 +68,7 @@ public record StagedDependenciesStep(SubmitRequest request, AppIdentity identity
     if (!plan.remoteFiles().isEmpty()) {
       properties.put("spark.kubernetes.initcontainer.remoteFiles", join(plan.remoteFiles()));
     }
+    properties.putAll(podTrust.initProperties());
     properties.put("spark.kubernetes.mountdependencies.jarsDownloadDir", InitContainerSpec.JARS_DIR);
     properties.put("spark.kubernetes.mountdependencies.filesDownloadDir", InitContainerSpec.FILES_DIR);
     properties.put("spark.kubernetes.mountdependencies.mountTimeout", request.conf("spark.kubernetes.mountdependencies.mountTimeout", "5"));

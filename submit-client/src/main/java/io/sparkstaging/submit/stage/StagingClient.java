@@ -11,6 +11,8 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongConsumer;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Uploads bundles with the staging server's v1 API. The bundle is packed straight into the
@@ -22,16 +24,27 @@ public final class StagingClient {
   private static final int CHUNK = 64 * 1024;
 
   private final URI server;
+  private final SSLSocketFactory tls;
 
-  public StagingClient(URI server) {
+  /** @param tls the trust for https, or null for the JVM's default */
+  public StagingClient(URI server, SSLSocketFactory tls) {
     String text = server.toString();
     this.server = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+    this.tls = tls;
+  }
+
+  private HttpURLConnection open(URI uri) throws IOException {
+    var connection = (HttpURLConnection) uri.toURL().openConnection();
+    if (connection instanceof HttpsURLConnection https && tls != null) {
+      https.setSSLSocketFactory(tls);
+    }
+    return connection;
   }
 
   public StagedBundle stage(BundlePackager bundle, String namespace, Map<String, String> labels, LongConsumer progress) throws StageFailure {
     HttpURLConnection connection = null;
     try {
-      connection = (HttpURLConnection) URI.create(server + "/api/v1/bundles").toURL().openConnection();
+      connection = open(URI.create(server + "/api/v1/bundles"));
       connection.setRequestMethod("POST");
       connection.setDoOutput(true);
       connection.setChunkedStreamingMode(CHUNK);
@@ -64,7 +77,7 @@ public final class StagingClient {
   /** Deletes a bundle staged by this run, when what it was for could not be created. */
   public void delete(StagedBundle bundle) throws StageFailure {
     try {
-      var connection = (HttpURLConnection) URI.create(server + "/api/v1/bundles/" + bundle.resourceId()).toURL().openConnection();
+      var connection = open(URI.create(server + "/api/v1/bundles/" + bundle.resourceId()));
       connection.setRequestMethod("DELETE");
       connection.setRequestProperty("Authorization", "Bearer " + bundle.resourceSecret());
       int status = connection.getResponseCode();

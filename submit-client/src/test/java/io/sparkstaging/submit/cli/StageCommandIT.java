@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkstaging.server.config.TlsConfig;
 import io.sparkstaging.server.support.JdkClient;
+import io.sparkstaging.server.support.SelfSignedCertificate;
 import io.sparkstaging.server.support.TestServer;
 import io.sparkstaging.submit.SubmitClientMain;
 import java.io.ByteArrayOutputStream;
@@ -59,6 +61,23 @@ class StageCommandIT {
 
       assertThat(run.code()).isZero();
       assertThat(run.out()).containsPattern("resource id: +[0-9a-f]{32}").containsPattern("resource secret: +\\S{43}");
+    }
+  }
+
+  @Test
+  void stagesOverHttpsTrustingOnlyTheGivenCertificate() throws Exception {
+    var certificate = new SelfSignedCertificate();
+    Path cert = certificate.writeCertificate(work.resolve("server.pem"));
+    var tls = new TlsConfig.PemFiles(certificate.writePkcs8Key(work.resolve("key.pem")), cert);
+    Path app = Files.writeString(work.resolve("app.jar"), "application");
+    try (var server = TestServer.start(dataDir, settings -> settings.tls = tls)) {
+      Run trusted = run("stage", "--staging-server", server.baseUri(), "--namespace", "ns", "--label", "a=b", "--trust-cert-pem", cert.toString(),
+          "-o", "json", app.toString());
+      Run untrusted = run("stage", "--staging-server", server.baseUri(), "--namespace", "ns", "--label", "a=b", app.toString());
+
+      assertThat(trusted.code()).as(trusted.err()).isZero();
+      assertThat(untrusted.code()).isEqualTo(SubmitClientMain.STAGING_FAILED);
+      assertThat(untrusted.err()).contains("SSL");
     }
   }
 

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.sparkstaging.submit.stage.StagedBundle;
+import io.sparkstaging.submit.stage.StagingTrust;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -26,8 +27,12 @@ class DriverSpecBuilderTest {
   private final AppIdentity identity = AppIdentity.create("Word Count", new SecureRandom(), Clock.systemUTC());
 
   private DriverSpec build(Requests requests, StagedDependencies staged) {
+    return build(requests, staged, StagingTrust.ForPods.none());
+  }
+
+  private DriverSpec build(Requests requests, StagedDependencies staged, StagingTrust.ForPods trust) {
     SubmitRequest request = requests.build();
-    return DriverSpecBuilder.build(request, identity, DependencyPlan.of(request), staged, "me");
+    return DriverSpecBuilder.build(request, identity, DependencyPlan.of(request), staged, trust, "me");
   }
 
   private static StagedDependencies stagedAppAndLib() {
@@ -127,6 +132,18 @@ class DriverSpecBuilderTest {
         "spark.driver.memory=2g");
     assertThat(conf.getData().get("spark.properties")).doesNotContain("jars-secret", "files-secret");
     assertThat(container(spec.pod(), "spark-kubernetes-driver").getEnv()).anyMatch(env -> env.getName().equals("SPARK_CONF_DIR"));
+  }
+
+  @Test
+  void thePodsTrustForTheStagingServerTravelsInTheInitSecret() {
+    var trust = new StagingTrust.ForPods(Map.of("spark.ssl.kubernetes.resourceStagingServer.clientCertPem", "/mnt/secrets/spark-init/ssl-certificate"),
+        Map.of("ssl-certificate", "Q0VSVA=="));
+
+    DriverSpec spec = build(appWithLibAndFile(), stagedAppAndLib(), trust);
+
+    assertThat(resource(spec, Secret.class, "-init-secret").getData()).containsEntry("ssl-certificate", "Q0VSVA==");
+    assertThat(resource(spec, ConfigMap.class, "-init-config").getData().get("download-submitted-files"))
+        .contains("spark.ssl.kubernetes.resourceStagingServer.clientCertPem=/mnt/secrets/spark-init/ssl-certificate");
   }
 
   @Test

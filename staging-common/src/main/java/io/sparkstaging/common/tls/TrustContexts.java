@@ -1,7 +1,6 @@
-package io.sparkstaging.init.fetch;
+package io.sparkstaging.common.tls;
 
 import io.sparkstaging.common.config.ConfigException;
-import io.sparkstaging.init.config.InitConfig.TrustConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
