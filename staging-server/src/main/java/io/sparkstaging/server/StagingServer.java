@@ -7,6 +7,8 @@ import io.sparkstaging.server.health.HealthResource;
 import io.sparkstaging.server.http.HttpServerFactory;
 import io.sparkstaging.server.http.JerseyApplication;
 import io.sparkstaging.server.lifecycle.DeleteResource;
+import io.sparkstaging.server.lifecycle.Reaper;
+import io.sparkstaging.server.lifecycle.RetentionPolicy;
 import io.sparkstaging.server.store.BundleStore;
 import io.sparkstaging.server.token.BundleAccess;
 import io.sparkstaging.server.token.SecretIssuer;
@@ -16,6 +18,8 @@ import io.sparkstaging.server.upload.V0UploadResource;
 import io.sparkstaging.server.upload.V1UploadResource;
 import java.net.URI;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.concurrent.Executors;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
 
@@ -24,9 +28,11 @@ public final class StagingServer implements AutoCloseable {
   private static final int DOWNLOAD_BUFFER_BYTES = 128 * 1024;
 
   private final Server jetty;
+  private final Reaper reaper;
 
-  private StagingServer(Server jetty) {
+  private StagingServer(Server jetty, Reaper reaper) {
     this.jetty = jetty;
+    this.reaper = reaper;
   }
 
   public static StagingServer start(ServerConfig config, BundleStore store) throws Exception {
@@ -41,7 +47,14 @@ public final class StagingServer implements AutoCloseable {
     Server jetty = HttpServerFactory.create(config, jersey,
         next -> new DownloadHandler(access, store, DOWNLOAD_BUFFER_BYTES, next));
     jetty.start();
-    return new StagingServer(jetty);
+    var reaper = new Reaper(store, new RetentionPolicy(config.initialAccessExpiration(), config.maxBundleAge()), Clock.systemUTC(),
+        Executors.newSingleThreadScheduledExecutor(runnable -> {
+          Thread thread = new Thread(runnable, "staging-reaper");
+          thread.setDaemon(true);
+          return thread;
+        }));
+    reaper.start(config.cleanupInterval());
+    return new StagingServer(jetty, reaper);
   }
 
   /** The bound port: the configured one, or the one the system picked for port 0. */
@@ -60,6 +73,7 @@ public final class StagingServer implements AutoCloseable {
   /** Stops accepting, lets in-flight transfers finish within the grace period, then stops. */
   @Override
   public void close() throws Exception {
+    reaper.close();
     jetty.stop();
   }
 }

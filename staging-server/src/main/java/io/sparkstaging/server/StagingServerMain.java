@@ -39,6 +39,7 @@ public final class StagingServerMain {
       StagingServer server = StagingServer.start(config, store);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, store), "staging-shutdown"));
       log.info("Staging server started: {}", config.summary(server.port()));
+      log.info("No Kubernetes cluster is watched: bundles are deleted only when they expire or their secret holder deletes them");
       server.join();
     } catch (ConfigException e) {
       System.err.println("staging-server: configuration error: " + e.getMessage());

@@ -17,6 +17,15 @@ public final class Converters {
     }
   }
 
+  /** As {@link Time}, and a bare number is milliseconds, as in Spark's own time settings ({@code 1800000}). */
+  public static final class MillisOrTime implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      String text = value.strip();
+      return !text.isEmpty() && text.chars().allMatch(Character::isDigit) ? Duration.ofMillis(Long.parseLong(text)) : DurationText.parse(text);
+    }
+  }
+
   /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 2d}. */
   public static final class Time implements ITypeConverter<Duration> {
     @Override

@@ -32,6 +32,9 @@ public final class DurationText {
       return ms + "ms";
     }
     long s = ms / 1000;
+    if (s % 86400 == 0 && s > 0) {
+      return s / 86400 + "d";
+    }
     if (s % 3600 == 0 && s > 0) {
       return s / 3600 + "h";
     }

@@ -39,5 +39,8 @@ class UnitsTest {
     assertThat(DurationText.parse("2d")).isEqualTo(Duration.ofDays(2));
     assertThatThrownBy(() -> DurationText.parse("30")).hasMessageContaining("30s");
     assertThat(DurationText.format(Duration.ofMinutes(5))).isEqualTo("5m");
+    assertThat(DurationText.format(Duration.ofDays(7))).isEqualTo("7d");
+    assertThat(DurationText.format(Duration.ofHours(36))).isEqualTo("36h");
+    assertThat(DurationText.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
   }
 }

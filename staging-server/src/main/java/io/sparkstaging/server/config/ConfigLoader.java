@@ -15,6 +15,7 @@ public final class ConfigLoader {
   /** The original server's ConfigMap keys, so that its users can switch without rewriting configuration. */
   static final Map<String, String> ORIGINAL_KEYS = Map.ofEntries(
       Map.entry("spark.kubernetes.resourceStagingServer.port", "port"),
+      Map.entry("spark.kubernetes.resourceStagingServer.initialAccessExpirationTimeout", "initial-access-expiration"),
       Map.entry(SSL + "enabled", "tls-enabled"),
       Map.entry(SSL + "keyStore", "tls-keystore"),
       Map.entry(SSL + "keyStoreType", "tls-keystore-type"),

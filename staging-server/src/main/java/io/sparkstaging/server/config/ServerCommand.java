@@ -61,6 +61,18 @@ final class ServerCommand {
       description = "On SIGTERM, how long in-flight transfers may take to finish. Default: ${DEFAULT-VALUE}.")
   Duration shutdownGrace;
 
+  @Option(names = "--cleanup-interval", defaultValue = "1m", converter = Converters.Time.class,
+      description = "How often expired bundles are looked for. Default: ${DEFAULT-VALUE}.")
+  Duration cleanupInterval;
+
+  @Option(names = "--initial-access-expiration", defaultValue = "30m", converter = Converters.MillisOrTime.class,
+      description = "Delete a bundle not downloaded this long after its upload (a bare number is ms, as in the original). Default: ${DEFAULT-VALUE}.")
+  Duration initialAccessExpiration;
+
+  @Option(names = "--max-bundle-age", converter = Converters.Time.class,
+      description = "Delete every bundle this old, downloaded or not. Default: off.")
+  Duration maxBundleAge;
+
   @Option(names = "--tls-enabled", arity = "0..1", fallbackValue = "true",
       description = "Serve HTTPS. Default: on when a key store or PEM key is given.")
   Boolean tlsEnabled;
@@ -94,7 +106,11 @@ final class ServerCommand {
     require(maxBundleSize > 0, "--max-bundle-size must be positive");
     require(minFreeSpace >= 0, "--min-free-space must not be negative");
     require(!idleTimeout.isZero() && !idleTimeout.isNegative(), "--idle-timeout must be positive");
-    return new ServerConfig(host, port, dataDir, maxBundleSize, minFreeSpace, idleTimeout, minUploadRate, shutdownGrace, tls());
+    require(cleanupInterval.toMillis() > 0, "--cleanup-interval must be positive");
+    require(initialAccessExpiration.toMillis() > 0, "--initial-access-expiration must be positive");
+    require(maxBundleAge == null || maxBundleAge.toMillis() > 0, "--max-bundle-age must be positive");
+    return new ServerConfig(host, port, dataDir, maxBundleSize, minFreeSpace, idleTimeout, minUploadRate, shutdownGrace, tls(),
+        cleanupInterval, initialAccessExpiration, Optional.ofNullable(maxBundleAge));
   }
 
   private Optional<TlsConfig> tls() {

@@ -24,6 +24,8 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.IO;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.sparkstaging.server.http.JsonErrors;
 
 /**
@@ -44,6 +46,8 @@ public final class DownloadHandler extends Handler.Wrapper {
 
   private final BundleAccess access;
   private final BundleStore store;
+  private static final Logger log = LoggerFactory.getLogger(DownloadHandler.class);
+
   private final int bufferSize;
 
   public DownloadHandler(BundleAccess access, BundleStore store, int bufferSize, Handler next) {
@@ -101,6 +105,7 @@ public final class DownloadHandler extends Handler.Wrapper {
       callback.succeeded();
       return;
     }
+    recordFirstDownload(record);
     SeekableByteChannel channel;
     try {
       channel = store.open(record.id());
@@ -109,6 +114,17 @@ public final class DownloadHandler extends Handler.Wrapper {
     }
     var pool = new ByteBufferPool.Sized(request.getComponents().getByteBufferPool(), true, bufferSize);
     Content.copy(Content.Source.from(pool, channel, offset, length), response, Callback.from(() -> IO.close(channel), callback));
+  }
+
+  /** A bundle never downloaded expires; this one now has been. Failing to note it must not fail the download. */
+  private void recordFirstDownload(BundleRecord record) {
+    if (record.firstDownloadedAt().isEmpty()) {
+      try {
+        store.recordFirstDownload(record.id());
+      } catch (IOException e) {
+        log.warn("Could not record the first download of bundle {}: {}", record.id(), e.toString());
+      }
+    }
   }
 
   /**

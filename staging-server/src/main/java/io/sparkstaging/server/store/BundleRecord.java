@@ -3,10 +3,21 @@ package io.sparkstaging.server.store;
 import io.sparkstaging.server.api.BundleOwner;
 import io.sparkstaging.server.token.SecretDigest;
 import java.time.Instant;
+import java.util.Optional;
 
-/** What the server knows about one complete, visible bundle. */
+/**
+ * What the server knows about one complete, visible bundle.
+ *
+ * @param firstDownloadedAt when the bundle was first downloaded, if ever: a bundle never fetched
+ *     is one whose pods failed to start, and it expires
+ */
 public record BundleRecord(
-    BundleId id, BundleOwner owner, SecretDigest secretDigest, long size, String sha256Hex, Instant createdAt) {
+    BundleId id, BundleOwner owner, SecretDigest secretDigest, long size, String sha256Hex, Instant createdAt,
+    Optional<Instant> firstDownloadedAt) {
+
+  public BundleRecord downloadedAt(Instant when) {
+    return new BundleRecord(id, owner, secretDigest, size, sha256Hex, createdAt, Optional.of(when));
+  }
 
   /** A strong entity tag: the content never changes, so its digest identifies it. */
   public String etag() {

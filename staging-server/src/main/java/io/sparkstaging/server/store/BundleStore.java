@@ -2,6 +2,7 @@ package io.sparkstaging.server.store;
 
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
+import java.util.Collection;
 import java.util.Optional;
 
 /**
@@ -25,6 +26,15 @@ public interface BundleStore {
 
   /** Opens a bundle's bytes for reading. Throws {@link java.nio.file.NoSuchFileException} if it was deleted meanwhile. */
   SeekableByteChannel open(BundleId id) throws IOException;
+
+  /** Every visible bundle, for the lifecycle to judge. */
+  Collection<BundleRecord> list();
+
+  /**
+   * Records, durably, the first download of a bundle; later calls change nothing. Returns quietly
+   * if the bundle is gone.
+   */
+  void recordFirstDownload(BundleId id) throws IOException;
 
   /** Deletes a bundle; false if there was none. Readers that already opened it may finish. */
   boolean delete(BundleId id) throws IOException;

@@ -11,10 +11,13 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -178,6 +181,31 @@ public final class LocalBundleStore implements BundleStore, AutoCloseable {
   @Override
   public Optional<BundleRecord> find(BundleId id) {
     return Optional.ofNullable(index.get(id));
+  }
+
+  @Override
+  public Collection<BundleRecord> list() {
+    return List.copyOf(index.values());
+  }
+
+  @Override
+  public synchronized void recordFirstDownload(BundleId id) throws IOException {
+    BundleRecord current = index.get(id);
+    if (current == null || current.firstDownloadedAt().isPresent()) {
+      return;
+    }
+    BundleRecord updated = current.downloadedAt(clock.instant());
+    // Written beside the bundle and renamed over its metadata: a crash leaves the old or the new file, never half of one.
+    Path dir = bundles.resolve(id.value());
+    Path next = dir.resolve(METADATA + ".next");
+    try {
+      Files.deleteIfExists(next);
+      DurableFiles.writeSynced(next, codec.encode(updated));
+      DurableFiles.moveSynced(next, dir.resolve(METADATA));
+    } catch (NoSuchFileException deletedMeanwhile) {
+      return;
+    }
+    index.replace(id, current, updated);
   }
 
   @Override

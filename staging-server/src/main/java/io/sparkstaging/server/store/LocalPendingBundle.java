@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,7 +102,7 @@ final class LocalPendingBundle implements PendingBundle {
 
   @Override
   public BundleRecord commit(BundleOwner owner, SecretDigest secretDigest) {
-    var record = new BundleRecord(id, owner, secretDigest, size, sha256Hex(), store.clock().instant());
+    var record = new BundleRecord(id, owner, secretDigest, size, sha256Hex(), store.clock().instant(), Optional.empty());
     try {
       channel.force(true);
       channel.close();

@@ -8,6 +8,7 @@ import io.sparkstaging.server.api.BundleOwner;
 import io.sparkstaging.server.token.SecretDigest;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The on-disk form of a {@link BundleRecord}: one small JSON file per bundle, versioned so that a
@@ -21,12 +22,13 @@ final class MetadataCodec {
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
+  /** {@code firstDownloadedAt} is null until the first download; files written before it existed lack it. */
   private record Stored(
-      int version, String id, BundleOwner owner, String secretSha256, long size, String sha256, Instant createdAt) {}
+      int version, String id, BundleOwner owner, String secretSha256, long size, String sha256, Instant createdAt, Instant firstDownloadedAt) {}
 
   byte[] encode(BundleRecord record) throws IOException {
     return mapper.writeValueAsBytes(new Stored(VERSION, record.id().value(), record.owner(),
-        record.secretDigest().toBase64(), record.size(), record.sha256Hex(), record.createdAt()));
+        record.secretDigest().toBase64(), record.size(), record.sha256Hex(), record.createdAt(), record.firstDownloadedAt().orElse(null)));
   }
 
   BundleRecord decode(byte[] json) throws IOException {
@@ -39,7 +41,7 @@ final class MetadataCodec {
     }
     try {
       return new BundleRecord(new BundleId(stored.id()), stored.owner(), SecretDigest.fromBase64(stored.secretSha256()),
-          stored.size(), stored.sha256(), stored.createdAt());
+          stored.size(), stored.sha256(), stored.createdAt(), Optional.ofNullable(stored.firstDownloadedAt()));
     } catch (IllegalArgumentException e) {
       throw new IOException("malformed metadata: " + e.getMessage(), e);
     }

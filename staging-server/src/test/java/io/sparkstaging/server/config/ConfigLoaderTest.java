@@ -66,6 +66,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void expirySettingsTakeTheOriginalKeyInMillisecondsOrNativeDurations() throws IOException {
+    Path file = write("expiry.properties", "spark.kubernetes.resourceStagingServer.initialAccessExpirationTimeout=600000\n");
+
+    ServerConfig original = load(Map.of(), file.toString());
+    ServerConfig nativeOptions = load(Map.of(), "--initial-access-expiration", "2h", "--max-bundle-age", "7d", "--cleanup-interval", "30s");
+
+    assertThat(original.initialAccessExpiration()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(original.maxBundleAge()).isEmpty();
+    assertThat(nativeOptions.initialAccessExpiration()).isEqualTo(Duration.ofHours(2));
+    assertThat(nativeOptions.maxBundleAge()).contains(Duration.ofDays(7));
+    assertThat(nativeOptions.cleanupInterval()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
   void originalTlsSwitchedOffKeepsPlainHttp() throws IOException {
     Path keyStore = write("keystore.p12", "x");
     Path file = write("off.properties", "spark.ssl.kubernetes.resourceStagingServer.enabled=false\n"

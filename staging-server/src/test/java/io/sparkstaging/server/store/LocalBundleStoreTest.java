@@ -229,6 +229,31 @@ class LocalBundleStoreTest {
   }
 
   @Test
+  void theFirstDownloadIsRecordedOnceAndDurably() throws IOException {
+    open();
+    BundleRecord record = put(Bundles.random(100, 9));
+
+    store.recordFirstDownload(record.id());
+    store.recordFirstDownload(record.id());
+    open();
+
+    assertThat(store.find(record.id()).orElseThrow().firstDownloadedAt()).contains(CLOCK.instant());
+    assertThat(Files.list(root.resolve("bundles").resolve(record.id().value())).map(p -> p.getFileName().toString()))
+        .containsExactlyInAnyOrder("content", "bundle.json");
+  }
+
+  @Test
+  void recordingADownloadOfADeletedBundleIsHarmless() throws IOException {
+    open();
+    BundleRecord record = put(Bundles.random(100, 10));
+    store.delete(record.id());
+
+    store.recordFirstDownload(record.id());
+
+    assertThat(store.find(record.id())).isEmpty();
+  }
+
+  @Test
   void twoServersCannotShareADataDirectory() throws IOException {
     open();
     assertThatThrownBy(() -> LocalBundleStore.open(root, new DiskSpace(() -> Long.MAX_VALUE, 0), CLOCK))

@@ -14,9 +14,12 @@ public final class TestSettings {
   public long minUploadRate = 1024;
   public Duration shutdownGrace = Duration.ofSeconds(5);
   public TlsConfig tls;
+  public Duration cleanupInterval = Duration.ofMinutes(1);
+  public Duration initialAccessExpiration = Duration.ofMinutes(30);
+  public Duration maxBundleAge;
 
   public ServerConfig toConfig(Path dataDir) {
     return new ServerConfig("127.0.0.1", 0, dataDir, maxBundleSize, minFreeSpace, idleTimeout, minUploadRate, shutdownGrace,
-        Optional.ofNullable(tls));
+        Optional.ofNullable(tls), cleanupInterval, initialAccessExpiration, Optional.ofNullable(maxBundleAge));
   }
 }

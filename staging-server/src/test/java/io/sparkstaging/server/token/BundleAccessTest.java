@@ -13,6 +13,7 @@ import io.sparkstaging.server.store.PendingBundle;
 import java.nio.channels.SeekableByteChannel;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class BundleAccessTest {
   private static final String SECRET = "the-secret";
   private final BundleRecord record = new BundleRecord(BundleId.generate(new SecureRandom()),
-      new BundleOwner("ns", Map.of("a", "b"), BundleOwner.OwnerType.Pod), SecretDigest.of(SECRET), 1, "00".repeat(32), Instant.EPOCH);
+      new BundleOwner("ns", Map.of("a", "b"), BundleOwner.OwnerType.Pod), SecretDigest.of(SECRET), 1, "00".repeat(32), Instant.EPOCH,
+      Optional.empty());
   private final BundleAccess access = new BundleAccess(new OneBundle(record));
 
   @Test
@@ -73,6 +75,16 @@ class BundleAccessTest {
 
     @Override
     public boolean delete(BundleId id) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Collection<BundleRecord> list() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void recordFirstDownload(BundleId id) {
       throw new UnsupportedOperationException();
     }
 

@@ -1,0 +1,37 @@
+package io.sparkstaging.server.http;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+import io.restassured.response.Response;
+import io.sparkstaging.server.support.Bundles;
+import io.sparkstaging.server.support.TestServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real server deletes a bundle nobody downloaded, and keeps one that was. */
+class ExpiryIT {
+  @TempDir Path dataDir;
+
+  @Test
+  void aBundleNeverDownloadedIsDeletedAndADownloadedOneKept() throws Exception {
+    try (var server = TestServer.start(dataDir, settings -> {
+      settings.initialAccessExpiration = Duration.ofSeconds(2);
+      settings.cleanupInterval = Duration.ofMillis(200);
+    })) {
+      Response unused = given().header("Bundle-Owner", Bundles.OWNER_JSON).body(new byte[10]).post(server.baseUri() + "/api/v1/bundles");
+      Response used = given().header("Bundle-Owner", Bundles.OWNER_JSON).body(new byte[10]).post(server.baseUri() + "/api/v1/bundles");
+      given().header("Authorization", used.<String>path("resourceSecret")).get(server.baseUri() + "/api/v0/resources/" + used.path("resourceId"))
+          .then().statusCode(200);
+
+      // HEAD, not GET: a GET would be the download that keeps the bundle alive.
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+          given().header("Authorization", unused.<String>path("resourceSecret")).head(server.baseUri() + "/api/v1/bundles/" + unused.path("resourceId"))
+              .then().statusCode(404));
+      given().header("Authorization", used.<String>path("resourceSecret")).get(server.baseUri() + "/api/v0/resources/" + used.path("resourceId"))
+          .then().statusCode(200);
+    }
+  }
+}
