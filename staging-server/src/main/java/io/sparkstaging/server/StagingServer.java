@@ -14,6 +14,7 @@ import io.sparkstaging.server.token.BundleAccess;
 import io.sparkstaging.server.token.SecretIssuer;
 import io.sparkstaging.server.upload.BundleIntake;
 import io.sparkstaging.server.upload.OwnerParser;
+import io.sparkstaging.server.upload.Quotas;
 import io.sparkstaging.server.upload.V0UploadResource;
 import io.sparkstaging.server.upload.V1UploadResource;
 import java.net.URI;
@@ -39,9 +40,10 @@ public final class StagingServer implements AutoCloseable {
     var owners = new OwnerParser(new ObjectMapper());
     var intake = new BundleIntake(store, new SecretIssuer(new SecureRandom()), config.maxBundleSize());
     var access = new BundleAccess(store);
+    var quotas = new Quotas(store, config.maxTotalSize(), config.maxNamespaceSize());
     var jersey = new JerseyApplication(
-        new V0UploadResource(intake, owners, config.maxBundleSize(), config.minUploadRate()),
-        new V1UploadResource(intake, owners, config.minUploadRate()),
+        new V0UploadResource(intake, owners, config.maxBundleSize(), config.minUploadRate(), quotas),
+        new V1UploadResource(intake, owners, config.minUploadRate(), quotas),
         new DeleteResource(access, store),
         new HealthResource(store));
     Server jetty = HttpServerFactory.create(config, jersey,

@@ -73,6 +73,14 @@ final class ServerCommand {
       description = "Delete every bundle this old, downloaded or not. Default: off.")
   Duration maxBundleAge;
 
+  @Option(names = "--max-total-size", defaultValue = "0", converter = Converters.Size.class,
+      description = "Most bytes stored in all (507 beyond); 0 for no cap. Default: no cap.")
+  long maxTotalSize;
+
+  @Option(names = "--max-namespace-size", defaultValue = "0", converter = Converters.Size.class,
+      description = "Most bytes stored for one namespace (413 beyond); 0 for no cap. Default: no cap.")
+  long maxNamespaceSize;
+
   @Option(names = "--tls-enabled", arity = "0..1", fallbackValue = "true",
       description = "Serve HTTPS. Default: on when a key store or PEM key is given.")
   Boolean tlsEnabled;
@@ -110,7 +118,7 @@ final class ServerCommand {
     require(initialAccessExpiration.toMillis() > 0, "--initial-access-expiration must be positive");
     require(maxBundleAge == null || maxBundleAge.toMillis() > 0, "--max-bundle-age must be positive");
     return new ServerConfig(host, port, dataDir, maxBundleSize, minFreeSpace, idleTimeout, minUploadRate, shutdownGrace, tls(),
-        cleanupInterval, initialAccessExpiration, Optional.ofNullable(maxBundleAge));
+        cleanupInterval, initialAccessExpiration, Optional.ofNullable(maxBundleAge), maxTotalSize, maxNamespaceSize);
   }
 
   private Optional<TlsConfig> tls() {

@@ -14,6 +14,7 @@ public enum Problem {
   NOT_FOUND(404, "not_found"),
   TOO_SLOW(408, "request_timeout"),
   PAYLOAD_TOO_LARGE(413, "payload_too_large"),
+  QUOTA_EXCEEDED(413, "quota_exceeded"),
   RANGE_NOT_SATISFIABLE(416, "range_not_satisfiable"),
   INTERNAL_ERROR(500, "internal_error"),
   UNAVAILABLE(503, "unavailable"),

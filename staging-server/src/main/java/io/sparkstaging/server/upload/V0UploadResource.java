@@ -44,12 +44,14 @@ public final class V0UploadResource {
   private final long maxBundleSize;
 
   private final long minUploadRate;
+  private final Quotas quotas;
 
-  public V0UploadResource(BundleIntake intake, OwnerParser owners, long maxBundleSize, long minUploadRate) {
+  public V0UploadResource(BundleIntake intake, OwnerParser owners, long maxBundleSize, long minUploadRate, Quotas quotas) {
     this.intake = intake;
     this.owners = owners;
     this.maxBundleSize = maxBundleSize;
     this.minUploadRate = minUploadRate;
+    this.quotas = quotas;
   }
 
   @POST
@@ -65,9 +67,10 @@ public final class V0UploadResource {
     var upload = new JakartaServletFileUpload<>();
     upload.setMaxPartHeaderSize(MAX_PART_HEADER_BYTES);
     upload.setMaxSize(maxBundleSize + MULTIPART_OVERHEAD);
-    // The pending bundle is opened before any body byte is read, so that a server short of disk
-    // space refuses at once (before "100 Continue", for clients that ask).
-    try (PendingBundle pending = intake.start(-1)) {
+    // The reservation and the pending bundle are opened before any body byte is read, so that a
+    // server short of disk or over its cap refuses at once (before "100 Continue", for clients
+    // that ask). The namespace cap waits for the owner part, which the original client sends last.
+    try (Quotas.Reservation room = quotas.reserve(null, contentLength); PendingBundle pending = intake.start(-1)) {
       BundleOwner owner = null;
       boolean received = false;
       FileItemInputIterator parts = upload.getItemIterator(new MultipartBody(contentType, contentLength, MinimumRateInputStream.wrap(body, minUploadRate)));
@@ -75,10 +78,11 @@ public final class V0UploadResource {
         FileItemInput part = parts.next();
         String name = part.getFieldName();
         if (RESOURCES.equals(name) && !received) {
-          pending.write(part.getInputStream());
+          pending.write(room.meter(part.getInputStream()));
           received = true;
         } else if (OWNER.equals(name) && owner == null) {
           owner = owners.parse(readOwner(part.getInputStream()));
+          room.assign(owner.ownerNamespace());
         } else {
           throw new StagingException(Problem.BAD_REQUEST, "unexpected or repeated part '" + name
               + "'; expected exactly one 'resources' and one 'resourcesOwner'");
@@ -87,6 +91,7 @@ public final class V0UploadResource {
       if (!received || owner == null) {
         throw new StagingException(Problem.BAD_REQUEST, "missing part '" + (received ? OWNER : RESOURCES) + "'");
       }
+      room.settle(pending.size());
       var staged = intake.commit(pending, owner);
       return new UploadReceipt(staged.record().id().value(), staged.secret());
     } catch (FileUploadSizeException e) {

@@ -30,11 +30,13 @@ public final class V1UploadResource {
   private final OwnerParser owners;
 
   private final long minUploadRate;
+  private final Quotas quotas;
 
-  public V1UploadResource(BundleIntake intake, OwnerParser owners, long minUploadRate) {
+  public V1UploadResource(BundleIntake intake, OwnerParser owners, long minUploadRate, Quotas quotas) {
     this.intake = intake;
     this.owners = owners;
     this.minUploadRate = minUploadRate;
+    this.quotas = quotas;
   }
 
   @POST
@@ -50,8 +52,10 @@ public final class V1UploadResource {
     }
     BundleOwner owner = owners.parse(ownerJson);
     String expectedSha256 = expectedSha256(reprDigest);
-    try (PendingBundle pending = intake.start(contentLength)) {
-      pending.write(MinimumRateInputStream.wrap(body, minUploadRate));
+    try (Quotas.Reservation room = quotas.reserve(owner.ownerNamespace(), contentLength);
+        PendingBundle pending = intake.start(contentLength)) {
+      pending.write(room.meter(MinimumRateInputStream.wrap(body, minUploadRate)));
+      room.settle(pending.size());
       if (expectedSha256 != null && !expectedSha256.equals(pending.sha256Hex())) {
         throw new StagingException(Problem.DIGEST_MISMATCH,
             "the body's SHA-256 is " + pending.sha256Hex() + " but " + ReprDigest.HEADER + " says " + expectedSha256);

@@ -17,9 +17,12 @@ public final class TestSettings {
   public Duration cleanupInterval = Duration.ofMinutes(1);
   public Duration initialAccessExpiration = Duration.ofMinutes(30);
   public Duration maxBundleAge;
+  public long maxTotalSize;
+  public long maxNamespaceSize;
 
   public ServerConfig toConfig(Path dataDir) {
     return new ServerConfig("127.0.0.1", 0, dataDir, maxBundleSize, minFreeSpace, idleTimeout, minUploadRate, shutdownGrace,
-        Optional.ofNullable(tls), cleanupInterval, initialAccessExpiration, Optional.ofNullable(maxBundleAge));
+        Optional.ofNullable(tls), cleanupInterval, initialAccessExpiration, Optional.ofNullable(maxBundleAge),
+        maxTotalSize, maxNamespaceSize);
   }
 }

@@ -1,0 +1,74 @@
+package io.sparkstaging.server.upload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sparkstaging.server.api.BundleOwner;
+import io.sparkstaging.server.errors.Problem;
+import io.sparkstaging.server.errors.StagingException;
+import io.sparkstaging.server.store.LocalBundleStore;
+import io.sparkstaging.server.store.PendingBundle;
+import io.sparkstaging.server.token.SecretDigest;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class QuotasTest {
+  @TempDir Path root;
+
+  private static void store(LocalBundleStore store, String namespace, int bytes) {
+    try (PendingBundle pending = store.create(1 << 30, bytes)) {
+      pending.write(new ByteArrayInputStream(new byte[bytes]));
+      pending.commit(new BundleOwner(namespace, Map.of("a", "b"), BundleOwner.OwnerType.Pod), SecretDigest.of("s"));
+    }
+  }
+
+  private static Problem refusal(Runnable action) {
+    try {
+      action.run();
+      throw new AssertionError("not refused");
+    } catch (StagingException e) {
+      return e.problem();
+    }
+  }
+
+  @Test
+  void uploadsInFlightCountAgainstTheCapsUntilReleased() throws IOException {
+    try (var store = LocalBundleStore.open(root, 0, Clock.systemUTC())) {
+      var quotas = new Quotas(store, 0, 1000);
+      store(store, "team-a", 300);
+
+      try (var first = quotas.reserve("team-a", 500)) {
+        assertThat(refusal(() -> quotas.reserve("team-a", 300))).isEqualTo(Problem.QUOTA_EXCEEDED);
+        quotas.reserve("team-b", 900).close();
+      }
+      quotas.reserve("team-a", 700).close();
+    }
+  }
+
+  @Test
+  void aGrowingBodyIsRefusedOnceOverTheCap() throws IOException {
+    try (var store = LocalBundleStore.open(root, 0, Clock.systemUTC()); var room = new Quotas(store, 3 << 20, 0).reserve("ns", -1)) {
+      InputStream metered = room.meter(new ByteArrayInputStream(new byte[5 << 20]));
+
+      assertThatThrownBy(metered::readAllBytes).isInstanceOfSatisfying(StagingException.class,
+          e -> assertThat(e.problem()).isEqualTo(Problem.INSUFFICIENT_STORAGE));
+    }
+  }
+
+  @Test
+  void aNamespaceLearnedLateIsCheckedThen() throws IOException {
+    try (var store = LocalBundleStore.open(root, 0, Clock.systemUTC())) {
+      store(store, "team-a", 800);
+      var room = new Quotas(store, 0, 1000).reserve(null, 500);
+
+      assertThat(refusal(() -> room.assign("team-a"))).isEqualTo(Problem.QUOTA_EXCEEDED);
+      room.close();
+    }
+  }
+}
