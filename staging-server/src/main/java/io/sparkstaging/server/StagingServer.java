@@ -1,7 +1,12 @@
 package io.sparkstaging.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkstaging.server.auth.FailedAttemptLimiter;
+import io.sparkstaging.server.auth.StaticTokenAuthenticator;
+import io.sparkstaging.server.auth.UploadAuthFilter;
+import io.sparkstaging.server.auth.UploadAuthenticator;
 import io.sparkstaging.server.config.ServerConfig;
+import io.sparkstaging.server.config.UploadAuthConfig;
 import io.sparkstaging.server.download.DownloadHandler;
 import io.sparkstaging.server.health.HealthResource;
 import io.sparkstaging.server.http.HttpServerFactory;
@@ -20,6 +25,7 @@ import io.sparkstaging.server.upload.V1UploadResource;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
@@ -42,6 +48,7 @@ public final class StagingServer implements AutoCloseable {
     var access = new BundleAccess(store);
     var quotas = new Quotas(store, config.maxTotalSize(), config.maxNamespaceSize());
     var jersey = new JerseyApplication(
+        new UploadAuthFilter(uploadAuthenticator(config.uploadAuth()), new FailedAttemptLimiter(10, Duration.ofMinutes(1))),
         new V0UploadResource(intake, owners, config.maxBundleSize(), config.minUploadRate(), quotas),
         new V1UploadResource(intake, owners, config.minUploadRate(), quotas),
         new DeleteResource(access, store),
@@ -57,6 +64,13 @@ public final class StagingServer implements AutoCloseable {
         }));
     reaper.start(config.cleanupInterval());
     return new StagingServer(jetty, reaper);
+  }
+
+  private static UploadAuthenticator uploadAuthenticator(UploadAuthConfig auth) {
+    if (auth.mode() == UploadAuthConfig.Mode.none) {
+      return UploadAuthenticator.NONE;
+    }
+    return auth.tokenFile().map(StaticTokenAuthenticator::ofFile).orElseGet(() -> StaticTokenAuthenticator.ofToken(auth.token().orElseThrow()));
   }
 
   /** The bound port: the configured one, or the one the system picked for port 0. */

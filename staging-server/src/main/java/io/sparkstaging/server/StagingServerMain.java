@@ -3,8 +3,11 @@ package io.sparkstaging.server;
 import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.server.config.ConfigLoader;
 import io.sparkstaging.server.config.ServerConfig;
+import io.sparkstaging.server.config.UploadAuthConfig;
 import io.sparkstaging.server.store.LocalBundleStore;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -40,6 +43,10 @@ public final class StagingServerMain {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, store), "staging-shutdown"));
       log.info("Staging server started: {}", config.summary(server.port()));
       log.info("No Kubernetes cluster is watched: bundles are deleted only when they expire or their secret holder deletes them");
+      if (config.uploadAuth().mode() == UploadAuthConfig.Mode.none && !isLoopback(config.host())) {
+        log.warn("Uploads are not authenticated and the server listens on {}: anyone who reaches it can store bundles "
+            + "(set --upload-auth token for shared clusters)", config.host());
+      }
       server.join();
     } catch (ConfigException e) {
       System.err.println("staging-server: configuration error: " + e.getMessage());
@@ -48,6 +55,14 @@ public final class StagingServerMain {
       log.error("Staging server failed to start", e);
       System.err.println("staging-server: cannot start: " + e);
       System.exit(EXIT_START);
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
     }
   }
 

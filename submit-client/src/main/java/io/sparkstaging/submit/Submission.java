@@ -44,9 +44,11 @@ public final class Submission {
   private final PrintWriter err;
   private final AppIdentity identity;
   private final DependencyPlan plan;
+  private final Optional<String> uploadToken;
 
-  public Submission(SubmitRequest request, PrintWriter out, PrintWriter err) {
+  public Submission(SubmitRequest request, Optional<String> uploadToken, PrintWriter out, PrintWriter err) {
     this.request = request;
+    this.uploadToken = uploadToken;
     this.out = out;
     this.err = err;
     this.identity = AppIdentity.create(request.appName(), new SecureRandom(), Clock.systemUTC());
@@ -96,7 +98,7 @@ public final class Submission {
   /** Stages, creates, and (unless told not to) follows the driver; returns the exit code. */
   public int run(Config kubernetes, boolean follow) throws StageFailure, SubmitFailure, WatchFailure, InterruptedException {
     var tls = TrustContexts.from(StagingTrust.forClient(request.conf()));
-    var staging = request.stagingServer().map(server -> new StagingClient(server, tls));
+    var staging = request.stagingServer().map(server -> new StagingClient(server, tls, uploadToken));
     List<StagedBundle> stagedBundles = new ArrayList<>();
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(kubernetes).build()) {
       StagedDependencies staged = stage(staging, stagedBundles);

@@ -81,6 +81,16 @@ final class ServerCommand {
       description = "Most bytes stored for one namespace (413 beyond); 0 for no cap. Default: no cap.")
   long maxNamespaceSize;
 
+  @Option(names = "--upload-auth", defaultValue = "none",
+      description = "Who may upload: none (anyone who reaches the server) or token. Default: ${DEFAULT-VALUE}.")
+  UploadAuthConfig.Mode uploadAuth;
+
+  @Option(names = "--upload-token", description = "The upload token (prefer --upload-token-file).")
+  String uploadToken;
+
+  @Option(names = "--upload-token-file", description = "File holding the upload token; re-read when it changes.")
+  Path uploadTokenFile;
+
   @Option(names = "--tls-enabled", arity = "0..1", fallbackValue = "true",
       description = "Serve HTTPS. Default: on when a key store or PEM key is given.")
   Boolean tlsEnabled;
@@ -118,7 +128,18 @@ final class ServerCommand {
     require(initialAccessExpiration.toMillis() > 0, "--initial-access-expiration must be positive");
     require(maxBundleAge == null || maxBundleAge.toMillis() > 0, "--max-bundle-age must be positive");
     return new ServerConfig(host, port, dataDir, maxBundleSize, minFreeSpace, idleTimeout, minUploadRate, shutdownGrace, tls(),
-        cleanupInterval, initialAccessExpiration, Optional.ofNullable(maxBundleAge), maxTotalSize, maxNamespaceSize);
+        cleanupInterval, initialAccessExpiration, Optional.ofNullable(maxBundleAge), maxTotalSize, maxNamespaceSize, uploadAuth());
+  }
+
+  private UploadAuthConfig uploadAuth() {
+    require(uploadToken == null || uploadTokenFile == null, "give --upload-token or --upload-token-file, not both");
+    if (uploadAuth == UploadAuthConfig.Mode.none) {
+      require(uploadToken == null && uploadTokenFile == null, "an upload token is set but --upload-auth is none: set --upload-auth token");
+      return UploadAuthConfig.none();
+    }
+    require(uploadToken != null || uploadTokenFile != null, "--upload-auth token needs --upload-token-file or --upload-token");
+    return new UploadAuthConfig(uploadAuth, Optional.ofNullable(uploadToken),
+        Optional.ofNullable(uploadTokenFile).map(file -> readable(file, "--upload-token-file")));
   }
 
   private Optional<TlsConfig> tls() {

@@ -21,17 +21,19 @@ public record ServerConfig(
     Duration initialAccessExpiration,
     Optional<Duration> maxBundleAge,
     long maxTotalSize,
-    long maxNamespaceSize) {
+    long maxNamespaceSize,
+    UploadAuthConfig uploadAuth) {
 
   /** The configuration line logged at start, with the port actually bound: no secret can appear in it. */
   public String summary(int boundPort) {
     return String.format("listen %s://%s:%d, data dir %s, max bundle %s, min free space %s, idle timeout %s, "
             + "min upload rate %s/s, shutdown grace %s, TLS %s, cleanup every %s (not downloaded within %s, max age %s), "
-            + "caps %s in all, %s per namespace",
+            + "caps %s in all, %s per namespace, upload auth %s",
         tls.isPresent() ? "https" : "http", host, boundPort, dataDir.toAbsolutePath(), ByteSize.format(maxBundleSize),
         ByteSize.format(minFreeSpace), DurationText.format(idleTimeout), ByteSize.format(minUploadRate),
         DurationText.format(shutdownGrace), tls.map(TlsConfig::describe).orElse("off"), DurationText.format(cleanupInterval),
         DurationText.format(initialAccessExpiration), maxBundleAge.map(DurationText::format).orElse("off"),
-        maxTotalSize > 0 ? ByteSize.format(maxTotalSize) : "none", maxNamespaceSize > 0 ? ByteSize.format(maxNamespaceSize) : "none");
+        maxTotalSize > 0 ? ByteSize.format(maxTotalSize) : "none", maxNamespaceSize > 0 ? ByteSize.format(maxNamespaceSize) : "none",
+        uploadAuth.describe());
   }
 }

@@ -34,7 +34,10 @@ final class ErrorMappers {
         // Usually the client is gone and will never read this; worth a line, not a stack trace.
         log.info("Upload interrupted: {}", e.getCause() != null ? e.getCause().toString() : e.getMessage());
       }
-      return json(problem.status(), problem.code(), e.getMessage());
+      Response response = json(problem.status(), problem.code(), e.getMessage());
+      return problem == Problem.UNAUTHORIZED
+          ? Response.fromResponse(response).header("WWW-Authenticate", "Bearer realm=\"spark-staging-uploads\"").build()
+          : response;
     }
   }
 

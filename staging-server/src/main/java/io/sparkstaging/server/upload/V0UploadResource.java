@@ -1,8 +1,9 @@
 package io.sparkstaging.server.upload;
 
+import io.sparkstaging.common.units.ByteSize;
 import io.sparkstaging.server.api.BundleOwner;
 import io.sparkstaging.server.api.UploadReceipt;
-import io.sparkstaging.common.units.ByteSize;
+import io.sparkstaging.server.auth.UploadAuthenticated;
 import io.sparkstaging.server.errors.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import io.sparkstaging.server.store.PendingBundle;
@@ -55,6 +56,7 @@ public final class V0UploadResource {
   }
 
   @POST
+  @UploadAuthenticated
   @Path("resources")
   @Produces(MediaType.APPLICATION_JSON)
   public UploadReceipt upload(

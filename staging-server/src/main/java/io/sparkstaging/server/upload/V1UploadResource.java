@@ -3,6 +3,7 @@ package io.sparkstaging.server.upload;
 import io.sparkstaging.common.http.ReprDigest;
 import io.sparkstaging.server.api.BundleOwner;
 import io.sparkstaging.server.api.BundleReceipt;
+import io.sparkstaging.server.auth.UploadAuthenticated;
 import io.sparkstaging.server.errors.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import io.sparkstaging.server.store.PendingBundle;
@@ -40,6 +41,7 @@ public final class V1UploadResource {
   }
 
   @POST
+  @UploadAuthenticated
   @Produces(MediaType.APPLICATION_JSON)
   public Response upload(
       @HeaderParam(OWNER_HEADER) String ownerJson,

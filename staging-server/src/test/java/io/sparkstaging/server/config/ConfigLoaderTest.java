@@ -120,6 +120,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void tokenUploadAuthNeedsAToken() throws IOException {
+    Path token = write("token", "t\n");
+
+    assertThat(load(Map.of(), "--upload-auth", "token", "--upload-token-file", token.toString()).uploadAuth().tokenFile()).contains(token);
+    assertThatThrownBy(() -> load(Map.of(), "--upload-auth", "token")).hasMessageContaining("--upload-token-file");
+    assertThatThrownBy(() -> load(Map.of(), "--upload-token", "t")).hasMessageContaining("--upload-auth token");
+    assertThatThrownBy(() -> load(Map.of(), "--upload-auth", "kubernetes")).hasMessageContaining("--upload-auth");
+    assertThat(load(Map.of("STAGING_UPLOAD_TOKEN", "hunter3", "STAGING_UPLOAD_AUTH", "token")).summary(1)).doesNotContain("hunter3");
+  }
+
+  @Test
   void helpIsPrintedNotRun() {
     Optional<ServerConfig> config = ConfigLoader.load(new String[] {"--help"}, Map.of(), new PrintWriter(out));
 

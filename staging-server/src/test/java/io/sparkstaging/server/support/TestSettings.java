@@ -2,6 +2,7 @@ package io.sparkstaging.server.support;
 
 import io.sparkstaging.server.config.ServerConfig;
 import io.sparkstaging.server.config.TlsConfig;
+import io.sparkstaging.server.config.UploadAuthConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -19,10 +20,11 @@ public final class TestSettings {
   public Duration maxBundleAge;
   public long maxTotalSize;
   public long maxNamespaceSize;
+  public UploadAuthConfig uploadAuth = UploadAuthConfig.none();
 
   public ServerConfig toConfig(Path dataDir) {
     return new ServerConfig("127.0.0.1", 0, dataDir, maxBundleSize, minFreeSpace, idleTimeout, minUploadRate, shutdownGrace,
         Optional.ofNullable(tls), cleanupInterval, initialAccessExpiration, Optional.ofNullable(maxBundleAge),
-        maxTotalSize, maxNamespaceSize);
+        maxTotalSize, maxNamespaceSize, uploadAuth);
   }
 }

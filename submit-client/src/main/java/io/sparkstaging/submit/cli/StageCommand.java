@@ -7,6 +7,7 @@ import io.sparkstaging.submit.stage.BundlePackager;
 import io.sparkstaging.submit.stage.StagedBundle;
 import io.sparkstaging.submit.stage.StagingClient;
 import io.sparkstaging.submit.stage.StagingTrust;
+import io.sparkstaging.submit.stage.UploadToken;
 import io.sparkstaging.common.tls.TrustConfig;
 import io.sparkstaging.common.tls.TrustContexts;
 import java.io.PrintWriter;
@@ -59,6 +60,12 @@ final class StageCommand implements Callable<Integer> {
   @Option(names = "--trust-cert-pem", description = "PEM certificate(s) to trust for an https staging server.")
   Path trustCertPem;
 
+  @Option(names = "--upload-token", description = "Upload token for a server with --upload-auth token (prefer --upload-token-file).")
+  String uploadToken;
+
+  @Option(names = "--upload-token-file", description = "File holding the upload token.")
+  Path uploadTokenFile;
+
   @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json. Default: ${DEFAULT-VALUE}.")
   Output output;
 
@@ -83,7 +90,7 @@ final class StageCommand implements Callable<Integer> {
     StagedBundle staged;
     try (ProgressBar progress = progressBar(bundle.contentBytes())) {
       LongConsumer step = progress == null ? bytes -> { } : progress::stepBy;
-      staged = new StagingClient(stagingServer, TrustContexts.from(trust())).stage(bundle, namespace, labels, step);
+      staged = new StagingClient(stagingServer, TrustContexts.from(trust()), UploadToken.of(uploadToken, uploadTokenFile)).stage(bundle, namespace, labels, step);
     }
     if (output == Output.json) {
       out.println(new ObjectMapper().writeValueAsString(Map.of("resourceId", staged.resourceId(), "resourceSecret",

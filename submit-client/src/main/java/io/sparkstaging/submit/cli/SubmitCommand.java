@@ -3,6 +3,7 @@ package io.sparkstaging.submit.cli;
 import io.fabric8.kubernetes.client.Config;
 import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.submit.spec.SubmitRequest;
+import io.sparkstaging.submit.stage.UploadToken;
 import io.sparkstaging.submit.Submission;
 import java.io.IOException;
 import java.io.Reader;
@@ -76,6 +77,12 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--init-image", description = "Init-container image (" + INIT_IMAGE + ").")
   String initImage;
 
+  @Option(names = "--upload-token", description = "Upload token for a staging server with --upload-auth token (prefer --upload-token-file).")
+  String uploadToken;
+
+  @Option(names = "--upload-token-file", description = "File holding the upload token.")
+  Path uploadTokenFile;
+
   @Option(names = "--dry-run", description = "Print the objects it would create, as YAML, and contact nothing.")
   boolean dryRun;
 
@@ -105,7 +112,8 @@ final class SubmitCommand implements Callable<Integer> {
     var request = new SubmitRequest(appName, mainClass, primaryResource, appArgs, list(properties.get("spark.jars")),
         list(properties.get("spark.files")), properties, namespace, sparkImage, properties.get(INIT_IMAGE),
         Optional.ofNullable(properties.get(STAGING_URI)).map(URI::create), Optional.ofNullable(properties.get(STAGING_INTERNAL_URI)).map(URI::create));
-    var submission = new Submission(request, spec.commandLine().getOut(), spec.commandLine().getErr());
+    var submission = new Submission(request, UploadToken.of(uploadToken, uploadTokenFile), spec.commandLine().getOut(),
+        spec.commandLine().getErr());
     return dryRun ? submission.dryRun() : submission.run(kubernetes, waitForCompletion);
   }
 

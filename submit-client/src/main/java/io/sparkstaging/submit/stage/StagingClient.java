@@ -10,6 +10,7 @@ import java.net.ProtocolException;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongConsumer;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLSocketFactory;
@@ -25,12 +26,17 @@ public final class StagingClient {
 
   private final URI server;
   private final SSLSocketFactory tls;
+  private final Optional<String> uploadToken;
 
-  /** @param tls the trust for https, or null for the JVM's default */
-  public StagingClient(URI server, SSLSocketFactory tls) {
+  /**
+   * @param tls the trust for https, or null for the JVM's default
+   * @param uploadToken sent as a bearer token with uploads, for a server with {@code --upload-auth token}
+   */
+  public StagingClient(URI server, SSLSocketFactory tls, Optional<String> uploadToken) {
     String text = server.toString();
     this.server = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
     this.tls = tls;
+    this.uploadToken = uploadToken;
   }
 
   private HttpURLConnection open(URI uri) throws IOException {
@@ -51,6 +57,9 @@ public final class StagingClient {
       connection.setRequestProperty("Content-Type", "application/octet-stream");
       connection.setRequestProperty("Expect", "100-continue");
       connection.setRequestProperty("Bundle-Owner", ownerJson(namespace, labels));
+      if (uploadToken.isPresent()) {
+        connection.setRequestProperty("Authorization", "Bearer " + uploadToken.get());
+      }
       try (OutputStream body = connection.getOutputStream()) {
         bundle.writeTo(body, progress);
       }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkstaging.server.config.TlsConfig;
+import io.sparkstaging.server.config.UploadAuthConfig;
 import io.sparkstaging.server.support.JdkClient;
 import io.sparkstaging.server.support.SelfSignedCertificate;
 import io.sparkstaging.server.support.TestServer;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Test;
@@ -78,6 +80,22 @@ class StageCommandIT {
       assertThat(trusted.code()).as(trusted.err()).isZero();
       assertThat(untrusted.code()).isEqualTo(SubmitClientMain.STAGING_FAILED);
       assertThat(untrusted.err()).contains("SSL");
+    }
+  }
+
+  @Test
+  void sendsTheUploadTokenToAServerThatWantsOne() throws Exception {
+    Path app = Files.writeString(work.resolve("app.jar"), "x");
+    Path token = Files.writeString(work.resolve("token"), "team-token\n");
+    try (var server = TestServer.start(dataDir, settings -> settings.uploadAuth =
+        new UploadAuthConfig(UploadAuthConfig.Mode.token, Optional.of("team-token"), Optional.empty()))) {
+      Run without = run("stage", "--staging-server", server.baseUri(), "--namespace", "ns", "--label", "a=b", app.toString());
+      Run with = run("stage", "--staging-server", server.baseUri(), "--namespace", "ns", "--label", "a=b", "--upload-token-file", token.toString(),
+          app.toString());
+
+      assertThat(without.code()).isEqualTo(SubmitClientMain.STAGING_FAILED);
+      assertThat(without.err()).contains("HTTP 401");
+      assertThat(with.code()).as(with.err()).isZero();
     }
   }
 

@@ -1,0 +1,63 @@
+package io.sparkstaging.server.auth;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sparkstaging.server.errors.StagingException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StaticTokenAuthenticatorTest {
+  @TempDir Path dir;
+
+  @Test
+  void onlyTheTokenAsABearerPasses() {
+    var auth = StaticTokenAuthenticator.ofToken("s3cret-token");
+
+    assertThatCode(() -> auth.check("Bearer s3cret-token")).doesNotThrowAnyException();
+    assertThatCode(() -> auth.check("bearer  s3cret-token ")).doesNotThrowAnyException();
+    assertThatThrownBy(() -> auth.check(null)).isInstanceOf(StagingException.class).hasMessageContaining("Bearer");
+    assertThatThrownBy(() -> auth.check("s3cret-token")).isInstanceOf(StagingException.class);
+    assertThatThrownBy(() -> auth.check("Bearer s3cret-tokeN")).isInstanceOf(StagingException.class).hasMessageNotContaining("s3cret");
+  }
+
+  @Test
+  void aTokenFileIsReadAgainWhenItChanges() throws IOException {
+    Path file = Files.writeString(dir.resolve("token"), "first\n");
+    var auth = StaticTokenAuthenticator.ofFile(file);
+    auth.check("Bearer first");
+
+    Files.writeString(file, "second\n");
+    Files.setLastModifiedTime(file, FileTime.from(Instant.now().plus(Duration.ofMinutes(1))));
+
+    assertThatCode(() -> auth.check("Bearer second")).doesNotThrowAnyException();
+    assertThatThrownBy(() -> auth.check("Bearer first")).isInstanceOf(StagingException.class);
+  }
+
+  @Test
+  void aTokenFileBrieflyMissingKeepsTheLastToken() throws IOException {
+    Path file = Files.writeString(dir.resolve("token"), "kept");
+    var auth = StaticTokenAuthenticator.ofFile(file);
+    Files.delete(file);
+
+    assertThatCode(() -> auth.check("Bearer kept")).doesNotThrowAnyException();
+  }
+
+  @Test
+  void tooManyFailuresFromOneAddressAre429UntilTheWindowPasses() {
+    var limiter = new FailedAttemptLimiter(3, Duration.ofMinutes(1));
+    for (int i = 0; i < 3; i++) {
+      limiter.requireAllowed("10.0.0.1");
+      limiter.recordFailure("10.0.0.1");
+    }
+
+    assertThatThrownBy(() -> limiter.requireAllowed("10.0.0.1")).hasMessageContaining("too many failed authentications");
+    assertThatCode(() -> limiter.requireAllowed("10.0.0.2")).doesNotThrowAnyException();
+  }
+}
