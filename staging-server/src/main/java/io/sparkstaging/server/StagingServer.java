@@ -11,7 +11,9 @@ import io.sparkstaging.server.download.DownloadHandler;
 import io.sparkstaging.server.health.HealthResource;
 import io.sparkstaging.server.http.HttpServerFactory;
 import io.sparkstaging.server.http.JerseyApplication;
+import io.sparkstaging.server.lifecycle.Clusters;
 import io.sparkstaging.server.lifecycle.DeleteResource;
+import io.sparkstaging.server.lifecycle.OwnerTracker;
 import io.sparkstaging.server.lifecycle.Reaper;
 import io.sparkstaging.server.lifecycle.RetentionPolicy;
 import io.sparkstaging.server.store.BundleStore;
@@ -22,10 +24,12 @@ import io.sparkstaging.server.upload.OwnerParser;
 import io.sparkstaging.server.upload.Quotas;
 import io.sparkstaging.server.upload.V0UploadResource;
 import io.sparkstaging.server.upload.V1UploadResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
@@ -36,10 +40,12 @@ public final class StagingServer implements AutoCloseable {
 
   private final Server jetty;
   private final Reaper reaper;
+  private final Optional<KubernetesClient> cluster;
 
-  private StagingServer(Server jetty, Reaper reaper) {
+  private StagingServer(Server jetty, Reaper reaper, Optional<KubernetesClient> cluster) {
     this.jetty = jetty;
     this.reaper = reaper;
+    this.cluster = cluster;
   }
 
   public static StagingServer start(ServerConfig config, BundleStore store) throws Exception {
@@ -56,14 +62,15 @@ public final class StagingServer implements AutoCloseable {
     Server jetty = HttpServerFactory.create(config, jersey,
         next -> new DownloadHandler(access, store, DOWNLOAD_BUFFER_BYTES, next));
     jetty.start();
+    Optional<KubernetesClient> cluster = Clusters.find(config, System.getenv());
     var reaper = new Reaper(store, new RetentionPolicy(config.initialAccessExpiration(), config.maxBundleAge()), Clock.systemUTC(),
         Executors.newSingleThreadScheduledExecutor(runnable -> {
           Thread thread = new Thread(runnable, "staging-reaper");
           thread.setDaemon(true);
           return thread;
-        }));
+        }), cluster.map(OwnerTracker::start), config.ownerGracePeriod());
     reaper.start(config.cleanupInterval());
-    return new StagingServer(jetty, reaper);
+    return new StagingServer(jetty, reaper, cluster);
   }
 
   private static UploadAuthenticator uploadAuthenticator(UploadAuthConfig auth) {
@@ -71,6 +78,11 @@ public final class StagingServer implements AutoCloseable {
       return UploadAuthenticator.NONE;
     }
     return auth.tokenFile().map(StaticTokenAuthenticator::ofFile).orElseGet(() -> StaticTokenAuthenticator.ofToken(auth.token().orElseThrow()));
+  }
+
+  /** The API server watched for owner-aware cleanup, if any. */
+  public Optional<String> watchedCluster() {
+    return cluster.map(client -> client.getConfiguration().getMasterUrl());
   }
 
   /** The bound port: the configured one, or the one the system picked for port 0. */
@@ -90,6 +102,7 @@ public final class StagingServer implements AutoCloseable {
   @Override
   public void close() throws Exception {
     reaper.close();
+    cluster.ifPresent(KubernetesClient::close);
     jetty.stop();
   }
 }

@@ -16,6 +16,7 @@ public final class ConfigLoader {
   static final Map<String, String> ORIGINAL_KEYS = Map.ofEntries(
       Map.entry("spark.kubernetes.resourceStagingServer.port", "port"),
       Map.entry("spark.kubernetes.resourceStagingServer.initialAccessExpirationTimeout", "initial-access-expiration"),
+      Map.entry("spark.kubernetes.resourceStagingServer.apiServer.url", "kubernetes-master"),
       Map.entry(SSL + "enabled", "tls-enabled"),
       Map.entry(SSL + "keyStore", "tls-keystore"),
       Map.entry(SSL + "keyStoreType", "tls-keystore-type"),

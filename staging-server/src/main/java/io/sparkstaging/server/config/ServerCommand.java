@@ -81,6 +81,18 @@ final class ServerCommand {
       description = "Most bytes stored for one namespace (413 beyond); 0 for no cap. Default: no cap.")
   long maxNamespaceSize;
 
+  @Option(names = "--kubernetes", defaultValue = "auto",
+      description = "auto: watch the cluster found the standard way (in-cluster, KUBECONFIG, ~/.kube/config) to delete bundles whose pods "
+          + "are gone; off: expiry only. Default: ${DEFAULT-VALUE}.")
+  ServerConfig.KubernetesMode kubernetes;
+
+  @Option(names = "--kubernetes-master", description = "API server to watch, instead of the one found the standard way.")
+  String kubernetesMaster;
+
+  @Option(names = "--owner-grace-period", defaultValue = "5m", converter = Converters.Time.class,
+      description = "After a bundle's owner pods were seen, delete it once none has existed this long. Default: ${DEFAULT-VALUE}.")
+  Duration ownerGracePeriod;
+
   @Option(names = "--upload-auth", defaultValue = "none",
       description = "Who may upload: none (anyone who reaches the server) or token. Default: ${DEFAULT-VALUE}.")
   UploadAuthConfig.Mode uploadAuth;
@@ -128,7 +140,8 @@ final class ServerCommand {
     require(initialAccessExpiration.toMillis() > 0, "--initial-access-expiration must be positive");
     require(maxBundleAge == null || maxBundleAge.toMillis() > 0, "--max-bundle-age must be positive");
     return new ServerConfig(host, port, dataDir, maxBundleSize, minFreeSpace, idleTimeout, minUploadRate, shutdownGrace, tls(),
-        cleanupInterval, initialAccessExpiration, Optional.ofNullable(maxBundleAge), maxTotalSize, maxNamespaceSize, uploadAuth());
+        cleanupInterval, initialAccessExpiration, Optional.ofNullable(maxBundleAge), maxTotalSize, maxNamespaceSize, uploadAuth(),
+        kubernetes, Optional.ofNullable(kubernetesMaster), ownerGracePeriod);
   }
 
   private UploadAuthConfig uploadAuth() {

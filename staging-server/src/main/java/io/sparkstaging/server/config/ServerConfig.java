@@ -22,7 +22,17 @@ public record ServerConfig(
     Optional<Duration> maxBundleAge,
     long maxTotalSize,
     long maxNamespaceSize,
-    UploadAuthConfig uploadAuth) {
+    UploadAuthConfig uploadAuth,
+    KubernetesMode kubernetes,
+    Optional<String> kubernetesMaster,
+    Duration ownerGracePeriod) {
+
+  /** Whether to look for a cluster to watch for owner-aware cleanup. */
+  public enum KubernetesMode {
+    auto,
+    off
+  }
+
 
   /** The configuration line logged at start, with the port actually bound: no secret can appear in it. */
   public String summary(int boundPort) {

@@ -28,7 +28,9 @@ public record RetentionPolicy(Duration initialAccessExpiration, Optional<Duratio
   public record Deletion(Reason reason, String explanation) {
     public enum Reason {
       NEVER_DOWNLOADED,
-      MAX_AGE
+      MAX_AGE,
+      OWNER_GONE,
+      NAMESPACE_GONE
     }
   }
 }

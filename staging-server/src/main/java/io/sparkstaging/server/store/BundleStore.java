@@ -36,6 +36,9 @@ public interface BundleStore {
    */
   void recordFirstDownload(BundleId id) throws IOException;
 
+  /** Records, durably, that a pod of the bundle's owner was seen; later calls change nothing. */
+  void recordOwnerSeen(BundleId id) throws IOException;
+
   /** Deletes a bundle; false if there was none. Readers that already opened it may finish. */
   boolean delete(BundleId id) throws IOException;
 

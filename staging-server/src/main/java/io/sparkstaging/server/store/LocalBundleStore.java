@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -189,12 +190,22 @@ public final class LocalBundleStore implements BundleStore, AutoCloseable {
   }
 
   @Override
-  public synchronized void recordFirstDownload(BundleId id) throws IOException {
+  public void recordFirstDownload(BundleId id) throws IOException {
+    update(id, record -> record.firstDownloadedAt().isPresent() ? record : record.downloadedAt(clock.instant()));
+  }
+
+  @Override
+  public void recordOwnerSeen(BundleId id) throws IOException {
+    update(id, record -> record.ownerSeenAt().isPresent() ? record : record.ownerSeenAt(clock.instant()));
+  }
+
+  /** Rewrites a bundle's metadata when {@code change} alters its record; a vanished bundle is left alone. */
+  private synchronized void update(BundleId id, UnaryOperator<BundleRecord> change) throws IOException {
     BundleRecord current = index.get(id);
-    if (current == null || current.firstDownloadedAt().isPresent()) {
+    BundleRecord updated = current == null ? null : change.apply(current);
+    if (updated == null || updated.equals(current)) {
       return;
     }
-    BundleRecord updated = current.downloadedAt(clock.instant());
     // Written beside the bundle and renamed over its metadata: a crash leaves the old or the new file, never half of one.
     Path dir = bundles.resolve(id.value());
     Path next = dir.resolve(METADATA + ".next");

@@ -102,7 +102,7 @@ final class LocalPendingBundle implements PendingBundle {
 
   @Override
   public BundleRecord commit(BundleOwner owner, SecretDigest secretDigest) {
-    var record = new BundleRecord(id, owner, secretDigest, size, sha256Hex(), store.clock().instant(), Optional.empty());
+    var record = new BundleRecord(id, owner, secretDigest, size, sha256Hex(), store.clock().instant(), Optional.empty(), Optional.empty());
     try {
       channel.force(true);
       channel.close();

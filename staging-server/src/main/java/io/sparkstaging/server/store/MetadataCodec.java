@@ -22,13 +22,14 @@ final class MetadataCodec {
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
-  /** {@code firstDownloadedAt} is null until the first download; files written before it existed lack it. */
-  private record Stored(
-      int version, String id, BundleOwner owner, String secretSha256, long size, String sha256, Instant createdAt, Instant firstDownloadedAt) {}
+  /** The two times are null until they happen; files written before they existed lack them. */
+  private record Stored(int version, String id, BundleOwner owner, String secretSha256, long size, String sha256, Instant createdAt,
+      Instant firstDownloadedAt, Instant ownerSeenAt) {}
 
   byte[] encode(BundleRecord record) throws IOException {
     return mapper.writeValueAsBytes(new Stored(VERSION, record.id().value(), record.owner(),
-        record.secretDigest().toBase64(), record.size(), record.sha256Hex(), record.createdAt(), record.firstDownloadedAt().orElse(null)));
+        record.secretDigest().toBase64(), record.size(), record.sha256Hex(), record.createdAt(), record.firstDownloadedAt().orElse(null),
+        record.ownerSeenAt().orElse(null)));
   }
 
   BundleRecord decode(byte[] json) throws IOException {
@@ -41,7 +42,8 @@ final class MetadataCodec {
     }
     try {
       return new BundleRecord(new BundleId(stored.id()), stored.owner(), SecretDigest.fromBase64(stored.secretSha256()),
-          stored.size(), stored.sha256(), stored.createdAt(), Optional.ofNullable(stored.firstDownloadedAt()));
+          stored.size(), stored.sha256(), stored.createdAt(), Optional.ofNullable(stored.firstDownloadedAt()),
+          Optional.ofNullable(stored.ownerSeenAt()));
     } catch (IllegalArgumentException e) {
       throw new IOException("malformed metadata: " + e.getMessage(), e);
     }

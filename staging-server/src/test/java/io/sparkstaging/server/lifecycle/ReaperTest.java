@@ -34,7 +34,7 @@ class ReaperTest {
   }
 
   private Reaper reaper(LocalBundleStore store) {
-    return new Reaper(store, POLICY, clock, Executors.newSingleThreadScheduledExecutor());
+    return new Reaper(store, POLICY, clock, Executors.newSingleThreadScheduledExecutor(), Optional.empty(), Duration.ofMinutes(5));
   }
 
   @Test

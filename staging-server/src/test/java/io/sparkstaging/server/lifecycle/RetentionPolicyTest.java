@@ -20,7 +20,7 @@ class RetentionPolicyTest {
 
   private static BundleRecord bundle(Optional<Instant> downloaded) {
     return new BundleRecord(BundleId.generate(new SecureRandom()), new BundleOwner("ns", Map.of("a", "b"), BundleOwner.OwnerType.Pod),
-        SecretDigest.of("s"), 1, "00", UPLOADED, downloaded);
+        SecretDigest.of("s"), 1, "00", UPLOADED, downloaded, Optional.empty());
   }
 
   @Test

@@ -21,10 +21,15 @@ public final class TestSettings {
   public long maxTotalSize;
   public long maxNamespaceSize;
   public UploadAuthConfig uploadAuth = UploadAuthConfig.none();
+  /** Tests watch no cluster unless they give one: a developer's ~/.kube/config must not leak in. */
+  public String kubernetesMaster;
+  public Duration ownerGracePeriod = Duration.ofMinutes(5);
 
   public ServerConfig toConfig(Path dataDir) {
     return new ServerConfig("127.0.0.1", 0, dataDir, maxBundleSize, minFreeSpace, idleTimeout, minUploadRate, shutdownGrace,
         Optional.ofNullable(tls), cleanupInterval, initialAccessExpiration, Optional.ofNullable(maxBundleAge),
-        maxTotalSize, maxNamespaceSize, uploadAuth);
+        maxTotalSize, maxNamespaceSize, uploadAuth,
+        kubernetesMaster == null ? ServerConfig.KubernetesMode.off : ServerConfig.KubernetesMode.auto, Optional.ofNullable(kubernetesMaster),
+        ownerGracePeriod);
   }
 }

@@ -22,7 +22,7 @@ class BundleAccessTest {
   private static final String SECRET = "the-secret";
   private final BundleRecord record = new BundleRecord(BundleId.generate(new SecureRandom()),
       new BundleOwner("ns", Map.of("a", "b"), BundleOwner.OwnerType.Pod), SecretDigest.of(SECRET), 1, "00".repeat(32), Instant.EPOCH,
-      Optional.empty());
+      Optional.empty(), Optional.empty());
   private final BundleAccess access = new BundleAccess(new OneBundle(record));
 
   @Test
@@ -85,6 +85,11 @@ class BundleAccessTest {
 
     @Override
     public void recordFirstDownload(BundleId id) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void recordOwnerSeen(BundleId id) {
       throw new UnsupportedOperationException();
     }
 
