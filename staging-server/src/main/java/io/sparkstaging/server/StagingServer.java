@@ -1,7 +1,9 @@
 package io.sparkstaging.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.server.auth.FailedAttemptLimiter;
+import io.sparkstaging.server.auth.KubernetesAuthenticator;
 import io.sparkstaging.server.auth.StaticTokenAuthenticator;
 import io.sparkstaging.server.auth.UploadAuthFilter;
 import io.sparkstaging.server.auth.UploadAuthenticator;
@@ -53,8 +55,9 @@ public final class StagingServer implements AutoCloseable {
     var intake = new BundleIntake(store, new SecretIssuer(new SecureRandom()), config.maxBundleSize());
     var access = new BundleAccess(store);
     var quotas = new Quotas(store, config.maxTotalSize(), config.maxNamespaceSize());
+    Optional<KubernetesClient> cluster = Clusters.find(config, System.getenv());
     var jersey = new JerseyApplication(
-        new UploadAuthFilter(uploadAuthenticator(config.uploadAuth()), new FailedAttemptLimiter(10, Duration.ofMinutes(1))),
+        new UploadAuthFilter(uploadAuthenticator(config.uploadAuth(), cluster), new FailedAttemptLimiter(10, Duration.ofMinutes(1)), owners),
         new V0UploadResource(intake, owners, config.maxBundleSize(), config.minUploadRate(), quotas),
         new V1UploadResource(intake, owners, config.minUploadRate(), quotas),
         new DeleteResource(access, store),
@@ -62,7 +65,6 @@ public final class StagingServer implements AutoCloseable {
     Server jetty = HttpServerFactory.create(config, jersey,
         next -> new DownloadHandler(access, store, DOWNLOAD_BUFFER_BYTES, next));
     jetty.start();
-    Optional<KubernetesClient> cluster = Clusters.find(config, System.getenv());
     var reaper = new Reaper(store, new RetentionPolicy(config.initialAccessExpiration(), config.maxBundleAge()), Clock.systemUTC(),
         Executors.newSingleThreadScheduledExecutor(runnable -> {
           Thread thread = new Thread(runnable, "staging-reaper");
@@ -73,11 +75,14 @@ public final class StagingServer implements AutoCloseable {
     return new StagingServer(jetty, reaper, cluster);
   }
 
-  private static UploadAuthenticator uploadAuthenticator(UploadAuthConfig auth) {
-    if (auth.mode() == UploadAuthConfig.Mode.none) {
-      return UploadAuthenticator.NONE;
-    }
-    return auth.tokenFile().map(StaticTokenAuthenticator::ofFile).orElseGet(() -> StaticTokenAuthenticator.ofToken(auth.token().orElseThrow()));
+  private static UploadAuthenticator uploadAuthenticator(UploadAuthConfig auth, Optional<KubernetesClient> cluster) {
+    return switch (auth.mode()) {
+      case none -> UploadAuthenticator.NONE;
+      case token -> auth.tokenFile().map(StaticTokenAuthenticator::ofFile)
+          .orElseGet(() -> StaticTokenAuthenticator.ofToken(auth.token().orElseThrow()));
+      case kubernetes -> new KubernetesAuthenticator(cluster.orElseThrow(() -> new ConfigException(
+          "--upload-auth kubernetes needs a cluster: run in one, or give --kubernetes-master or a kubeconfig")), Duration.ofSeconds(30));
+    };
   }
 
   /** The API server watched for owner-aware cleanup, if any. */

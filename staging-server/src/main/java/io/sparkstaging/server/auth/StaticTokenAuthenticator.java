@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -36,14 +37,18 @@ public final class StaticTokenAuthenticator implements UploadAuthenticator {
   }
 
   @Override
-  public void check(String authorization) {
+  public void check(String authorization, Optional<String> namespace) {
     if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       throw new StagingException(Problem.UNAUTHORIZED, "uploads need Authorization: Bearer <upload token>");
     }
-    String presented = authorization.substring(BEARER.length()).strip();
+    String presented = bearerToken(authorization);
     if (!MessageDigest.isEqual(expectedDigest.get(), sha256(presented))) {
       throw new StagingException(Problem.UNAUTHORIZED, "the upload token is not valid");
     }
+  }
+
+  static String bearerToken(String authorization) {
+    return authorization.substring(BEARER.length()).strip();
   }
 
   static byte[] sha256(String text) {

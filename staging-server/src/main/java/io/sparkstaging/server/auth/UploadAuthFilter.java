@@ -2,11 +2,14 @@ package io.sparkstaging.server.auth;
 
 import io.sparkstaging.server.errors.Problem;
 import io.sparkstaging.server.errors.StagingException;
+import io.sparkstaging.server.upload.OwnerParser;
+import io.sparkstaging.server.upload.V1UploadResource;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
+import java.util.Optional;
 
 /** Runs the upload check on the routes marked {@link UploadAuthenticated}, before their body is read. */
 @UploadAuthenticated
@@ -16,9 +19,12 @@ public final class UploadAuthFilter implements ContainerRequestFilter {
 
   @Context private HttpServletRequest servletRequest;
 
-  public UploadAuthFilter(UploadAuthenticator authenticator, FailedAttemptLimiter limiter) {
+  private final OwnerParser owners;
+
+  public UploadAuthFilter(UploadAuthenticator authenticator, FailedAttemptLimiter limiter, OwnerParser owners) {
     this.authenticator = authenticator;
     this.limiter = limiter;
+    this.owners = owners;
   }
 
   @Override
@@ -26,7 +32,9 @@ public final class UploadAuthFilter implements ContainerRequestFilter {
     String address = servletRequest.getRemoteAddr();
     limiter.requireAllowed(address);
     try {
-      authenticator.check(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+      String ownerHeader = request.getHeaderString(V1UploadResource.OWNER_HEADER);
+      Optional<String> namespace = ownerHeader == null ? Optional.empty() : Optional.of(owners.parse(ownerHeader).ownerNamespace());
+      authenticator.check(request.getHeaderString(HttpHeaders.AUTHORIZATION), namespace);
     } catch (StagingException e) {
       if (e.problem() == Problem.UNAUTHORIZED) {
         limiter.recordFailure(address);

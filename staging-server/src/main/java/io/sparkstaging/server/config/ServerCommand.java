@@ -94,7 +94,8 @@ final class ServerCommand {
   Duration ownerGracePeriod;
 
   @Option(names = "--upload-auth", defaultValue = "none",
-      description = "Who may upload: none (anyone who reaches the server) or token. Default: ${DEFAULT-VALUE}.")
+      description = "Who may upload: none (anyone who reaches the server), token (one shared token), or kubernetes "
+          + "(users allowed to create pods in the owner's namespace). Default: ${DEFAULT-VALUE}.")
   UploadAuthConfig.Mode uploadAuth;
 
   @Option(names = "--upload-token", description = "The upload token (prefer --upload-token-file).")
@@ -146,9 +147,10 @@ final class ServerCommand {
 
   private UploadAuthConfig uploadAuth() {
     require(uploadToken == null || uploadTokenFile == null, "give --upload-token or --upload-token-file, not both");
-    if (uploadAuth == UploadAuthConfig.Mode.none) {
-      require(uploadToken == null && uploadTokenFile == null, "an upload token is set but --upload-auth is none: set --upload-auth token");
-      return UploadAuthConfig.none();
+    if (uploadAuth != UploadAuthConfig.Mode.token) {
+      require(uploadToken == null && uploadTokenFile == null, "an upload token is set but --upload-auth is " + uploadAuth
+          + ": set --upload-auth token");
+      return new UploadAuthConfig(uploadAuth, Optional.empty(), Optional.empty());
     }
     require(uploadToken != null || uploadTokenFile != null, "--upload-auth token needs --upload-token-file or --upload-token");
     return new UploadAuthConfig(uploadAuth, Optional.ofNullable(uploadToken),

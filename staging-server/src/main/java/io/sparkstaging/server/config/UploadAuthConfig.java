@@ -3,12 +3,15 @@ package io.sparkstaging.server.config;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Who may upload: anyone ({@code none}), or the holders of one shared token, given directly or in a file. */
+/**
+ * Who may upload: anyone ({@code none}), the holders of one shared token given directly or in a
+ * file ({@code token}), or Kubernetes users allowed to create pods in the owner's namespace ({@code kubernetes}).
+ */
 public record UploadAuthConfig(Mode mode, Optional<String> token, Optional<Path> tokenFile) {
-  /** The modes; {@code kubernetes} (TokenReview and SubjectAccessReview) is not built yet. */
   public enum Mode {
     none,
-    token
+    token,
+    kubernetes
   }
 
   public static UploadAuthConfig none() {
@@ -16,7 +19,7 @@ public record UploadAuthConfig(Mode mode, Optional<String> token, Optional<Path>
   }
 
   public String describe() {
-    return mode == Mode.none ? "none" : "token" + tokenFile.map(file -> " from " + file).orElse("");
+    return mode == Mode.token ? "token" + tokenFile.map(file -> " from " + file).orElse("") : mode.name();
   }
 
   @Override

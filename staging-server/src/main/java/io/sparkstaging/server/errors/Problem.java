@@ -12,6 +12,7 @@ public enum Problem {
   UPLOAD_INTERRUPTED(400, "upload_interrupted"),
   DIGEST_MISMATCH(400, "digest_mismatch"),
   UNAUTHORIZED(401, "unauthorized"),
+  FORBIDDEN(403, "forbidden"),
   NOT_FOUND(404, "not_found"),
   TOO_SLOW(408, "request_timeout"),
   PAYLOAD_TOO_LARGE(413, "payload_too_large"),

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,24 +21,24 @@ class StaticTokenAuthenticatorTest {
   void onlyTheTokenAsABearerPasses() {
     var auth = StaticTokenAuthenticator.ofToken("s3cret-token");
 
-    assertThatCode(() -> auth.check("Bearer s3cret-token")).doesNotThrowAnyException();
-    assertThatCode(() -> auth.check("bearer  s3cret-token ")).doesNotThrowAnyException();
-    assertThatThrownBy(() -> auth.check(null)).isInstanceOf(StagingException.class).hasMessageContaining("Bearer");
-    assertThatThrownBy(() -> auth.check("s3cret-token")).isInstanceOf(StagingException.class);
-    assertThatThrownBy(() -> auth.check("Bearer s3cret-tokeN")).isInstanceOf(StagingException.class).hasMessageNotContaining("s3cret");
+    assertThatCode(() -> auth.check("Bearer s3cret-token", Optional.empty())).doesNotThrowAnyException();
+    assertThatCode(() -> auth.check("bearer  s3cret-token ", Optional.empty())).doesNotThrowAnyException();
+    assertThatThrownBy(() -> auth.check(null, Optional.empty())).isInstanceOf(StagingException.class).hasMessageContaining("Bearer");
+    assertThatThrownBy(() -> auth.check("s3cret-token", Optional.empty())).isInstanceOf(StagingException.class);
+    assertThatThrownBy(() -> auth.check("Bearer s3cret-tokeN", Optional.empty())).isInstanceOf(StagingException.class).hasMessageNotContaining("s3cret");
   }
 
   @Test
   void aTokenFileIsReadAgainWhenItChanges() throws IOException {
     Path file = Files.writeString(dir.resolve("token"), "first\n");
     var auth = StaticTokenAuthenticator.ofFile(file);
-    auth.check("Bearer first");
+    auth.check("Bearer first", Optional.empty());
 
     Files.writeString(file, "second\n");
     Files.setLastModifiedTime(file, FileTime.from(Instant.now().plus(Duration.ofMinutes(1))));
 
-    assertThatCode(() -> auth.check("Bearer second")).doesNotThrowAnyException();
-    assertThatThrownBy(() -> auth.check("Bearer first")).isInstanceOf(StagingException.class);
+    assertThatCode(() -> auth.check("Bearer second", Optional.empty())).doesNotThrowAnyException();
+    assertThatThrownBy(() -> auth.check("Bearer first", Optional.empty())).isInstanceOf(StagingException.class);
   }
 
   @Test
@@ -46,7 +47,7 @@ class StaticTokenAuthenticatorTest {
     var auth = StaticTokenAuthenticator.ofFile(file);
     Files.delete(file);
 
-    assertThatCode(() -> auth.check("Bearer kept")).doesNotThrowAnyException();
+    assertThatCode(() -> auth.check("Bearer kept", Optional.empty())).doesNotThrowAnyException();
   }
 
   @Test

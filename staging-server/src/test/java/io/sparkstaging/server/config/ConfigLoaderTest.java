@@ -126,7 +126,8 @@ class ConfigLoaderTest {
     assertThat(load(Map.of(), "--upload-auth", "token", "--upload-token-file", token.toString()).uploadAuth().tokenFile()).contains(token);
     assertThatThrownBy(() -> load(Map.of(), "--upload-auth", "token")).hasMessageContaining("--upload-token-file");
     assertThatThrownBy(() -> load(Map.of(), "--upload-token", "t")).hasMessageContaining("--upload-auth token");
-    assertThatThrownBy(() -> load(Map.of(), "--upload-auth", "kubernetes")).hasMessageContaining("--upload-auth");
+    assertThatThrownBy(() -> load(Map.of(), "--upload-auth", "bogus")).hasMessageContaining("--upload-auth");
+    assertThat(load(Map.of(), "--upload-auth", "kubernetes").uploadAuth().mode()).isEqualTo(UploadAuthConfig.Mode.kubernetes);
     assertThat(load(Map.of("STAGING_UPLOAD_TOKEN", "hunter3", "STAGING_UPLOAD_AUTH", "token")).summary(1)).doesNotContain("hunter3");
   }
 

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.LongConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -66,6 +67,10 @@ final class StageCommand implements Callable<Integer> {
   @Option(names = "--upload-token-file", description = "File holding the upload token.")
   Path uploadTokenFile;
 
+  @Option(names = "--upload-kubernetes-token",
+      description = "Send your own Kubernetes token (from kubeconfig), for a server with --upload-auth kubernetes.")
+  boolean uploadKubernetesToken;
+
   @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json. Default: ${DEFAULT-VALUE}.")
   Output output;
 
@@ -90,7 +95,8 @@ final class StageCommand implements Callable<Integer> {
     StagedBundle staged;
     try (ProgressBar progress = progressBar(bundle.contentBytes())) {
       LongConsumer step = progress == null ? bytes -> { } : progress::stepBy;
-      staged = new StagingClient(stagingServer, TrustContexts.from(trust()), UploadToken.of(uploadToken, uploadTokenFile)).stage(bundle, namespace, labels, step);
+      staged = new StagingClient(stagingServer, TrustContexts.from(trust()), UploadToken.of(uploadToken, uploadTokenFile,
+          uploadKubernetesToken ? Optional.of(ClusterOptions.config(null, Map.of())) : Optional.empty())).stage(bundle, namespace, labels, step);
     }
     if (output == Output.json) {
       out.println(new ObjectMapper().writeValueAsString(Map.of("resourceId", staged.resourceId(), "resourceSecret",

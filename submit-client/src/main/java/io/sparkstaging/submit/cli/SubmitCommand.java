@@ -83,6 +83,10 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--upload-token-file", description = "File holding the upload token.")
   Path uploadTokenFile;
 
+  @Option(names = "--upload-kubernetes-token",
+      description = "Send the submission's Kubernetes token with uploads, for a staging server with --upload-auth kubernetes.")
+  boolean uploadKubernetesToken;
+
   @Option(names = "--dry-run", description = "Print the objects it would create, as YAML, and contact nothing.")
   boolean dryRun;
 
@@ -112,7 +116,9 @@ final class SubmitCommand implements Callable<Integer> {
     var request = new SubmitRequest(appName, mainClass, primaryResource, appArgs, list(properties.get("spark.jars")),
         list(properties.get("spark.files")), properties, namespace, sparkImage, properties.get(INIT_IMAGE),
         Optional.ofNullable(properties.get(STAGING_URI)).map(URI::create), Optional.ofNullable(properties.get(STAGING_INTERNAL_URI)).map(URI::create));
-    var submission = new Submission(request, UploadToken.of(uploadToken, uploadTokenFile), spec.commandLine().getOut(),
+    Optional<String> credential = dryRun ? Optional.empty()
+        : UploadToken.of(uploadToken, uploadTokenFile, uploadKubernetesToken ? Optional.of(kubernetes) : Optional.empty());
+    var submission = new Submission(request, credential, spec.commandLine().getOut(),
         spec.commandLine().getErr());
     return dryRun ? submission.dryRun() : submission.run(kubernetes, waitForCompletion);
   }

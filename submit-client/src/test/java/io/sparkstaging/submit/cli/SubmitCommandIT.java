@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.sparkstaging.server.config.UploadAuthConfig;
 import io.sparkstaging.server.support.Bundles;
 import io.sparkstaging.server.support.TestServer;
 import io.sparkstaging.submit.SubmitClientMain;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -198,6 +200,16 @@ class SubmitCommandIT {
 
       assertThat(run.code()).as(run.err()).isZero();
       assertThat(server.getLastRequest().getHeader("Authorization")).isEqualTo("Bearer token-from-conf");
+    }
+  }
+
+  @Test
+  void theSubmissionsKubernetesTokenCanBeTheUploadCredential() throws Exception {
+    try (var staging = TestServer.start(dataDir, settings -> settings.uploadAuth = new UploadAuthConfig(UploadAuthConfig.Mode.token,
+        Optional.of("kube-token"), Optional.empty()))) {
+      Run run = submit(staging.baseUri(), "--conf", "spark.kubernetes.authenticate.submission.oauthToken=kube-token", "--upload-kubernetes-token");
+
+      assertThat(run.code()).as(run.err()).isZero();
     }
   }
 
