@@ -18,6 +18,8 @@ import io.sparkstaging.server.lifecycle.DeleteResource;
 import io.sparkstaging.server.lifecycle.OwnerTracker;
 import io.sparkstaging.server.lifecycle.Reaper;
 import io.sparkstaging.server.lifecycle.RetentionPolicy;
+import io.sparkstaging.server.metrics.MetricsResource;
+import io.sparkstaging.server.metrics.StoreMetrics;
 import io.sparkstaging.server.store.BundleStore;
 import io.sparkstaging.server.token.BundleAccess;
 import io.sparkstaging.server.token.SecretIssuer;
@@ -27,6 +29,8 @@ import io.sparkstaging.server.upload.Quotas;
 import io.sparkstaging.server.upload.V0UploadResource;
 import io.sparkstaging.server.upload.V1UploadResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -51,6 +55,8 @@ public final class StagingServer implements AutoCloseable {
   }
 
   public static StagingServer start(ServerConfig config, BundleStore store) throws Exception {
+    var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    StoreMetrics.register(metrics, store);
     var owners = new OwnerParser(new ObjectMapper());
     var intake = new BundleIntake(store, new SecretIssuer(new SecureRandom()), config.maxBundleSize());
     var access = new BundleAccess(store);
@@ -61,7 +67,8 @@ public final class StagingServer implements AutoCloseable {
         new V0UploadResource(intake, owners, config.maxBundleSize(), config.minUploadRate(), quotas),
         new V1UploadResource(intake, owners, config.minUploadRate(), quotas),
         new DeleteResource(access, store),
-        new HealthResource(store));
+        new HealthResource(store),
+        new MetricsResource(metrics));
     Server jetty = HttpServerFactory.create(config, jersey,
         next -> new DownloadHandler(access, store, DOWNLOAD_BUFFER_BYTES, next));
     jetty.start();
@@ -70,7 +77,7 @@ public final class StagingServer implements AutoCloseable {
           Thread thread = new Thread(runnable, "staging-reaper");
           thread.setDaemon(true);
           return thread;
-        }), cluster.map(OwnerTracker::start), config.ownerGracePeriod());
+        }), cluster.map(OwnerTracker::start), config.ownerGracePeriod(), metrics);
     reaper.start(config.cleanupInterval());
     return new StagingServer(jetty, reaper, cluster);
   }

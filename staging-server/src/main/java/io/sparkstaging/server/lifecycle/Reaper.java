@@ -1,5 +1,6 @@
 package io.sparkstaging.server.lifecycle;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sparkstaging.common.units.DurationText;
 import io.sparkstaging.server.lifecycle.RetentionPolicy.Deletion;
 import io.sparkstaging.server.store.BundleId;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,15 +37,17 @@ public final class Reaper implements AutoCloseable {
   private final Optional<OwnerTracker> owners;
   private final Duration ownerGrace;
   private final Map<BundleId, Instant> ownerAbsentSince = new ConcurrentHashMap<>();
+  private final MeterRegistry metrics;
 
   public Reaper(BundleStore store, RetentionPolicy policy, Clock clock, ScheduledExecutorService scheduler, Optional<OwnerTracker> owners,
-      Duration ownerGrace) {
+      Duration ownerGrace, MeterRegistry metrics) {
     this.store = store;
     this.policy = policy;
     this.clock = clock;
     this.scheduler = scheduler;
     this.owners = owners;
     this.ownerGrace = ownerGrace;
+    this.metrics = metrics;
   }
 
   public void start(Duration interval) {
@@ -63,6 +67,9 @@ public final class Reaper implements AutoCloseable {
       try {
         if (store.delete(record.id())) {
           deleted++;
+          metrics.counter("staging.bundles.deleted", "reason", verdict.get().reason().name().toLowerCase(Locale.ROOT)).increment();
+          metrics.counter("staging.bundles.deleted.bytes", "reason", verdict.get().reason().name().toLowerCase(Locale.ROOT))
+              .increment(record.size());
           log.info("Deleted bundle {} of namespace {} ({} bytes): {} [{}]", record.id(), record.owner().ownerNamespace(), record.size(),
               verdict.get().explanation(), verdict.get().reason());
         }

@@ -2,6 +2,7 @@ package io.sparkstaging.server.http;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 
 import io.restassured.response.Response;
 import io.sparkstaging.server.support.Bundles;
@@ -32,6 +33,9 @@ class ExpiryIT {
               .then().statusCode(404));
       given().header("Authorization", used.<String>path("resourceSecret")).get(server.baseUri() + "/api/v0/resources/" + used.path("resourceId"))
           .then().statusCode(200);
+      given().get(server.baseUri() + "/metrics").then().statusCode(200)
+          .body(containsString("staging_bundles_deleted_total{reason=\"never_downloaded\"} 1.0"))
+          .body(containsString("staging_bundles_stored 1.0"));
     }
   }
 }

@@ -29,7 +29,7 @@ class OpenApiIT {
       OpenAPI api = parsed.getOpenAPI();
 
       assertThat(api.getPaths()).containsOnlyKeys("/api/v1/bundles", "/api/v1/bundles/{id}", "/api/v1/openapi.yaml",
-          "/api/v0/resources", "/api/v0/resources/{id}", "/api/v0/ping", "/healthz", "/readyz");
+          "/api/v0/resources", "/api/v0/resources/{id}", "/api/v0/ping", "/healthz", "/readyz", "/metrics");
       for (Map.Entry<String, PathItem> path : api.getPaths().entrySet()) {
         for (PathItem.HttpMethod method : path.getValue().readOperationsMap().keySet()) {
           String url = server.baseUri() + path.getKey().replace("{id}", UNKNOWN_ID);

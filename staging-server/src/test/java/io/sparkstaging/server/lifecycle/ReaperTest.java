@@ -2,6 +2,7 @@ package io.sparkstaging.server.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sparkstaging.server.api.BundleOwner;
 import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.store.LocalBundleStore;
@@ -25,6 +26,7 @@ class ReaperTest {
 
   @TempDir Path root;
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
+  private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
 
   private static BundleRecord put(LocalBundleStore store) {
     try (PendingBundle pending = store.create(1 << 20, -1)) {
@@ -34,7 +36,7 @@ class ReaperTest {
   }
 
   private Reaper reaper(LocalBundleStore store) {
-    return new Reaper(store, POLICY, clock, Executors.newSingleThreadScheduledExecutor(), Optional.empty(), Duration.ofMinutes(5));
+    return new Reaper(store, POLICY, clock, Executors.newSingleThreadScheduledExecutor(), Optional.empty(), Duration.ofMinutes(5), metrics);
   }
 
   @Test
@@ -52,6 +54,8 @@ class ReaperTest {
       assertThat(store.find(unused.id())).isEmpty();
       assertThat(store.find(used.id())).isPresent();
       assertThat(store.find(young.id())).isPresent();
+      assertThat(metrics.counter("staging.bundles.deleted", "reason", "never_downloaded").count()).isEqualTo(1);
+      assertThat(metrics.counter("staging.bundles.deleted.bytes", "reason", "never_downloaded").count()).isEqualTo(100);
     }
   }
 
