@@ -7,7 +7,6 @@ import io.sparkstaging.submit.stage.BundlePackager;
 import io.sparkstaging.submit.stage.StagedBundle;
 import io.sparkstaging.submit.stage.StagingClient;
 import io.sparkstaging.submit.stage.StagingTrust;
-import io.sparkstaging.submit.stage.UploadToken;
 import io.sparkstaging.common.tls.TrustConfig;
 import io.sparkstaging.common.tls.TrustContexts;
 import java.io.PrintWriter;
@@ -16,13 +15,13 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.LongConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -61,15 +60,7 @@ final class StageCommand implements Callable<Integer> {
   @Option(names = "--trust-cert-pem", description = "PEM certificate(s) to trust for an https staging server.")
   Path trustCertPem;
 
-  @Option(names = "--upload-token", description = "Upload token for a server with --upload-auth token (prefer --upload-token-file).")
-  String uploadToken;
-
-  @Option(names = "--upload-token-file", description = "File holding the upload token.")
-  Path uploadTokenFile;
-
-  @Option(names = "--upload-kubernetes-token",
-      description = "Send your own Kubernetes token (from kubeconfig), for a server with --upload-auth kubernetes.")
-  boolean uploadKubernetesToken;
+  @Mixin UploadCredentialOptions credentials;
 
   @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json. Default: ${DEFAULT-VALUE}.")
   Output output;
@@ -95,8 +86,7 @@ final class StageCommand implements Callable<Integer> {
     StagedBundle staged;
     try (ProgressBar progress = progressBar(bundle.contentBytes())) {
       LongConsumer step = progress == null ? bytes -> { } : progress::stepBy;
-      staged = new StagingClient(stagingServer, TrustContexts.from(trust()), UploadToken.of(uploadToken, uploadTokenFile,
-          uploadKubernetesToken ? Optional.of(ClusterOptions.config(null, Map.of())) : Optional.empty())).stage(bundle, namespace, labels, step);
+      staged = new StagingClient(stagingServer, TrustContexts.from(trust()), credentials.credential(() -> ClusterOptions.config(null, Map.of()))).stage(bundle, namespace, labels, step);
     }
     if (output == Output.json) {
       out.println(new ObjectMapper().writeValueAsString(Map.of("resourceId", staged.resourceId(), "resourceSecret",

@@ -3,7 +3,6 @@ package io.sparkstaging.submit.cli;
 import io.fabric8.kubernetes.client.Config;
 import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.submit.spec.SubmitRequest;
-import io.sparkstaging.submit.stage.UploadToken;
 import io.sparkstaging.submit.Submission;
 import java.io.IOException;
 import java.io.Reader;
@@ -20,6 +19,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -77,15 +77,7 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--init-image", description = "Init-container image (" + INIT_IMAGE + ").")
   String initImage;
 
-  @Option(names = "--upload-token", description = "Upload token for a staging server with --upload-auth token (prefer --upload-token-file).")
-  String uploadToken;
-
-  @Option(names = "--upload-token-file", description = "File holding the upload token.")
-  Path uploadTokenFile;
-
-  @Option(names = "--upload-kubernetes-token",
-      description = "Send the submission's Kubernetes token with uploads, for a staging server with --upload-auth kubernetes.")
-  boolean uploadKubernetesToken;
+  @Mixin UploadCredentialOptions credentials;
 
   @Option(names = "--dry-run", description = "Print the objects it would create, as YAML, and contact nothing.")
   boolean dryRun;
@@ -116,8 +108,7 @@ final class SubmitCommand implements Callable<Integer> {
     var request = new SubmitRequest(appName, mainClass, primaryResource, appArgs, list(properties.get("spark.jars")),
         list(properties.get("spark.files")), properties, namespace, sparkImage, properties.get(INIT_IMAGE),
         Optional.ofNullable(properties.get(STAGING_URI)).map(URI::create), Optional.ofNullable(properties.get(STAGING_INTERNAL_URI)).map(URI::create));
-    Optional<String> credential = dryRun ? Optional.empty()
-        : UploadToken.of(uploadToken, uploadTokenFile, uploadKubernetesToken ? Optional.of(kubernetes) : Optional.empty());
+    Optional<String> credential = dryRun ? Optional.empty() : credentials.credential(() -> kubernetes);
     var submission = new Submission(request, credential, spec.commandLine().getOut(),
         spec.commandLine().getErr());
     return dryRun ? submission.dryRun() : submission.run(kubernetes, waitForCompletion);
