@@ -2,12 +2,14 @@ package io.sparkstaging.server.support;
 
 import io.restassured.RestAssured;
 import io.restassured.builder.RequestSpecBuilder;
+import io.restassured.config.HttpClientConfig;
 import io.sparkstaging.server.StagingServer;
 import io.sparkstaging.server.config.ServerConfig;
 import io.sparkstaging.server.store.LocalBundleStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Consumer;
+import org.apache.http.params.CoreProtocolPNames;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /** A real server, in this JVM, on an ephemeral port, over a data directory the test owns. */
@@ -18,6 +20,11 @@ public final class TestServer implements AutoCloseable {
     SLF4JBridgeHandler.install();
     // Kept-alive idle client connections would make every server stop wait for the shutdown idle timeout.
     RestAssured.requestSpecification = new RequestSpecBuilder().addHeader("Connection", "close").build();
+    // As real clients should: a request the server refuses before reading its body (auth, owner,
+    // size, quota) is answered instead of "100 Continue", and its body is never sent. Without it the
+    // client may still be writing when the refusal closes the connection, and see a broken pipe.
+    RestAssured.config = RestAssured.config().httpClient(HttpClientConfig.httpClientConfig()
+        .setParam(CoreProtocolPNames.USE_EXPECT_CONTINUE, true));
   }
 
   private final ServerConfig config;
