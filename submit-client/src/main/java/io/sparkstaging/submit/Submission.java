@@ -25,6 +25,7 @@ import io.sparkstaging.submit.stage.StageFailure;
 import io.sparkstaging.submit.stage.StagedBundle;
 import io.sparkstaging.common.tls.TrustContexts;
 import io.sparkstaging.submit.stage.StagingClient;
+import io.sparkstaging.submit.stage.UploadCredentials;
 import io.sparkstaging.submit.stage.StagingTrust;
 import io.sparkstaging.submit.watch.PodPhaseWatcher;
 import io.sparkstaging.submit.watch.WatchFailure;
@@ -44,11 +45,11 @@ public final class Submission {
   private final PrintWriter err;
   private final AppIdentity identity;
   private final DependencyPlan plan;
-  private final Optional<String> uploadToken;
+  private final UploadCredentials uploadCredentials;
 
-  public Submission(SubmitRequest request, Optional<String> uploadToken, PrintWriter out, PrintWriter err) {
+  public Submission(SubmitRequest request, UploadCredentials uploadCredentials, PrintWriter out, PrintWriter err) {
     this.request = request;
-    this.uploadToken = uploadToken;
+    this.uploadCredentials = uploadCredentials;
     this.out = out;
     this.err = err;
     this.identity = AppIdentity.create(request.appName(), new SecureRandom(), Clock.systemUTC());
@@ -98,7 +99,7 @@ public final class Submission {
   /** Stages, creates, and (unless told not to) follows the driver; returns the exit code. */
   public int run(Config kubernetes, boolean follow) throws StageFailure, SubmitFailure, WatchFailure, InterruptedException {
     var tls = TrustContexts.from(StagingTrust.forClient(request.conf()));
-    var staging = request.stagingServer().map(server -> new StagingClient(server, tls, uploadToken));
+    var staging = request.stagingServer().map(server -> new StagingClient(server, tls, uploadCredentials));
     List<StagedBundle> stagedBundles = new ArrayList<>();
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(kubernetes).build()) {
       StagedDependencies staged = stage(staging, stagedBundles);

@@ -37,17 +37,17 @@ public final class KubernetesAuthenticator implements UploadAuthenticator {
   @Override
   public void check(String authorization, Optional<String> namespace) {
     if (namespace.isEmpty()) {
-      throw new StagingException(Problem.UNAUTHORIZED,
+      throw new UploadUnauthorized(UploadUnauthorized.Wanted.KUBERNETES,
           "with Kubernetes upload authentication, upload with the v1 API: its Bundle-Owner header names the namespace before the body");
     }
     if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-      throw new StagingException(Problem.UNAUTHORIZED, "uploads need Authorization: Bearer <your Kubernetes token>");
+      throw new UploadUnauthorized(UploadUnauthorized.Wanted.KUBERNETES, "uploads need Authorization: Bearer <your Kubernetes token>");
     }
     String token = StaticTokenAuthenticator.bearerToken(authorization);
     String tokenKey = HexFormat.of().formatHex(StaticTokenAuthenticator.sha256(token));
     UserInfo user = users.get(tokenKey, key -> review(token));
     if (user == null) {
-      throw new StagingException(Problem.UNAUTHORIZED, "the Kubernetes API server did not accept the token");
+      throw new UploadUnauthorized(UploadUnauthorized.Wanted.KUBERNETES, "the Kubernetes API server did not accept the token");
     }
     boolean allowed = decisions.get(tokenKey + "/" + namespace.get(), key -> mayCreatePods(user, namespace.get()));
     if (!allowed) {

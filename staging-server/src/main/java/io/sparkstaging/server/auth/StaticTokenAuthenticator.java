@@ -1,7 +1,5 @@
 package io.sparkstaging.server.auth;
 
-import io.sparkstaging.server.errors.Problem;
-import io.sparkstaging.server.errors.StagingException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -39,11 +37,11 @@ public final class StaticTokenAuthenticator implements UploadAuthenticator {
   @Override
   public void check(String authorization, Optional<String> namespace) {
     if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-      throw new StagingException(Problem.UNAUTHORIZED, "uploads need Authorization: Bearer <upload token>");
+      throw new UploadUnauthorized(UploadUnauthorized.Wanted.UPLOAD_TOKEN, "uploads need Authorization: Bearer <upload token>");
     }
     String presented = bearerToken(authorization);
     if (!MessageDigest.isEqual(expectedDigest.get(), sha256(presented))) {
-      throw new StagingException(Problem.UNAUTHORIZED, "the upload token is not valid");
+      throw new UploadUnauthorized(UploadUnauthorized.Wanted.UPLOAD_TOKEN, "the upload token is not valid");
     }
   }
 

@@ -1,6 +1,7 @@
 package io.sparkstaging.server.http;
 
 import io.sparkstaging.server.api.ErrorBody;
+import io.sparkstaging.server.auth.UploadUnauthorized;
 import io.sparkstaging.server.errors.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import jakarta.ws.rs.WebApplicationException;
@@ -35,8 +36,8 @@ final class ErrorMappers {
         log.info("Upload interrupted: {}", e.getCause() != null ? e.getCause().toString() : e.getMessage());
       }
       Response response = json(problem.status(), problem.code(), e.getMessage());
-      return problem == Problem.UNAUTHORIZED
-          ? Response.fromResponse(response).header("WWW-Authenticate", "Bearer realm=\"spark-staging-uploads\"").build()
+      return e instanceof UploadUnauthorized unauthorized
+          ? Response.fromResponse(response).header("WWW-Authenticate", unauthorized.challenge()).build()
           : response;
     }
   }

@@ -87,7 +87,7 @@ class KubernetesUploadAuthIT {
       upload(staging, TEAM_B, "alice-token").then().statusCode(403).body("error", equalTo("forbidden"))
           .body("message", containsString("team-b"));
       upload(staging, TEAM_A, "mallory-token").then().statusCode(401).body("error", equalTo("unauthorized"));
-      upload(staging, TEAM_A, null).then().statusCode(401);
+      upload(staging, TEAM_A, null).then().statusCode(401).header("WWW-Authenticate", containsString("credential=\"kubernetes\""));
       given().multiPart("resources", "b", new byte[10], "multipart/form-data").multiPart("resourcesOwner", Bundles.OWNER_JSON, "application/json")
           .header("Authorization", "Bearer alice-token").post(staging.baseUri() + "/api/v0/resources")
           .then().statusCode(401).body("message", containsString("v1 API"));

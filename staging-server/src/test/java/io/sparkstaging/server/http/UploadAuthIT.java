@@ -2,7 +2,6 @@ package io.sparkstaging.server.http;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.startsWith;
 
 import io.restassured.response.Response;
 import io.sparkstaging.server.config.UploadAuthConfig;
@@ -35,7 +34,8 @@ class UploadAuthIT {
   @Test
   void uploadsNeedTheTokenAndDownloadsOnlyTheSecret() throws Exception {
     try (var server = start()) {
-      upload(server, null).then().statusCode(401).header("WWW-Authenticate", startsWith("Bearer")).body("error", equalTo("unauthorized"));
+      upload(server, null).then().statusCode(401)
+          .header("WWW-Authenticate", equalTo("Bearer realm=\"spark-staging-uploads\", credential=\"upload-token\"")).body("error", equalTo("unauthorized"));
       upload(server, "Bearer wrong").then().statusCode(401);
 
       Response receipt = upload(server, "Bearer " + TOKEN);

@@ -86,7 +86,7 @@ final class StageCommand implements Callable<Integer> {
     StagedBundle staged;
     try (ProgressBar progress = progressBar(bundle.contentBytes())) {
       LongConsumer step = progress == null ? bytes -> { } : progress::stepBy;
-      staged = new StagingClient(stagingServer, TrustContexts.from(trust()), credentials.credential(() -> ClusterOptions.config(null, Map.of()))).stage(bundle, namespace, labels, step);
+      staged = new StagingClient(stagingServer, TrustContexts.from(trust()), credentials.credentials(() -> ClusterOptions.config(null, Map.of()))).stage(bundle, namespace, labels, step);
     }
     if (output == Output.json) {
       out.println(new ObjectMapper().writeValueAsString(Map.of("resourceId", staged.resourceId(), "resourceSecret",

@@ -3,6 +3,7 @@ package io.sparkstaging.submit.cli;
 import io.fabric8.kubernetes.client.Config;
 import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.submit.spec.SubmitRequest;
+import io.sparkstaging.submit.stage.UploadCredentials;
 import io.sparkstaging.submit.Submission;
 import java.io.IOException;
 import java.io.Reader;
@@ -108,8 +109,8 @@ final class SubmitCommand implements Callable<Integer> {
     var request = new SubmitRequest(appName, mainClass, primaryResource, appArgs, list(properties.get("spark.jars")),
         list(properties.get("spark.files")), properties, namespace, sparkImage, properties.get(INIT_IMAGE),
         Optional.ofNullable(properties.get(STAGING_URI)).map(URI::create), Optional.ofNullable(properties.get(STAGING_INTERNAL_URI)).map(URI::create));
-    Optional<String> credential = dryRun ? Optional.empty() : credentials.credential(() -> kubernetes);
-    var submission = new Submission(request, credential, spec.commandLine().getOut(),
+    UploadCredentials upload = dryRun ? UploadCredentials.none() : credentials.credentials(() -> kubernetes);
+    var submission = new Submission(request, upload, spec.commandLine().getOut(),
         spec.commandLine().getErr());
     return dryRun ? submission.dryRun() : submission.run(kubernetes, waitForCompletion);
   }

@@ -1,9 +1,8 @@
 package io.sparkstaging.submit.cli;
 
 import io.fabric8.kubernetes.client.Config;
-import io.sparkstaging.submit.stage.UploadToken;
+import io.sparkstaging.submit.stage.UploadCredentials;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
@@ -16,11 +15,12 @@ final class UploadCredentialOptions {
   Path uploadTokenFile;
 
   @Option(names = "--upload-kubernetes-token",
-      description = "Send your own Kubernetes token with uploads, for a staging server with --upload-auth kubernetes.")
+      description = "Send your own Kubernetes token with the first upload request. Without any upload credential option, it is sent "
+          + "only when the staging server answers that it wants it (--upload-auth kubernetes).")
   boolean uploadKubernetesToken;
 
-  /** @param kubernetes the credentials whose token {@code --upload-kubernetes-token} sends */
-  Optional<String> credential(Supplier<Config> kubernetes) {
-    return UploadToken.of(uploadToken, uploadTokenFile, uploadKubernetesToken ? Optional.of(kubernetes.get()) : Optional.empty());
+  /** @param kubernetes the user's Kubernetes credentials, read only if their token is to be sent */
+  UploadCredentials credentials(Supplier<Config> kubernetes) {
+    return UploadCredentials.of(uploadToken, uploadTokenFile, uploadKubernetesToken, kubernetes);
   }
 }

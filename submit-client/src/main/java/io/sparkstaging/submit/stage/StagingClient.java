@@ -26,17 +26,14 @@ public final class StagingClient {
 
   private final URI server;
   private final SSLSocketFactory tls;
-  private final Optional<String> uploadToken;
+  private final UploadCredentials credentials;
 
-  /**
-   * @param tls the trust for https, or null for the JVM's default
-   * @param uploadToken sent as a bearer token with uploads, for a server with {@code --upload-auth token}
-   */
-  public StagingClient(URI server, SSLSocketFactory tls, Optional<String> uploadToken) {
+  /** @param tls the trust for https, or null for the JVM's default */
+  public StagingClient(URI server, SSLSocketFactory tls, UploadCredentials credentials) {
     String text = server.toString();
     this.server = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
     this.tls = tls;
-    this.uploadToken = uploadToken;
+    this.credentials = credentials;
   }
 
   private HttpURLConnection open(URI uri) throws IOException {
@@ -48,6 +45,29 @@ public final class StagingClient {
   }
 
   public StagedBundle stage(BundlePackager bundle, String namespace, Map<String, String> labels, LongConsumer progress) throws StageFailure {
+    Optional<String> credential = credentials.upFront();
+    HttpURLConnection answer = upload(bundle, namespace, labels, progress, credential);
+    if (status(answer) == 401 && credential.isEmpty()) {
+      // Refused before the body was sent (100-continue), so packing again costs nothing.
+      answer = upload(bundle, namespace, labels, progress, Optional.of(credentials.answer(answer.getHeaderField("WWW-Authenticate"))));
+    }
+    try {
+      int status = status(answer);
+      if (status != 201) {
+        throw new StageFailure("staging server " + server + " refused the bundle: HTTP " + status + errorMessage(answer));
+      }
+      try (InputStream in = answer.getInputStream()) {
+        JsonNode receipt = JSON.readTree(in);
+        return new StagedBundle(receipt.get("resourceId").asText(), receipt.get("resourceSecret").asText(),
+            receipt.get("size").asLong(), receipt.get("sha256").asText());
+      }
+    } catch (IOException e) {
+      throw e instanceof StageFailure failure ? failure : new StageFailure("reading the staging server's answer failed: " + e, e);
+    }
+  }
+
+  private HttpURLConnection upload(BundlePackager bundle, String namespace, Map<String, String> labels, LongConsumer progress,
+      Optional<String> credential) throws StageFailure {
     HttpURLConnection connection = null;
     try {
       connection = open(URI.create(server + "/api/v1/bundles"));
@@ -57,29 +77,25 @@ public final class StagingClient {
       connection.setRequestProperty("Content-Type", "application/octet-stream");
       connection.setRequestProperty("Expect", "100-continue");
       connection.setRequestProperty("Bundle-Owner", ownerJson(namespace, labels));
-      if (uploadToken.isPresent()) {
-        connection.setRequestProperty("Authorization", "Bearer " + uploadToken.get());
+      if (credential.isPresent()) {
+        connection.setRequestProperty("Authorization", "Bearer " + credential.get());
       }
       try (OutputStream body = connection.getOutputStream()) {
         bundle.writeTo(body, progress);
       }
     } catch (ProtocolException refusedBeforeTheBody) {
-      // The server answered "Expect: 100-continue" with a final status: read it below.
+      // The server answered "Expect: 100-continue" with a final status: the caller reads it.
     } catch (IOException e) {
       throw new StageFailure("staging server " + server + " is unreachable or broke off the upload: " + e, e);
     }
+    return connection;
+  }
+
+  private int status(HttpURLConnection answer) throws StageFailure {
     try {
-      int status = connection.getResponseCode();
-      if (status != 201) {
-        throw new StageFailure("staging server " + server + " refused the bundle: HTTP " + status + errorMessage(connection));
-      }
-      try (InputStream in = connection.getInputStream()) {
-        JsonNode receipt = JSON.readTree(in);
-        return new StagedBundle(receipt.get("resourceId").asText(), receipt.get("resourceSecret").asText(),
-            receipt.get("size").asLong(), receipt.get("sha256").asText());
-      }
+      return answer.getResponseCode();
     } catch (IOException e) {
-      throw e instanceof StageFailure failure ? failure : new StageFailure("reading the staging server's answer failed: " + e, e);
+      throw new StageFailure("reading the staging server's answer failed: " + e, e);
     }
   }
 

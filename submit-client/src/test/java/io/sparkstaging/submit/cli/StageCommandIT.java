@@ -94,7 +94,7 @@ class StageCommandIT {
           app.toString());
 
       assertThat(without.code()).isEqualTo(SubmitClientMain.STAGING_FAILED);
-      assertThat(without.err()).contains("HTTP 401");
+      assertThat(without.err()).contains("the staging server takes uploads with its upload token only: give --upload-token-file");
       assertThat(with.code()).as(with.err()).isZero();
     }
   }

@@ -9,6 +9,10 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenReview;
+import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -203,13 +207,58 @@ class SubmitCommandIT {
     }
   }
 
+  /** Answers the staging server's TokenReview and SubjectAccessReview: kube-token is alice, who may create pods in spark-jobs. */
+  private void apiServerReviewsUploadTokens() {
+    var json = new KubernetesSerialization();
+    server.expect().post().withPath("/apis/authentication.k8s.io/v1/tokenreviews").andReply(201, request -> {
+      TokenReview review = json.unmarshal(request.getBody().readUtf8(), TokenReview.class);
+      boolean alice = "kube-token".equals(review.getSpec().getToken());
+      return new TokenReviewBuilder(review).withNewStatus().withAuthenticated(alice).withNewUser().withUsername("alice").endUser().endStatus().build();
+    }).always();
+    server.expect().post().withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews").andReply(201, request -> {
+      SubjectAccessReview review = json.unmarshal(request.getBody().readUtf8(), SubjectAccessReview.class);
+      return new SubjectAccessReviewBuilder(review).withNewStatus()
+          .withAllowed(NAMESPACE.equals(review.getSpec().getResourceAttributes().getNamespace())).endStatus().build();
+    }).always();
+  }
+
+  private TestServer stagingWithKubernetesUploadAuth() throws Exception {
+    return TestServer.start(dataDir, settings -> {
+      settings.kubernetesMaster = client.getConfiguration().getMasterUrl();
+      settings.uploadAuth = new UploadAuthConfig(UploadAuthConfig.Mode.kubernetes, Optional.empty(), Optional.empty());
+    });
+  }
+
   @Test
-  void theSubmissionsKubernetesTokenCanBeTheUploadCredential() throws Exception {
-    try (var staging = TestServer.start(dataDir, settings -> settings.uploadAuth = new UploadAuthConfig(UploadAuthConfig.Mode.token,
-        Optional.of("kube-token"), Optional.empty()))) {
+  void aServerThatWantsTheKubernetesTokenGetsItWithoutBeingAsked() throws Exception {
+    apiServerReviewsUploadTokens();
+    try (var staging = stagingWithKubernetesUploadAuth()) {
+      Run run = submit(staging.baseUri(), "--conf", "spark.kubernetes.authenticate.submission.oauthToken=kube-token");
+
+      assertThat(run.code()).as(run.err()).isZero();
+      assertThat(staging.store().list()).hasSize(2);
+    }
+  }
+
+  @Test
+  void theKubernetesTokenCanBeSentUpFront() throws Exception {
+    apiServerReviewsUploadTokens();
+    try (var staging = stagingWithKubernetesUploadAuth()) {
       Run run = submit(staging.baseUri(), "--conf", "spark.kubernetes.authenticate.submission.oauthToken=kube-token", "--upload-kubernetes-token");
 
       assertThat(run.code()).as(run.err()).isZero();
+    }
+  }
+
+  @Test
+  void aKubernetesTokenTheServerRefusesStopsTheSubmission() throws Exception {
+    apiServerReviewsUploadTokens();
+    try (var staging = stagingWithKubernetesUploadAuth()) {
+      Run run = submit(staging.baseUri(), "--conf", "spark.kubernetes.authenticate.submission.oauthToken=someone-else");
+
+      assertThat(run.code()).isEqualTo(SubmitClientMain.STAGING_FAILED);
+      assertThat(run.err()).contains("HTTP 401").doesNotContain("someone-else");
+      assertThat(client.pods().inNamespace(NAMESPACE).list().getItems()).isEmpty();
     }
   }
 
