@@ -19,6 +19,7 @@ import io.sparkstaging.server.lifecycle.OwnerTracker;
 import io.sparkstaging.server.lifecycle.Reaper;
 import io.sparkstaging.server.lifecycle.RetentionPolicy;
 import io.sparkstaging.server.metrics.MetricsResource;
+import io.sparkstaging.server.metrics.ServerMetrics;
 import io.sparkstaging.server.metrics.StoreMetrics;
 import io.sparkstaging.server.store.BundleStore;
 import io.sparkstaging.server.token.BundleAccess;
@@ -29,7 +30,7 @@ import io.sparkstaging.server.upload.Quotas;
 import io.sparkstaging.server.upload.V0UploadResource;
 import io.sparkstaging.server.upload.V1UploadResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -55,22 +56,24 @@ public final class StagingServer implements AutoCloseable {
   }
 
   public static StagingServer start(ServerConfig config, BundleStore store) throws Exception {
-    var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    StoreMetrics.register(metrics, store);
+    PrometheusMeterRegistry metrics = ServerMetrics.registry();
+    StoreMetrics storeMetrics = StoreMetrics.register(metrics, store);
     var owners = new OwnerParser(new ObjectMapper());
     var intake = new BundleIntake(store, new SecretIssuer(new SecureRandom()), config.maxBundleSize());
     var access = new BundleAccess(store);
     var quotas = new Quotas(store, config.maxTotalSize(), config.maxNamespaceSize());
+    Gauge.builder("staging.uploads.in.flight", quotas, Quotas::uploadsInFlight).description("Uploads under way").register(metrics);
     Optional<KubernetesClient> cluster = Clusters.find(config, System.getenv());
     var jersey = new JerseyApplication(
-        new UploadAuthFilter(uploadAuthenticator(config.uploadAuth(), cluster), new FailedAttemptLimiter(10, Duration.ofMinutes(1)), owners),
+        new UploadAuthFilter(uploadAuthenticator(config.uploadAuth(), cluster), new FailedAttemptLimiter(10, Duration.ofMinutes(1)), owners,
+            metrics),
         new V0UploadResource(intake, owners, config.maxBundleSize(), config.minUploadRate(), quotas),
         new V1UploadResource(intake, owners, config.minUploadRate(), quotas),
         new DeleteResource(access, store),
         new HealthResource(store),
-        new MetricsResource(metrics));
+        new MetricsResource(metrics, storeMetrics));
     Server jetty = HttpServerFactory.create(config, jersey,
-        next -> new DownloadHandler(access, store, DOWNLOAD_BUFFER_BYTES, next));
+        next -> new DownloadHandler(access, store, DOWNLOAD_BUFFER_BYTES, next), metrics);
     jetty.start();
     var reaper = new Reaper(store, new RetentionPolicy(config.initialAccessExpiration(), config.maxBundleAge()), Clock.systemUTC(),
         Executors.newSingleThreadScheduledExecutor(runnable -> {

@@ -4,6 +4,7 @@ import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.server.config.ConfigLoader;
 import io.sparkstaging.server.config.ServerConfig;
 import io.sparkstaging.server.config.UploadAuthConfig;
+import io.sparkstaging.server.logging.LogFormats;
 import io.sparkstaging.server.store.LocalBundleStore;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -37,6 +38,7 @@ public final class StagingServerMain {
       return;
     }
     ServerConfig config = loaded.get();
+    LogFormats.apply(config.logFormat());
     try {
       LocalBundleStore store = LocalBundleStore.open(config.dataDir(), config.minFreeSpace(), Clock.systemUTC());
       StagingServer server = StagingServer.start(config, store);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkstaging.server.support.Bundles;
 import io.sparkstaging.server.support.JdkClient;
 import io.sparkstaging.server.support.RawHttp;
@@ -12,7 +13,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
 import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,6 +131,33 @@ class ServerProcessIT {
     try (var server = ServerProcess.launch(List.of(), "--max-bundle-size", "huge")) {
       assertThat(server.waitForExit()).isEqualTo(2);
       assertThat(server.output()).startsWith("staging-server: configuration error: ").contains("--max-bundle-size").doesNotContain("\tat ");
+    }
+  }
+
+  @Test
+  void jsonLogsAreOneObjectALineAndCarryTheRequestId() throws Exception {
+    try (var server = ServerProcess.start(dataDir, List.of(), "--log-format", "json")) {
+      JsonNode receipt = client.upload(server.baseUri(), new byte[100]);
+      var download = (HttpURLConnection) URI.create(server.baseUri() + "/api/v1/bundles/" + receipt.get("resourceId").asText()).toURL().openConnection();
+      download.setRequestProperty("X-Request-Id", "trace-7");
+      download.setRequestProperty("Authorization", "Bearer " + receipt.get("resourceSecret").asText());
+      try (InputStream body = download.getInputStream()) {
+        body.readAllBytes();
+      }
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> server.output().contains("trace-7"));
+      var json = new ObjectMapper();
+      List<JsonNode> lines = new ArrayList<>();
+      for (String line : server.output().split("\n")) {
+        lines.add(json.readTree(line));
+      }
+      assertThat(lines).allSatisfy(line -> assertThat(line.has("level") && line.has("formattedMessage")).as(line.toString()).isTrue());
+      assertThat(lines).anySatisfy(line -> assertThat(line.get("formattedMessage").asText()).startsWith("Staging server started: listen http"));
+      assertThat(lines).anySatisfy(line -> {
+        assertThat(line.get("loggerName").asText()).isEqualTo("access");
+        assertThat(line.get("formattedMessage").asText()).contains("200 100").endsWith("trace-7");
+      });
+      assertThat(server.output()).doesNotContain(receipt.get("resourceSecret").asText());
     }
   }
 

@@ -1,5 +1,6 @@
 package io.sparkstaging.server.auth;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sparkstaging.server.errors.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import io.sparkstaging.server.upload.OwnerParser;
@@ -20,24 +21,29 @@ public final class UploadAuthFilter implements ContainerRequestFilter {
   @Context private HttpServletRequest servletRequest;
 
   private final OwnerParser owners;
+  private final MeterRegistry metrics;
 
-  public UploadAuthFilter(UploadAuthenticator authenticator, FailedAttemptLimiter limiter, OwnerParser owners) {
+  public UploadAuthFilter(UploadAuthenticator authenticator, FailedAttemptLimiter limiter, OwnerParser owners, MeterRegistry metrics) {
     this.authenticator = authenticator;
     this.limiter = limiter;
     this.owners = owners;
+    this.metrics = metrics;
   }
 
   @Override
   public void filter(ContainerRequestContext request) {
     String address = servletRequest.getRemoteAddr();
-    limiter.requireAllowed(address);
     try {
+      limiter.requireAllowed(address);
       String ownerHeader = request.getHeaderString(V1UploadResource.OWNER_HEADER);
       Optional<String> namespace = ownerHeader == null ? Optional.empty() : Optional.of(owners.parse(ownerHeader).ownerNamespace());
       authenticator.check(request.getHeaderString(HttpHeaders.AUTHORIZATION), namespace);
     } catch (StagingException e) {
       if (e.problem() == Problem.UNAUTHORIZED) {
         limiter.recordFailure(address);
+      }
+      if (e.problem() == Problem.UNAUTHORIZED || e.problem() == Problem.FORBIDDEN || e.problem() == Problem.TOO_MANY_REQUESTS) {
+        metrics.counter("staging.upload.auth.failures", "reason", e.problem().code()).increment();
       }
       throw e;
     }

@@ -132,6 +132,10 @@ final class ServerCommand {
   @Option(names = "--tls-cert-pem", description = "PEM file with the server's certificate chain, leaf first.")
   Path tlsCertPem;
 
+  @Option(names = "--log-format", defaultValue = "text",
+      description = "text, or json: one JSON object a line, with the request id, for a log pipeline. Default: ${DEFAULT-VALUE}.")
+  ServerConfig.LogFormat logFormat;
+
   ServerConfig toConfig() {
     require(port >= 0 && port <= 65535, "--port must be between 0 and 65535, got " + port);
     require(maxBundleSize > 0, "--max-bundle-size must be positive");
@@ -142,7 +146,7 @@ final class ServerCommand {
     require(maxBundleAge == null || maxBundleAge.toMillis() > 0, "--max-bundle-age must be positive");
     return new ServerConfig(host, port, dataDir, maxBundleSize, minFreeSpace, idleTimeout, minUploadRate, shutdownGrace, tls(),
         cleanupInterval, initialAccessExpiration, Optional.ofNullable(maxBundleAge), maxTotalSize, maxNamespaceSize, uploadAuth(),
-        kubernetes, Optional.ofNullable(kubernetesMaster), ownerGracePeriod);
+        kubernetes, Optional.ofNullable(kubernetesMaster), ownerGracePeriod, logFormat);
   }
 
   private UploadAuthConfig uploadAuth() {

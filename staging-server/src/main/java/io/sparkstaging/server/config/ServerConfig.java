@@ -25,14 +25,20 @@ public record ServerConfig(
     UploadAuthConfig uploadAuth,
     KubernetesMode kubernetes,
     Optional<String> kubernetesMaster,
-    Duration ownerGracePeriod) {
+    Duration ownerGracePeriod,
+    LogFormat logFormat) {
+
+  /** How log lines are written: for people, or one JSON object a line for a log pipeline. */
+  public enum LogFormat {
+    text,
+    json
+  }
 
   /** Whether to look for a cluster to watch for owner-aware cleanup. */
   public enum KubernetesMode {
     auto,
     off
   }
-
 
   /** The configuration line logged at start, with the port actually bound: no secret can appear in it. */
   public String summary(int boundPort) {

@@ -1,6 +1,10 @@
 package io.sparkstaging.server.http;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sparkstaging.server.config.ServerConfig;
+import io.sparkstaging.server.logging.AccessLog;
+import io.sparkstaging.server.logging.RequestIdHandler;
+import io.sparkstaging.server.metrics.ServerMetrics;
 import java.util.function.UnaryOperator;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -28,8 +32,9 @@ public final class HttpServerFactory {
   /**
    * @param front handlers that answer before Jersey (the download path); built around the Jersey
    *     handler given to it
+   * @param metrics where request, connection and thread-pool metrics go
    */
-  public static Server create(ServerConfig config, JerseyApplication jersey, UnaryOperator<Handler> front) {
+  public static Server create(ServerConfig config, JerseyApplication jersey, UnaryOperator<Handler> front, MeterRegistry metrics) {
     var threads = new QueuedThreadPool(MAX_THREADS);
     threads.setName("staging-http");
     var server = new Server(threads);
@@ -39,6 +44,7 @@ public final class HttpServerFactory {
     http.setSendServerVersion(false);
 
     var connector = new ServerConnector(server, connectionFactories(config, http));
+    connector.setName(config.tls().isPresent() ? "https" : "http");
     connector.setHost(config.host());
     connector.setPort(config.port());
     connector.setIdleTimeout(config.idleTimeout().toMillis());
@@ -50,7 +56,8 @@ public final class HttpServerFactory {
     var servlets = new ServletContextHandler("/");
     servlets.addServlet(new ServletHolder("jersey", new ServletContainer(jersey)), "/*");
     servlets.setErrorHandler(new JsonErrorHandler());
-    server.setHandler(new GracefulHandler(front.apply(servlets)));
+    server.setHandler(new GracefulHandler(new RequestIdHandler(ServerMetrics.instrument(server, front.apply(servlets), metrics))));
+    server.setRequestLog(AccessLog.create());
     server.setErrorHandler(new JsonErrorHandler());
     // On stop (SIGTERM included) the connector closes first, then in-flight requests get this long.
     server.setStopTimeout(config.shutdownGrace().toMillis());

@@ -9,14 +9,17 @@ import jakarta.ws.rs.Produces;
 @Path("metrics")
 public final class MetricsResource {
   private final PrometheusMeterRegistry registry;
+  private final StoreMetrics store;
 
-  public MetricsResource(PrometheusMeterRegistry registry) {
+  public MetricsResource(PrometheusMeterRegistry registry, StoreMetrics store) {
     this.registry = registry;
+    this.store = store;
   }
 
   @GET
   @Produces("text/plain; version=0.0.4; charset=utf-8")
   public String scrape() {
+    store.refresh();
     return registry.scrape();
   }
 }

@@ -44,6 +44,11 @@ public final class Quotas {
     return reservation;
   }
 
+  /** Uploads under way, each holding a reservation until it is stored or refused. */
+  public synchronized int uploadsInFlight() {
+    return inFlight.size();
+  }
+
   private synchronized void grow(Reservation reservation, long bytes) {
     if (bytes > reservation.bytes) {
       check(reservation, bytes);

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 
 /** The packaged server jar in its own JVM, for what only a real process shows: heap limits, kill -9, SIGTERM. */
 public final class ServerProcess implements AutoCloseable {
-  private static final Pattern LISTENING = Pattern.compile("listen https?://[^:]+:(\\d+),");
+  /** The start line, as text or in JSON, which escapes each slash. */
+  private static final Pattern LISTENING = Pattern.compile("listen https?:(?:\\\\?/){2}[^:]+:(\\d+),");
 
   private final Process process;
   private final List<String> output = new ArrayList<>();

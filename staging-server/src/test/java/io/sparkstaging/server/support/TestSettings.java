@@ -30,6 +30,6 @@ public final class TestSettings {
         Optional.ofNullable(tls), cleanupInterval, initialAccessExpiration, Optional.ofNullable(maxBundleAge),
         maxTotalSize, maxNamespaceSize, uploadAuth,
         kubernetesMaster == null ? ServerConfig.KubernetesMode.off : ServerConfig.KubernetesMode.auto, Optional.ofNullable(kubernetesMaster),
-        ownerGracePeriod);
+        ownerGracePeriod, ServerConfig.LogFormat.text);
   }
 }

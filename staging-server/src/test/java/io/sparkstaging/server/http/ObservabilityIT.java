@@ -1,0 +1,102 @@
+package io.sparkstaging.server.http;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.restassured.response.Response;
+import io.sparkstaging.server.config.UploadAuthConfig;
+import io.sparkstaging.server.support.Bundles;
+import io.sparkstaging.server.support.TestServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** What an operator sees: /metrics, request ids, and the access log. */
+class ObservabilityIT {
+  private static final String TOKEN = "team-token";
+
+  @TempDir Path dataDir;
+  private final ListAppender<ILoggingEvent> accessLog = new ListAppender<>();
+
+  private final Logger access = (Logger) LoggerFactory.getLogger("access");
+
+  @BeforeEach
+  void captureAccessLog() {
+    accessLog.start();
+    access.addAppender(accessLog);
+    access.setLevel(Level.INFO);
+  }
+
+  @AfterEach
+  void release() {
+    access.detachAppender(accessLog);
+    access.setLevel(null);
+  }
+
+  private TestServer start() throws Exception {
+    return TestServer.start(dataDir, settings -> settings.uploadAuth = new UploadAuthConfig(UploadAuthConfig.Mode.token, Optional.of(TOKEN), Optional.empty()));
+  }
+
+  private static Response upload(TestServer server, String token) {
+    return given().header("Bundle-Owner", Bundles.OWNER_JSON).header("Authorization", "Bearer " + token).body(new byte[1000])
+        .post(server.baseUri() + "/api/v1/bundles");
+  }
+
+  @Test
+  void metricsCoverRequestsByRouteStorageByNamespaceAuthFailuresTheJvmAndJetty() throws Exception {
+    try (var server = start()) {
+      Response receipt = upload(server, TOKEN);
+      upload(server, "wrong").then().statusCode(401);
+      given().header("Authorization", "Bearer " + receipt.path("resourceSecret")).get(server.baseUri() + "/api/v1/bundles/" + receipt.path("resourceId"))
+          .then().statusCode(200);
+
+      // A request's timing is recorded when it completes, just after the client has its answer.
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(given().get(server.baseUri() + "/metrics").asString())
+          .contains("jetty_server_requests_seconds_count{method=\"GET\",outcome=\"SUCCESS\",route=\"/api/v1/bundles/{id}\",status=\"200\"} 1")
+          .contains("jetty_server_requests_seconds_count{method=\"POST\",outcome=\"SUCCESS\",route=\"/api/v1/bundles\",status=\"201\"} 1")
+          .contains("jetty_server_requests_seconds_count{method=\"POST\",outcome=\"CLIENT_ERROR\",route=\"/api/v1/bundles\",status=\"401\"} 1"));
+      String metrics = given().get(server.baseUri() + "/metrics").asString();
+      assertThat(metrics)
+          .contains("staging_namespace_bundles_stored{namespace=\"spark-jobs\"} 1.0")
+          .contains("staging_namespace_bundles_stored_bytes{namespace=\"spark-jobs\"} 1000.0")
+          .contains("staging_upload_auth_failures_total{reason=\"unauthorized\"} 1.0")
+          .contains("staging_uploads_in_flight 0.0")
+          .contains("jvm_memory_used_bytes")
+          .contains("jetty_threads_busy")
+          .contains("jetty_connections_bytes_in_bytes")
+          .doesNotContain(receipt.<String>path("resourceId"));
+    }
+  }
+
+  @Test
+  void everyRequestHasAnIdInItsAnswerAndItsAccessLineAndNoSecretIsLogged() throws Exception {
+    try (var server = start()) {
+      Response receipt = upload(server, TOKEN);
+      String secret = receipt.path("resourceSecret");
+      Response download = given().header("Authorization", "Bearer " + secret).header("X-Request-Id", "ingress-42")
+          .get(server.baseUri() + "/api/v1/bundles/" + receipt.path("resourceId"));
+      Response forged = given().header("X-Request-Id", "a b\nc").get(server.baseUri() + "/healthz");
+
+      assertThat(receipt.header("X-Request-Id")).matches("[0-9a-f]{16}");
+      assertThat(download.header("X-Request-Id")).isEqualTo("ingress-42");
+      assertThat(forged.header("X-Request-Id")).as("replaced, not echoed").matches("[0-9a-f]{16}");
+      await().atMost(Duration.ofSeconds(5)).until(() -> accessLog.list.size() >= 3);
+      List<String> lines = accessLog.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+      assertThat(lines).anySatisfy(line -> assertThat(line).contains("\"GET /api/v1/bundles/" + receipt.path("resourceId") + " HTTP/1.1\" 200 1000")
+          .endsWith("ingress-42"));
+      assertThat(lines).anySatisfy(line -> assertThat(line).contains("\"POST /api/v1/bundles HTTP/1.1\" 201").endsWith(receipt.header("X-Request-Id")));
+      assertThat(lines).allSatisfy(line -> assertThat(line).doesNotContain(secret).doesNotContain(TOKEN));
+    }
+  }
+}
