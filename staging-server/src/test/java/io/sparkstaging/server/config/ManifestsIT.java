@@ -1,0 +1,207 @@
+package io.sparkstaging.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.sparkstaging.server.support.SelfSignedCertificate;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/**
+ * Renders every kustomization in k8s-manifests/ with {@code kubectl kustomize}, checks what an
+ * admin relies on, feeds the ConfigMap to the server's own configuration loader, and applies the
+ * result to fabric8's mock API server.
+ */
+@EnableKubernetesMockClient(crud = true, https = false)
+class ManifestsIT {
+  private static final Path MANIFESTS = Path.of("..", "k8s-manifests");
+  private static final String DATA_DIR = "/var/lib/spark-staging";
+  private static final String TLS_DIR = "/etc/spark-staging/tls";
+
+  KubernetesClient client;
+
+  @TempDir Path pod;
+
+  private List<HasMetadata> render(String kustomization) throws IOException, InterruptedException {
+    assumeKubectl();
+    Path err = Files.createTempFile(pod, "kustomize", ".err");
+    Process kubectl = new ProcessBuilder("kubectl", "kustomize", MANIFESTS.resolve(kustomization).toString())
+        .redirectError(err.toFile()).start();
+    byte[] yaml = kubectl.getInputStream().readAllBytes();
+    assertThat(kubectl.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(kubectl.exitValue()).as(Files.readString(err)).isZero();
+    return client.load(new ByteArrayInputStream(yaml)).items();
+  }
+
+  /** CI installs kubectl (.ci/run); elsewhere a missing kubectl skips these tests rather than failing them. */
+  private static void assumeKubectl() throws InterruptedException {
+    boolean present;
+    try {
+      present = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start().waitFor() == 0;
+    } catch (IOException e) {
+      present = false;
+    }
+    if (System.getenv("CI") != null) {
+      assertThat(present).as("kubectl on PATH (.ci/run installs it)").isTrue();
+    }
+    assumeTrue(present, "kubectl is not installed");
+  }
+
+  private static <T extends HasMetadata> T only(List<HasMetadata> objects, Class<T> kind) {
+    List<T> found = objects.stream().filter(kind::isInstance).map(kind::cast).toList();
+    assertThat(found).as(kind.getSimpleName()).hasSize(1);
+    return found.get(0);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"base", "overlays/nodeport", "overlays/ingress", "overlays/tls"})
+  void everyKustomizationRendersASecureServerThatTheClusterAccepts(String kustomization) throws Exception {
+    List<HasMetadata> objects = render(kustomization);
+
+    Deployment deployment = only(objects, Deployment.class);
+    PodSpec spec = deployment.getSpec().getTemplate().getSpec();
+    Container server = spec.getContainers().get(0);
+    assertSecure(spec, server);
+    assertThat(server.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(server.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(server.getResources().getRequests()).containsKeys("cpu", "memory");
+    assertThat(server.getResources().getLimits()).containsKey("memory");
+    assertThat(deployment.getSpec().getStrategy().getType()).as("one pod at a time on the volume").isEqualTo("Recreate");
+
+    Set<String> volumes = spec.getVolumes().stream().map(Volume::getName).collect(Collectors.toSet());
+    assertThat(server.getVolumeMounts()).allSatisfy(mount -> assertThat(volumes).contains(mount.getName()));
+    String claim = spec.getVolumes().stream().filter(v -> v.getPersistentVolumeClaim() != null).findFirst().orElseThrow()
+        .getPersistentVolumeClaim().getClaimName();
+    assertThat(only(objects, PersistentVolumeClaim.class).getMetadata().getName()).isEqualTo(claim);
+    assertThat(server.getVolumeMounts()).anySatisfy(mount -> assertThat(mount.getMountPath()).isEqualTo(DATA_DIR));
+
+    ConfigMap config = only(objects, ConfigMap.class);
+    assertThat(server.getEnvFrom()).anySatisfy(from -> assertThat(from.getConfigMapRef().getName()).isEqualTo(config.getMetadata().getName()));
+    ServerConfig loaded = loadAsTheServerWould(config.getData());
+    Duration stopBudget = loaded.shutdownGrace().plusSeconds(server.getLifecycle().getPreStop().getSleep().getSeconds());
+    assertThat(Duration.ofSeconds(spec.getTerminationGracePeriodSeconds())).as("room for the graceful stop").isGreaterThan(stopBudget);
+    assertThat(loaded.uploadAuth().mode()).isEqualTo(UploadAuthConfig.Mode.kubernetes);
+    assertThat(server.getPorts().get(0).getContainerPort()).isEqualTo(loaded.port());
+
+    assertRbac(objects, spec.getServiceAccountName(), deployment.getMetadata().getNamespace());
+    Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+    Service service = only(objects, Service.class);
+    assertThat(podLabels).containsAllEntriesOf(service.getSpec().getSelector());
+    assertThat(service.getSpec().getPorts().get(0).getPort()).isEqualTo(10000);
+    assertThat(podLabels).containsAllEntriesOf(only(objects, NetworkPolicy.class).getSpec().getPodSelector().getMatchLabels());
+    assertThat(podLabels).containsAllEntriesOf(only(objects, PodDisruptionBudget.class).getSpec().getSelector().getMatchLabels());
+
+    assertOverlay(kustomization, objects, loaded, server);
+
+    for (HasMetadata object : objects) {
+      client.resource(object).create();
+    }
+    assertThat(client.apps().deployments().inNamespace(deployment.getMetadata().getNamespace()).withName(deployment.getMetadata().getName()).get())
+        .isNotNull();
+  }
+
+  private static void assertSecure(PodSpec spec, Container server) {
+    assertThat(spec.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(spec.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(server.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(server.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(server.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+  }
+
+  private static void assertRbac(List<HasMetadata> objects, String serviceAccount, String namespace) {
+    assertThat(only(objects, ServiceAccount.class).getMetadata().getName()).isEqualTo(serviceAccount);
+    ClusterRoleBinding binding = only(objects, ClusterRoleBinding.class);
+    assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
+      assertThat(subject.getName()).isEqualTo(serviceAccount);
+      assertThat(subject.getNamespace()).isEqualTo(namespace);
+    });
+    ClusterRole role = only(objects, ClusterRole.class);
+    assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+    Map<String, List<String>> grants = new HashMap<>();
+    for (PolicyRule rule : role.getRules()) {
+      rule.getResources().forEach(resource -> grants.put(resource, rule.getVerbs()));
+    }
+    assertThat(grants).as("exactly what cleanup and upload authentication need").isEqualTo(Map.of(
+        "pods", List.of("get", "list", "watch"), "namespaces", List.of("get", "list", "watch"),
+        "tokenreviews", List.of("create"), "subjectaccessreviews", List.of("create")));
+  }
+
+  private void assertOverlay(String kustomization, List<HasMetadata> objects, ServerConfig loaded, Container server) {
+    switch (kustomization) {
+      case "overlays/nodeport" -> {
+        Service service = only(objects, Service.class);
+        assertThat(service.getSpec().getType()).isEqualTo("NodePort");
+        assertThat(service.getSpec().getPorts().get(0).getNodePort()).isEqualTo(31000);
+      }
+      case "overlays/ingress" -> {
+        Ingress ingress = only(objects, Ingress.class);
+        var backend = ingress.getSpec().getRules().get(0).getHttp().getPaths().get(0).getBackend().getService();
+        assertThat(backend.getName()).isEqualTo(only(objects, Service.class).getMetadata().getName());
+        assertThat(ingress.getMetadata().getAnnotations()).containsEntry("nginx.ingress.kubernetes.io/proxy-body-size", "0")
+            .containsEntry("nginx.ingress.kubernetes.io/proxy-request-buffering", "off");
+        assertThat(ingress.getSpec().getTls()).isNotEmpty();
+      }
+      case "overlays/tls" -> {
+        assertThat(loaded.tls()).isPresent();
+        assertThat(server.getReadinessProbe().getHttpGet().getScheme()).isEqualTo("HTTPS");
+        assertThat(server.getVolumeMounts()).anySatisfy(mount -> assertThat(mount.getMountPath()).isEqualTo(TLS_DIR));
+      }
+      default -> assertThat(loaded.tls()).isEmpty();
+    }
+  }
+
+  /**
+   * Every key must be an option of the server (the server cannot warn about unknown environment
+   * variables, as the environment holds many), and every value must load. Paths inside the pod are
+   * mapped to a directory standing in for its volumes, the TLS Secret included.
+   */
+  private ServerConfig loadAsTheServerWould(Map<String, String> data) throws Exception {
+    Set<String> variables = new CommandLine(new ServerCommand()).getCommandSpec().options().stream()
+        .map(option -> "STAGING_" + option.longestName().substring(2).replace('-', '_').toUpperCase(Locale.ROOT))
+        .collect(Collectors.toSet());
+    assertThat(variables).containsAll(data.keySet());
+
+    Path tls = Files.createDirectories(pod.resolve("tls"));
+    var certificate = new SelfSignedCertificate();
+    certificate.writeCertificate(tls.resolve("tls.crt"));
+    certificate.writePkcs1Key(tls.resolve("tls.key"));
+    Map<String, String> environment = new HashMap<>();
+    data.forEach((key, value) -> environment.put(key, value.replace(TLS_DIR, tls.toString()).replace(DATA_DIR, pod.resolve("data").toString())));
+    var out = new StringWriter();
+    return ConfigLoader.load(new String[0], environment, new PrintWriter(out)).orElseThrow();
+  }
+}
