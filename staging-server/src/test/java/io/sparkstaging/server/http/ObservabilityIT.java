@@ -8,6 +8,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.restassured.response.Response;
 import io.sparkstaging.server.config.UploadAuthConfig;
 import io.sparkstaging.server.support.Bundles;
@@ -16,6 +18,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +31,8 @@ import org.slf4j.LoggerFactory;
 /** What an operator sees: /metrics, request ids, and the access log. */
 class ObservabilityIT {
   private static final String TOKEN = "team-token";
+  private static final Path DASHBOARD = Path.of("..", "k8s-manifests", "grafana", "spark-staging-dashboard.json");
+  private static final Pattern METRIC = Pattern.compile("\\b(?:staging|jetty|jvm|process)_[a-z_]+");
 
   @TempDir Path dataDir;
   private final ListAppender<ILoggingEvent> accessLog = new ListAppender<>();
@@ -68,14 +76,44 @@ class ObservabilityIT {
           .contains("jetty_server_requests_seconds_count{method=\"POST\",outcome=\"CLIENT_ERROR\",route=\"/api/v1/bundles\",status=\"401\"} 1"));
       String metrics = given().get(server.baseUri() + "/metrics").asString();
       assertThat(metrics)
-          .contains("staging_namespace_bundles_stored{namespace=\"spark-jobs\"} 1.0")
-          .contains("staging_namespace_bundles_stored_bytes{namespace=\"spark-jobs\"} 1000.0")
+          .contains("staging_namespace_bundles_stored{owner_namespace=\"spark-jobs\"} 1.0")
+          .contains("staging_namespace_bundles_stored_bytes{owner_namespace=\"spark-jobs\"} 1000.0")
           .contains("staging_upload_auth_failures_total{reason=\"unauthorized\"} 1.0")
           .contains("staging_uploads_in_flight 0.0")
           .contains("jvm_memory_used_bytes")
           .contains("jetty_threads_busy")
           .contains("jetty_connections_bytes_in_bytes")
           .doesNotContain(receipt.<String>path("resourceId"));
+    }
+  }
+
+  @Test
+  void everyMetricTheGrafanaDashboardQueriesIsExported() throws Exception {
+    Set<String> queried = new TreeSet<>();
+    for (JsonNode panel : new ObjectMapper().readTree(DASHBOARD.toFile()).get("panels")) {
+      for (JsonNode target : panel.get("targets")) {
+        Matcher metric = METRIC.matcher(target.get("expr").asText());
+        while (metric.find()) {
+          queried.add(metric.group());
+        }
+      }
+    }
+    try (var server = TestServer.start(dataDir, settings -> {
+      settings.uploadAuth = new UploadAuthConfig(UploadAuthConfig.Mode.token, Optional.of(TOKEN), Optional.empty());
+      settings.initialAccessExpiration = Duration.ofSeconds(2);
+      settings.cleanupInterval = Duration.ofMillis(100);
+    })) {
+      // Some series exist only after their first event (a refused upload, a deletion) or while a
+      // bundle is stored (per namespace), so two scrapes cover them: one before the bundle expires,
+      // one after.
+      upload(server, "wrong");
+      Response receipt = upload(server, TOKEN);
+      String whileStored = given().get(server.baseUri() + "/metrics").asString();
+      await().atMost(Duration.ofSeconds(10)).until(() -> server.store().list().isEmpty());
+
+      String metrics = whileStored + given().get(server.baseUri() + "/metrics").asString();
+      assertThat(queried).hasSizeGreaterThan(10).allSatisfy(name -> assertThat(metrics).as(name).containsPattern("(?m)^" + name + "[{ ]"));
+      assertThat(receipt.statusCode()).isEqualTo(201);
     }
   }
 
