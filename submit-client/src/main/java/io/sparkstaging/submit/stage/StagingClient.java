@@ -48,7 +48,8 @@ public final class StagingClient {
     Optional<String> credential = credentials.upFront();
     HttpURLConnection answer = upload(bundle, namespace, labels, progress, credential);
     if (status(answer) == 401 && credential.isEmpty()) {
-      // Refused before the body was sent (100-continue), so packing again costs nothing.
+      // The server refuses credentials before reading the body (100-continue), so the first try sent
+      // none of it; the bundle is packed again from its files for the second.
       answer = upload(bundle, namespace, labels, progress, Optional.of(credentials.answer(answer.getHeaderField("WWW-Authenticate"))));
     }
     try {
