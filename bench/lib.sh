@@ -1,0 +1,151 @@
+# Helpers shared by bench/run and the scenario files: processes, ports, CPU and memory readings,
+# and the raw results file. Sourced, not run.
+
+CLK_TCK=$(getconf CLK_TCK)
+STARTED_PIDS=()
+
+log() { printf '%s  %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# One measurement: scenario, metric, subject, value. report.py takes medians over repetitions.
+record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$RAW"; }
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+wait_http() { # URL: until it answers at all, for up to 60 s
+  local deadline=$((SECONDS + 60))
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" != 000 ]; do
+    [ $SECONDS -lt $deadline ] || die "$1 did not come up"
+    sleep 0.05
+  done
+}
+
+stop_all() {
+  local pid
+  for pid in "${STARTED_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${STARTED_PIDS[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  STARTED_PIDS=()
+}
+
+stop_pid() {
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+  local kept=() pid
+  for pid in "${STARTED_PIDS[@]}"; do
+    [ "$pid" = "$1" ] || kept+=("$pid")
+  done
+  STARTED_PIDS=("${kept[@]}")
+}
+
+# The process and every descendant (nginx's workers are children of its master).
+process_tree() {
+  local pid=$1 child
+  echo "$pid"
+  for child in $(pgrep -P "$pid"); do
+    process_tree "$child"
+  done
+}
+
+# User + system CPU ticks of a process tree, from /proc/PID/stat (fields 14 and 15).
+cpu_ticks() {
+  local total=0 pid fields
+  for pid in $(process_tree "$1"); do
+    read -r -a fields < <(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null) || continue
+    total=$((total + fields[11] + fields[12]))
+  done
+  echo "$total"
+}
+
+ticks_to_seconds() { python3 -c "print($1 / $CLK_TCK)"; }
+
+peak_rss_mib() { awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+
+# Heap in use after a full collection, in MiB, from the JDK's own jcmd.
+heap_after_gc_mib() {
+  jcmd "$1" GC.run >/dev/null
+  # The first "used" of G1's report is the whole heap's.
+  jcmd "$1" GC.heap_info | grep -o -m1 'used [0-9]*K' | awk '{ printf "%.1f", $2 / 1024 }'
+}
+
+# Starts the staging server on a fresh port: sets SERVER_PID and SERVER_URL.
+start_server() { # DATA_DIR HEAP [more server options]
+  local data_dir=$1 heap=$2
+  shift 2
+  local port
+  port=$(free_port)
+  mkdir -p "$data_dir"
+  java -Xmx"$heap" -jar "$ROOT/staging-server/target/staging-server.jar" --host 127.0.0.1 --port "$port" \
+    --data-dir "$data_dir" --kubernetes off --max-bundle-size 8g --min-free-space 1g "$@" \
+    >>"$OUT/server.log" 2>&1 &
+  SERVER_PID=$!
+  STARTED_PIDS+=("$SERVER_PID")
+  SERVER_URL="http://127.0.0.1:$port"
+  wait_http "$SERVER_URL/healthz"
+}
+
+# nginx serving DIR at /, sendfile on, as a tuned static file server would: sets NGINX_PID, NGINX_URL.
+start_nginx() { # DIR
+  local port prefix
+  port=$(free_port)
+  prefix="$WORK/nginx"
+  mkdir -p "$prefix/logs" "$prefix/tmp"
+  sed -e "s|@PORT@|$port|" -e "s|@ROOT@|$1|" -e "s|@PREFIX@|$prefix|" "$BENCH/nginx.conf" >"$prefix/nginx.conf"
+  nginx -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/logs/error.log" &
+  NGINX_PID=$!
+  STARTED_PIDS+=("$NGINX_PID")
+  NGINX_URL="http://127.0.0.1:$port"
+  wait_http "$NGINX_URL/"
+}
+
+OWNER='{"ownerNamespace":"bench","ownerLabels":{"spark-app-selector":"bench"},"ownerType":"Pod"}'
+
+# Uploads FILE through the v1 API; prints "ID SECRET".
+upload_v1() { # FILE
+  curl -fsS -X POST -T "$1" -H "Bundle-Owner: $OWNER" -H 'Content-Type: application/octet-stream' \
+    "$SERVER_URL/api/v1/bundles" |
+    python3 -c 'import json, sys; r = json.load(sys.stdin); print(r["resourceId"], r["resourceSecret"])'
+}
+
+delete_bundle() { # ID SECRET
+  curl -fsS -o /dev/null -X DELETE -H "Authorization: Bearer $2" "$SERVER_URL/api/v1/bundles/$1"
+}
+
+# Runs wrk with bench/wrk.lua, which prints one "RESULT k=v ..." line; sets the WRK_* variables.
+run_wrk() { # CONNECTIONS DURATION URL [AUTH_HEADER_VALUE]
+  local connections=$1 threads=2 line key value
+  [ "$connections" -ge 2 ] || threads=1
+  line=$(BENCH_AUTH="${4:-}" wrk -t "$threads" -c "$connections" -d "$2" --timeout 600s -s "$BENCH/wrk.lua" "$3" |
+    grep '^RESULT ') || die "wrk gave no result for $3"
+  for pair in ${line#RESULT }; do
+    key=${pair%%=*}
+    value=${pair#*=}
+    printf -v "WRK_${key^^}" '%s' "$value"
+  done
+}
+
+# Times whole commands with hyperfine, REPS runs each after one warm-up, and records every run.
+run_hyperfine() { # SCENARIO METRIC PREPARE_COMMAND SUBJECT COMMAND [SUBJECT COMMAND]...
+  local scenario=$1 metric=$2 prepare=$3 names=() commands=()
+  shift 3
+  while [ $# -gt 0 ]; do
+    names+=("$1")
+    commands+=("$2")
+    shift 2
+  done
+  hyperfine --style none --runs "$REPS" --warmup 1 --prepare "$prepare" --export-json "$WORK/hyperfine.json" \
+    "${commands[@]}" >/dev/null
+  python3 - "$WORK/hyperfine.json" "$scenario" "$metric" "${names[@]}" >>"$RAW" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+scenario, metric, names = sys.argv[2], sys.argv[3], sys.argv[4:]
+for name, result in zip(names, results):
+    for seconds in result["times"]:
+        print(f"{scenario}\t{metric}\t{name}\t{seconds:.4f}")
+PY
+}

@@ -1,0 +1,34 @@
+# 1. Download fan-out: N concurrent downloads of one bundle, the staging server (with the secret
+# header) against nginx serving the same file with sendfile. Two figures per level: throughput,
+# and CPU seconds per GiB served, read from /proc/PID/stat, because on 2 cores the load
+# generator saturates the CPU before either server does.
+
+# Measures one wrk run against one server process: throughput, CPU per GiB, errors.
+measure_download() { # SCENARIO LEVEL SUBJECT PID URL [AUTH]
+  local before after
+  before=$(cpu_ticks "$4")
+  run_wrk "$2" "$DURATION" "$5" "${6:-}"
+  after=$(cpu_ticks "$4")
+  record "$1" "throughput_MiBps@$2" "$3" "$(python3 -c "print(round($WRK_BYTES / $WRK_SECONDS / 2**20, 1))")"
+  record "$1" "cpu_s_per_GiB@$2" "$3" "$(python3 -c "print(round(($after - $before) / $CLK_TCK / ($WRK_BYTES / 2**30), 3))")"
+  record "$1" "errors@$2" "$3" "$WRK_ERRORS"
+}
+
+scenario_fanout() {
+  local file=$WORK/www/fanout.bin id secret level rep
+  head -c "$(to_bytes "$FANOUT_SIZE")" /dev/urandom >"$file"
+  start_server "$WORK/data-fanout" 384m
+  read -r id secret < <(upload_v1 "$file")
+  # Warm up: the server's JIT, and both servers' page cache.
+  run_wrk 16 3 "$SERVER_URL/api/v1/bundles/$id" "Bearer $secret"
+  run_wrk 16 3 "$NGINX_URL/fanout.bin"
+  for level in ${FANOUT_LEVELS//,/ }; do
+    for rep in $(seq "$REPS"); do
+      measure_download fanout "$level" server "$SERVER_PID" "$SERVER_URL/api/v1/bundles/$id" "Bearer $secret"
+      measure_download fanout "$level" nginx "$NGINX_PID" "$NGINX_URL/fanout.bin"
+    done
+    log "fan-out $level done"
+  done
+  stop_pid "$SERVER_PID"
+  rm -f "$file"
+}

@@ -1,0 +1,29 @@
+# 5. Pod start cost: the init-container (cold JVM, with the image's flags) fetching, verifying and
+# unpacking a realistic dependency set, against `curl | tar -x` of the same tar from nginx.
+# Then its cold start on a one-file bundle.
+
+INIT_JAVA="java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -jar $ROOT/init-container/target/init-container.jar"
+
+scenario_init() {
+  local jars=$WORK/jars target=$WORK/init-target id secret
+  [ -d "$jars" ] || python3 "$BENCH/make_jars.py" "$jars" "$JARS" "$(to_bytes "$JARS_SIZE")"
+  # A plain tar with flat names, as `stage` builds it.
+  (cd "$jars" && tar -cf "$WORK/www/jars.tar" -- *)
+  start_server "$WORK/data-init" 384m
+  read -r id secret < <(upload_v1 "$WORK/www/jars.tar")
+  printf '%s' "$secret" >"$WORK/jars.secret"
+  local prepare="rm -rf $target && mkdir -p $target/jars $target/files"
+  run_hyperfine init wall_s "$prepare" \
+    init-container "$INIT_JAVA --staging-server $SERVER_URL --jars-resource-id $id --jars-secret-file $WORK/jars.secret --jars-dir $target/jars --files-dir $target/files" \
+    "curl|tar" "curl -fsS $NGINX_URL/jars.tar | tar -x -C $target/jars"
+
+  echo hello >"$WORK/one.txt"
+  tar -cf "$WORK/www/one.tar" -C "$WORK" one.txt
+  read -r id secret < <(upload_v1 "$WORK/www/one.tar")
+  printf '%s' "$secret" >"$WORK/one.secret"
+  run_hyperfine init cold_start_s "$prepare" \
+    init-container "$INIT_JAVA --staging-server $SERVER_URL --jars-resource-id $id --jars-secret-file $WORK/one.secret --jars-dir $target/jars --files-dir $target/files" \
+    "curl|tar" "curl -fsS $NGINX_URL/one.tar | tar -x -C $target/jars"
+  stop_pid "$SERVER_PID"
+  rm -rf "$target"
+}
