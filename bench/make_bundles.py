@@ -3,8 +3,8 @@
 
 Uploading 100,000 bundles over HTTP would take most of the benchmark's time budget, one fsync
 after another; the growth scenario measures what the server does with a full store, not how it
-got full. Each copy gets a fresh id in its directory name and metadata; the content is a hard link
-to the template's, which the index (it only reads the size) cannot tell apart from a copy.
+got full. Each copy gets a fresh id in its directory name and metadata, and a copy of the
+template's content (a small bundle: hard links would run into the file system's link limit).
 
 usage: make_bundles.py DATA_DIR TEMPLATE_ID COUNT
 """
@@ -19,12 +19,14 @@ def main(data_dir: str, template_id: str, count: int) -> None:
     template = os.path.join(bundles, template_id)
     with open(os.path.join(template, "bundle.json"), "rb") as f:
         metadata = json.load(f)
-    content = os.path.join(template, "content")
+    with open(os.path.join(template, "content"), "rb") as f:
+        content = f.read()
     for _ in range(count):
         bundle_id = secrets.token_hex(16)
         target = os.path.join(bundles, bundle_id)
         os.mkdir(target)
-        os.link(content, os.path.join(target, "content"))
+        with open(os.path.join(target, "content"), "wb") as f:
+            f.write(content)
         metadata["id"] = bundle_id
         with open(os.path.join(target, "bundle.json"), "w") as f:
             json.dump(metadata, f)

@@ -2,7 +2,9 @@
 # unpacking a realistic dependency set, against `curl | tar -x` of the same tar from nginx.
 # Then its cold start on a one-file bundle.
 
-INIT_JAVA="java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -jar $ROOT/init-container/target/init-container.jar"
+# The JVM flags of the image's ENTRYPOINT, so that the benchmark runs what the pods run.
+INIT_FLAGS=$(sed -n 's/^ENTRYPOINT \["java", \(.*\), "-jar".*/\1/p' "$ROOT/init-container/Dockerfile" | tr -d '",')
+INIT_JAVA="java $INIT_FLAGS -jar $ROOT/init-container/target/init-container.jar"
 
 scenario_init() {
   local jars=$WORK/jars target=$WORK/init-target id secret

@@ -29,7 +29,8 @@ public final class ResumableBody extends InputStream {
   private final Optional<String> reprDigest;
   private InputStream current;
   private long position;
-  private boolean closed;
+  /** Set by {@link #close} from another thread to stop a download in progress. */
+  private volatile boolean closed;
 
   private ResumableBody(HttpFetcher fetcher, URI uri, Map<String, String> headers, Deadline deadline, RetryPolicy retries,
       HttpFetcher.Answer first) {
