@@ -43,8 +43,6 @@ import org.eclipse.jetty.server.Server;
 
 /** The running server: configuration, store, secrets and HTTP wired together. */
 public final class StagingServer implements AutoCloseable {
-  private static final int DOWNLOAD_BUFFER_BYTES = 128 * 1024;
-
   private final Server jetty;
   private final Reaper reaper;
   private final Optional<KubernetesClient> cluster;
@@ -73,7 +71,7 @@ public final class StagingServer implements AutoCloseable {
         new HealthResource(store),
         new MetricsResource(metrics, storeMetrics));
     Server jetty = HttpServerFactory.create(config, jersey,
-        next -> new DownloadHandler(access, store, DOWNLOAD_BUFFER_BYTES, next), metrics);
+        next -> new DownloadHandler(access, store, HttpServerFactory.LARGEST_POOLED_BUFFER, next), metrics);
     jetty.start();
     var reaper = new Reaper(store, new RetentionPolicy(config.initialAccessExpiration(), config.maxBundleAge()), Clock.systemUTC(),
         Executors.newSingleThreadScheduledExecutor(runnable -> {

@@ -112,7 +112,8 @@ public final class DownloadHandler extends Handler.Wrapper {
     } catch (NoSuchFileException deletedMeanwhile) {
       throw new StagingException(Problem.NOT_FOUND, "the bundle was deleted");
     }
-    var pool = new ByteBufferPool.Sized(request.getComponents().getByteBufferPool(), true, bufferSize);
+    // A small bundle takes a small buffer from the pool, not a whole read buffer.
+    var pool = new ByteBufferPool.Sized(request.getComponents().getByteBufferPool(), true, (int) Math.max(1, Math.min(bufferSize, length)));
     Content.copy(Content.Source.from(pool, channel, offset, length), response, Callback.from(() -> IO.close(channel), callback));
   }
 

@@ -9,6 +9,7 @@ import java.util.function.UnaryOperator;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -26,6 +27,12 @@ public final class HttpServerFactory {
   private static final int REQUEST_HEADER_BYTES = 8 * 1024;
   private static final int MAX_THREADS = 200;
   private static final long SHUTDOWN_IDLE_MILLIS = 2000;
+  /**
+   * The largest buffer the server's pool keeps for reuse. Jetty's default pool keeps nothing over
+   * 64 KiB and allocated a fresh direct buffer for every 128 KiB download read: the allocation
+   * and its garbage cost more than the bytes (bench/run, scenarios fanout and small).
+   */
+  public static final int LARGEST_POOLED_BUFFER = 128 * 1024;
 
   private HttpServerFactory() {}
 
@@ -37,7 +44,7 @@ public final class HttpServerFactory {
   public static Server create(ServerConfig config, JerseyApplication jersey, UnaryOperator<Handler> front, MeterRegistry metrics) {
     var threads = new QueuedThreadPool(MAX_THREADS);
     threads.setName("staging-http");
-    var server = new Server(threads);
+    var server = new Server(threads, null, new ArrayByteBufferPool(0, -1, LARGEST_POOLED_BUFFER));
 
     var http = new HttpConfiguration();
     http.setRequestHeaderSize(REQUEST_HEADER_BYTES);
