@@ -17,18 +17,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import org.apache.commons.fileupload2.core.FileItemInput;
-import org.apache.commons.fileupload2.core.FileItemInputIterator;
-import org.apache.commons.fileupload2.core.FileUploadException;
-import org.apache.commons.fileupload2.core.FileUploadSizeException;
-import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
+import org.apache.commons.io.input.BoundedInputStream;
 
 /**
  * The original server's upload: {@code multipart/form-data} with a {@code resources} part (the
  * bundle, whatever its part content type) and a {@code resourcesOwner} part (owner JSON).
  *
- * <p>Parts are parsed as they stream in and the bundle part goes straight into the store, so the
- * bytes touch the disk once; the original's multipart layer spooled each upload to a temporary
+ * <p>Parts are parsed as they stream in ({@link MultipartParts}) and the bundle part goes straight
+ * into the store, so the bytes touch the disk once; the original's multipart layer spooled each upload to a temporary
  * file first and then copied it.
  */
 @Path("api/v0")
@@ -66,24 +62,29 @@ public final class V0UploadResource {
     if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
       throw new StagingException(Problem.BAD_REQUEST, "expected a multipart/form-data body with parts 'resources' and 'resourcesOwner'");
     }
-    var upload = new JakartaServletFileUpload<>();
-    upload.setMaxPartHeaderSize(MAX_PART_HEADER_BYTES);
-    upload.setMaxSize(maxBundleSize + MULTIPART_OVERHEAD);
+    String boundary = MultipartParts.boundaryOf(contentType);
     // The reservation and the pending bundle are opened before any body byte is read, so that a
     // server short of disk or over its cap refuses at once (before "100 Continue", for clients
     // that ask). The namespace cap waits for the owner part, which the original client sends last.
     try (Quotas.Reservation room = quotas.reserve(null, contentLength); PendingBundle pending = intake.start(-1)) {
+      // The body may hold little beyond the bundle: boundaries, part headers, the owner part.
+      InputStream bounded = BoundedInputStream.builder()
+          .setInputStream(MinimumRateInputStream.wrap(body, minUploadRate))
+          .setMaxCount(maxBundleSize + MULTIPART_OVERHEAD + 1)
+          .setOnMaxCount((max, count) -> {
+            throw tooLarge();
+          })
+          .get();
+      var parts = new MultipartParts(bounded, boundary, MAX_PART_HEADER_BYTES);
       BundleOwner owner = null;
       boolean received = false;
-      FileItemInputIterator parts = upload.getItemIterator(new MultipartBody(contentType, contentLength, MinimumRateInputStream.wrap(body, minUploadRate)));
-      while (parts.hasNext()) {
-        FileItemInput part = parts.next();
-        String name = part.getFieldName();
+      for (var part = parts.next(); part.isPresent(); part = parts.next()) {
+        String name = part.get().name();
         if (RESOURCES.equals(name) && !received) {
-          pending.write(room.meter(part.getInputStream()));
+          pending.write(room.meter(part.get().content()));
           received = true;
         } else if (OWNER.equals(name) && owner == null) {
-          owner = owners.parse(readOwner(part.getInputStream()));
+          owner = owners.parse(readOwner(part.get().content()));
           room.assign(owner.ownerNamespace());
         } else {
           throw new StagingException(Problem.BAD_REQUEST, "unexpected or repeated part '" + name
@@ -96,19 +97,14 @@ public final class V0UploadResource {
       room.settle(pending.size());
       var staged = intake.commit(pending, owner);
       return new UploadReceipt(staged.record().id().value(), staged.secret());
-    } catch (FileUploadSizeException e) {
-      // The same exception reports an overlong part header section and an overlong body.
-      if (e.getPermitted() == MAX_PART_HEADER_BYTES) {
-        throw new StagingException(Problem.BAD_REQUEST, "malformed multipart body: a part's headers exceed "
-            + MAX_PART_HEADER_BYTES + " bytes", e);
-      }
-      throw new StagingException(Problem.PAYLOAD_TOO_LARGE,
-          "the bundle is larger than the " + ByteSize.format(maxBundleSize) + " this server accepts", e);
-    } catch (FileUploadException e) {
-      throw new StagingException(Problem.BAD_REQUEST, "malformed multipart body: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new StagingException(Problem.UPLOAD_INTERRUPTED, "the upload ended before it was complete", e);
     }
+  }
+
+  private StagingException tooLarge() {
+    return new StagingException(Problem.PAYLOAD_TOO_LARGE,
+        "the bundle is larger than the " + ByteSize.format(maxBundleSize) + " this server accepts");
   }
 
   private static String readOwner(InputStream part) throws IOException {
