@@ -100,32 +100,38 @@ def write_table(runs, path):
         f.write("\n".join(lines) + "\n")
 
 
+FANOUT_SERIES = [("server", "staging server"), ("nginx", "nginx (sendfile)"), ("nginx-copy", "nginx (sendfile off)")]
+
+
 def plot_fanout(runs, out):
-    """Throughput and CPU per GiB against concurrency, server and nginx, one PNG each."""
+    """Throughput and CPU per GiB against concurrency, one line per subject, one PNG each."""
     levels = sorted({int(metric.split("@")[1]) for (scenario, metric, _) in runs if scenario == "fanout"})
     if not levels:
         return
+    series = [(subject, title) for subject, title in FANOUT_SERIES if ("fanout", f"throughput_MiBps@{levels[0]}", subject) in runs]
     for metric, title, unit in [("throughput_MiBps", "Download throughput", "MiB/s"),
                                 ("cpu_s_per_GiB", "Server CPU per GiB served", "CPU seconds / GiB")]:
         data = os.path.join(out, f"fanout-{metric}.dat")
         with open(data, "w") as f:
-            f.write("# connections server nginx\n")
+            f.write("# connections " + " ".join(subject for subject, _ in series) + "\n")
             for level in levels:
-                medians = [statistics.median(runs[("fanout", f"{metric}@{level}", subject)]) for subject in ("server", "nginx")]
-                f.write(f"{level} {medians[0]} {medians[1]}\n")
+                medians = [statistics.median(runs[("fanout", f"{metric}@{level}", subject)]) for subject, _ in series]
+                f.write(f"{level} " + " ".join(str(m) for m in medians) + "\n")
+        lines = ", \\\n     ".join(f'"{data}" using 1:{column} with linespoints lw 2 pt {5 + column} title "{name}"'
+                                  for column, (_, name) in enumerate(series, start=2))
         script = f"""
 set terminal pngcairo size 720,420 font ",10"
 set output "{os.path.join(out, f"fanout-{metric}.png")}"
-set title "{title}, {levels[-1]} connections max, median of runs"
+set title "{title} (median of runs)"
 set xlabel "concurrent downloads"
 set ylabel "{unit}"
 set logscale x 2
+set xrange [{levels[0] * 0.8}:{levels[-1] * 1.25}]
 set xtics ({", ".join(str(level) for level in levels)})
 set yrange [0:*]
-set key top left
+set key below
 set grid ytics
-plot "{data}" using 1:2 with linespoints lw 2 pt 7 title "staging server", \\
-     "{data}" using 1:3 with linespoints lw 2 pt 5 title "nginx (sendfile)"
+plot {lines}
 """
         subprocess.run(["gnuplot"], input=script, text=True, check=True)
 

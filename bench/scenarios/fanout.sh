@@ -1,7 +1,8 @@
 # 1. Download fan-out: N concurrent downloads of one bundle, the staging server (with the secret
 # header) against nginx serving the same file with sendfile. Two figures per level: throughput,
 # and CPU seconds per GiB served, read from /proc/PID/stat, because on 2 cores the load
-# generator saturates the CPU before either server does.
+# generator saturates the CPU before either server does. A third subject, nginx with sendfile off
+# (128 KiB buffers, as the staging server reads), shows what zero-copy alone is worth.
 
 # Measures one wrk run against one server process: throughput, CPU per GiB, errors.
 measure_download() { # SCENARIO LEVEL SUBJECT PID URL [AUTH]
@@ -26,6 +27,7 @@ scenario_fanout() {
     for rep in $(seq "$REPS"); do
       measure_download fanout "$level" server "$SERVER_PID" "$SERVER_URL/api/v1/bundles/$id" "Bearer $secret"
       measure_download fanout "$level" nginx "$NGINX_PID" "$NGINX_URL/fanout.bin"
+      measure_download fanout "$level" nginx-copy "$NGINX_PID" "$NGINX_URL/copy/fanout.bin"
     done
     log "fan-out $level done"
   done
