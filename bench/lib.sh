@@ -129,23 +129,18 @@ run_wrk() { # CONNECTIONS DURATION URL [AUTH_HEADER_VALUE]
   done
 }
 
-# Times whole commands with hyperfine, REPS runs each after one warm-up, and records every run.
-run_hyperfine() { # SCENARIO METRIC PREPARE_COMMAND SUBJECT COMMAND [SUBJECT COMMAND]...
-  local scenario=$1 metric=$2 prepare=$3 names=() commands=()
+# Times whole commands, interleaved: one round of every command as a warm-up, then REPS rounds,
+# each command once a round, so that a slow spell of the disk or the VM falls on all of them alike.
+time_commands() { # SCENARIO METRIC PREPARE_COMMAND SUBJECT COMMAND [SUBJECT COMMAND]...
+  local scenario=$1 metric=$2 prepare=$3 round pair start
   shift 3
-  while [ $# -gt 0 ]; do
-    names+=("$1")
-    commands+=("$2")
-    shift 2
+  local pairs=("$@")
+  for round in $(seq 0 "$REPS"); do
+    for ((pair = 0; pair < ${#pairs[@]}; pair += 2)); do
+      bash -c "$prepare"
+      start=$(date +%s%N)
+      bash -c "${pairs[pair + 1]}" || die "${pairs[pair]} failed"
+      [ "$round" -eq 0 ] || record "$scenario" "$metric" "${pairs[pair]}" "$(python3 -c "print(($(date +%s%N) - $start) / 1e9)")"
+    done
   done
-  hyperfine --style none --runs "$REPS" --warmup 1 --prepare "$prepare" --export-json "$WORK/hyperfine.json" \
-    "${commands[@]}" >/dev/null
-  python3 - "$WORK/hyperfine.json" "$scenario" "$metric" "${names[@]}" >>"$RAW" <<'PY'
-import json, sys
-results = json.load(open(sys.argv[1]))["results"]
-scenario, metric, names = sys.argv[2], sys.argv[3], sys.argv[4:]
-for name, result in zip(names, results):
-    for seconds in result["times"]:
-        print(f"{scenario}\t{metric}\t{name}\t{seconds:.4f}")
-PY
 }

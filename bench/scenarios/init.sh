@@ -15,7 +15,7 @@ scenario_init() {
   read -r id secret < <(upload_v1 "$WORK/www/jars.tar")
   printf '%s' "$secret" >"$WORK/jars.secret"
   local prepare="rm -rf $target && mkdir -p $target/jars $target/files"
-  run_hyperfine init wall_s "$prepare" \
+  time_commands init wall_s "$prepare" \
     init-container "$INIT_JAVA --staging-server $SERVER_URL --jars-resource-id $id --jars-secret-file $WORK/jars.secret --jars-dir $target/jars --files-dir $target/files" \
     "curl|tar" "curl -fsS $NGINX_URL/jars.tar | tar -x -C $target/jars"
 
@@ -23,7 +23,7 @@ scenario_init() {
   tar -cf "$WORK/www/one.tar" -C "$WORK" one.txt
   read -r id secret < <(upload_v1 "$WORK/www/one.tar")
   printf '%s' "$secret" >"$WORK/one.secret"
-  run_hyperfine init cold_start_s "$prepare" \
+  time_commands init cold_start_s "$prepare" \
     init-container "$INIT_JAVA --staging-server $SERVER_URL --jars-resource-id $id --jars-secret-file $WORK/one.secret --jars-dir $target/jars --files-dir $target/files" \
     "curl|tar" "curl -fsS $NGINX_URL/one.tar | tar -x -C $target/jars"
   stop_pid "$SERVER_PID"

@@ -7,7 +7,7 @@ scenario_stage() {
   start_server "$WORK/data-stage" 384m
   local stage="java -jar $ROOT/submit-client/target/submit-client.jar stage --staging-server $SERVER_URL --namespace bench --label spark-app-selector=bench -o json"
   # Every run stores a bundle; the data directory is removed at the end.
-  run_hyperfine stage wall_s "sync" \
+  time_commands stage wall_s "sync" \
     stage "$stage $jars/*.jar >/dev/null" \
     "tar|curl" "cd $jars && tar -cf - -- *.jar | curl -fsS -o /dev/null -X POST -T - -H 'Bundle-Owner: $OWNER' $SERVER_URL/api/v1/bundles" \
     "stage --gzip" "$stage --gzip $jars/*.jar >/dev/null"
