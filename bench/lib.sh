@@ -139,7 +139,7 @@ time_commands() { # SCENARIO METRIC PREPARE_COMMAND SUBJECT COMMAND [SUBJECT COM
     for ((pair = 0; pair < ${#pairs[@]}; pair += 2)); do
       bash -c "$prepare"
       start=$(date +%s%N)
-      bash -c "${pairs[pair + 1]}" || die "${pairs[pair]} failed"
+      bash -c "${pairs[pair + 1]}" >>"$OUT/commands.log" 2>&1 || die "${pairs[pair]} failed: see $OUT/commands.log"
       [ "$round" -eq 0 ] || record "$scenario" "$metric" "${pairs[pair]}" "$(python3 -c "print(($(date +%s%N) - $start) / 1e9)")"
     done
   done
