@@ -24,8 +24,8 @@ import org.apache.commons.io.input.BoundedInputStream;
  * bundle, whatever its part content type) and a {@code resourcesOwner} part (owner JSON).
  *
  * <p>Parts are parsed as they stream in ({@link MultipartParts}) and the bundle part goes straight
- * into the store, so the bytes touch the disk once; the original's multipart layer spooled each upload to a temporary
- * file first and then copied it.
+ * into the store, so the bytes touch the disk once; the original's multipart layer spooled each
+ * upload to a temporary file first and then copied it.
  */
 @Path("api/v0")
 public final class V0UploadResource {
@@ -63,6 +63,9 @@ public final class V0UploadResource {
       throw new StagingException(Problem.BAD_REQUEST, "expected a multipart/form-data body with parts 'resources' and 'resourcesOwner'");
     }
     String boundary = MultipartParts.boundaryOf(contentType);
+    if (contentLength > maxBundleSize + MULTIPART_OVERHEAD) {
+      throw tooLarge();
+    }
     // The reservation and the pending bundle are opened before any body byte is read, so that a
     // server short of disk or over its cap refuses at once (before "100 Continue", for clients
     // that ask). The namespace cap waits for the owner part, which the original client sends last.

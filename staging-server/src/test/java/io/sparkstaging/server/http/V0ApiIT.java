@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.startsWith;
 
 import io.restassured.response.Response;
 import io.sparkstaging.server.support.Bundles;
+import io.sparkstaging.server.support.RawHttp;
 import io.sparkstaging.server.support.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -174,6 +175,18 @@ class V0ApiIT {
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.body()).contains("a part's headers exceed 8192 bytes");
+    assertNothingStored();
+  }
+
+  @Test
+  void aDeclaredSizeOverTheLimitIs413BeforeTheBodyIsSent() throws Exception {
+    try (var http = new RawHttp(server.port())) {
+      http.send("POST /api/v0/resources HTTP/1.1\nHost: localhost\nContent-Type: multipart/form-data; boundary=b\nContent-Length: "
+          + (MAX_BUNDLE + 2 * 1024 * 1024) + "\nExpect: 100-continue\n\n");
+
+      String response = http.readResponse();
+      assertThat(response).startsWith("HTTP/1.1 413 ").contains("\"error\":\"payload_too_large\"");
+    }
     assertNothingStored();
   }
 
