@@ -21,10 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,8 +45,6 @@ public final class LocalBundleStore implements BundleStore, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalBundleStore.class);
   static final String CONTENT = "content";
   static final String METADATA = "bundle.json";
-  /** Uploads that may stream through 2 MiB of buffers at once; the rest use 256 KiB. */
-  static final int LARGE_BUFFER_UPLOADS = 8;
 
   private final Path bundles;
   private final Path incoming;
@@ -61,13 +55,6 @@ public final class LocalBundleStore implements BundleStore, AutoCloseable {
   private final SecureRandom random = new SecureRandom();
   private final MetadataCodec codec = new MetadataCodec();
   private final Map<BundleId, BundleRecord> index = new ConcurrentHashMap<>();
-  /** Hashes uploads beside the threads that receive them ({@link BackgroundSha256}). */
-  private final ExecutorService hashing = Executors.newCachedThreadPool(task -> {
-    Thread thread = new Thread(task, "bundle-hash");
-    thread.setDaemon(true);
-    return thread;
-  });
-  private final Semaphore largeBuffers = new Semaphore(LARGE_BUFFER_UPLOADS);
 
   private LocalBundleStore(Path root, DiskSpace diskSpace, Clock clock, FileChannel lockChannel) {
     this.bundles = root.resolve("bundles");
@@ -257,17 +244,8 @@ public final class LocalBundleStore implements BundleStore, AutoCloseable {
     }
   }
 
-  Executor hashing() {
-    return hashing;
-  }
-
-  Semaphore largeBuffers() {
-    return largeBuffers;
-  }
-
   @Override
   public void close() throws IOException {
-    hashing.shutdown();
     lockChannel.close();
   }
 }

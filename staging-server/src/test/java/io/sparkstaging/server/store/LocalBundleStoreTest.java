@@ -19,12 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +54,7 @@ class LocalBundleStoreTest {
   }
 
   private BundleRecord put(byte[] content) {
-    try (PendingBundle pending = store.create(Math.max(MAX, content.length), content.length)) {
+    try (PendingBundle pending = store.create(MAX, content.length)) {
       pending.write(new ByteArrayInputStream(content));
       return pending.commit(OWNER, DIGEST);
     }
@@ -77,31 +72,6 @@ class LocalBundleStoreTest {
     assertThat(record.sha256Hex()).isEqualTo(Bundles.sha256Hex(content));
     assertThat(record.createdAt()).isEqualTo(CLOCK.instant());
     assertThat(read(record.id())).isEqualTo(content);
-  }
-
-  @Test
-  void concurrentUploadsBeyondTheLargeBufferLendingAllGetTheirOwnDigest() throws Exception {
-    open();
-    int uploads = LocalBundleStore.LARGE_BUFFER_UPLOADS * 2 + 1;
-    ExecutorService threads = Executors.newFixedThreadPool(uploads);
-    try {
-      List<byte[]> contents = new ArrayList<>();
-      List<Future<BundleRecord>> records = new ArrayList<>();
-      for (int i = 0; i < uploads; i++) {
-        // Sizes on both sides of the buffer sizes, so that the last read fills a buffer or not.
-        byte[] content = Bundles.random(1024 * 1024 * (1 + i % 3) + (i % 2) * 12_345, i);
-        contents.add(content);
-        records.add(threads.submit(() -> put(content)));
-      }
-      for (int i = 0; i < uploads; i++) {
-        BundleRecord record = records.get(i).get();
-        assertThat(record.sha256Hex()).isEqualTo(Bundles.sha256Hex(contents.get(i)));
-        assertThat(read(record.id())).isEqualTo(contents.get(i));
-      }
-      assertThat(store.largeBuffers().availablePermits()).isEqualTo(LocalBundleStore.LARGE_BUFFER_UPLOADS);
-    } finally {
-      threads.shutdownNow();
-    }
   }
 
   @Test
