@@ -14,9 +14,10 @@ free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-wait_http() { # URL: until it answers at all, for up to 60 s
+wait_http() { # URL PID: until URL answers at all, for up to 60 s, while PID lives
   local deadline=$((SECONDS + 60))
   until [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" != 000 ]; do
+    kill -0 "$2" 2>/dev/null || die "the server for $1 exited at start: see $OUT/server.log and $WORK/nginx/logs"
     [ $SECONDS -lt $deadline ] || die "$1 did not come up"
     sleep 0.05
   done
@@ -62,8 +63,6 @@ cpu_ticks() {
   echo "$total"
 }
 
-ticks_to_seconds() { python3 -c "print($1 / $CLK_TCK)"; }
-
 peak_rss_mib() { awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
 # Heap in use after a full collection, in MiB, from the JDK's own jcmd.
@@ -86,7 +85,7 @@ start_server() { # DATA_DIR HEAP [more server options]
   SERVER_PID=$!
   STARTED_PIDS+=("$SERVER_PID")
   SERVER_URL="http://127.0.0.1:$port"
-  wait_http "$SERVER_URL/healthz"
+  wait_http "$SERVER_URL/healthz" "$SERVER_PID"
 }
 
 # nginx serving DIR at /, sendfile on, as a tuned static file server would: sets NGINX_PID, NGINX_URL.
@@ -100,7 +99,7 @@ start_nginx() { # DIR
   NGINX_PID=$!
   STARTED_PIDS+=("$NGINX_PID")
   NGINX_URL="http://127.0.0.1:$port"
-  wait_http "$NGINX_URL/"
+  wait_http "$NGINX_URL/" "$NGINX_PID"
 }
 
 OWNER='{"ownerNamespace":"bench","ownerLabels":{"spark-app-selector":"bench"},"ownerType":"Pod"}'
