@@ -99,10 +99,11 @@ final class MultipartParts {
       return "the body ended before the closing boundary";
     }
     PartState last = begun.peekLast();
+    // Jetty says "headers max length exceeded"; the API names the limit in its own words.
     if (last != null && !last.headersComplete && String.valueOf(failure.getMessage()).startsWith("headers max length")) {
       return "a part's headers exceed " + maxPartHeaderBytes + " bytes";
     }
-    return String.valueOf(failure.getMessage());
+    return failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
   }
 
   private static StagingException malformed(String why) {
