@@ -49,7 +49,7 @@ public final class HttpServerFactory {
   public static Server create(ServerConfig config, JerseyApplication jersey, UnaryOperator<Handler> front, MeterRegistry metrics) {
     var threads = new QueuedThreadPool(MAX_THREADS);
     threads.setName("staging-http");
-    var server = new Server(threads, null, new ArrayByteBufferPool(0, -1, LARGEST_POOLED_BUFFER));
+    var server = new Server(threads, null, bufferPool());
 
     var http = new HttpConfiguration();
     http.setRequestHeaderSize(REQUEST_HEADER_BYTES);
@@ -74,6 +74,10 @@ public final class HttpServerFactory {
     // On stop (SIGTERM included) the connector closes first, then in-flight requests get this long.
     server.setStopTimeout(config.shutdownGrace().toMillis());
     return server;
+  }
+
+  static ArrayByteBufferPool bufferPool() {
+    return new ArrayByteBufferPool(0, -1, LARGEST_POOLED_BUFFER);
   }
 
   private static ConnectionFactory[] connectionFactories(ServerConfig config, HttpConfiguration http) {
