@@ -15,6 +15,7 @@ import io.sparkstaging.server.http.HttpServerFactory;
 import io.sparkstaging.server.http.JerseyApplication;
 import io.sparkstaging.server.lifecycle.Clusters;
 import io.sparkstaging.server.lifecycle.DeleteResource;
+import io.sparkstaging.server.lifecycle.Leadership;
 import io.sparkstaging.server.lifecycle.OwnerTracker;
 import io.sparkstaging.server.lifecycle.Reaper;
 import io.sparkstaging.server.lifecycle.RetentionPolicy;
@@ -36,7 +37,9 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
@@ -78,9 +81,27 @@ public final class StagingServer implements AutoCloseable {
           Thread thread = new Thread(runnable, "staging-reaper");
           thread.setDaemon(true);
           return thread;
-        }), cluster.map(OwnerTracker::start), config.ownerGracePeriod(), metrics);
+        }), cluster.map(OwnerTracker::start), config.ownerGracePeriod(), metrics, leadership(config, cluster));
     reaper.start(config.cleanupInterval());
     return new StagingServer(jetty, reaper, cluster);
+  }
+
+  /**
+   * Servers sharing a bucket elect the one that runs cleanup; a server on its own data directory
+   * (which it locks) or without a cluster to hold a lease in runs it itself.
+   */
+  private static Leadership leadership(ServerConfig config, Optional<KubernetesClient> cluster) {
+    if (config.s3().isEmpty() || cluster.isEmpty()) {
+      return Leadership.alone();
+    }
+    KubernetesClient client = cluster.get();
+    Map<String, String> environment = System.getenv();
+    String namespace = Optional.ofNullable(environment.get("POD_NAMESPACE")).or(() -> Optional.ofNullable(client.getNamespace()))
+        .orElse("default");
+    // Unique even for two servers on one host: equal identities would both believe they hold the lease.
+    String identity = environment.getOrDefault("POD_NAME", environment.getOrDefault("HOSTNAME", "staging-server")) + "-"
+        + UUID.randomUUID().toString().substring(0, 8);
+    return Leadership.elect(client, namespace, config.s3().get().cleanupLease(), identity, Leadership.Timing.DEFAULT);
   }
 
   private static UploadAuthenticator uploadAuthenticator(UploadAuthConfig auth, Optional<KubernetesClient> cluster) {

@@ -5,7 +5,8 @@ import io.sparkstaging.server.config.ConfigLoader;
 import io.sparkstaging.server.config.ServerConfig;
 import io.sparkstaging.server.config.UploadAuthConfig;
 import io.sparkstaging.server.logging.LogFormats;
-import io.sparkstaging.server.store.LocalBundleStore;
+import io.sparkstaging.server.store.BundleStore;
+import io.sparkstaging.server.store.BundleStores;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -40,7 +41,7 @@ public final class StagingServerMain {
     ServerConfig config = loaded.get();
     LogFormats.apply(config.logFormat());
     try {
-      LocalBundleStore store = LocalBundleStore.open(config.dataDir(), config.minFreeSpace(), Clock.systemUTC());
+      BundleStore store = BundleStores.open(config, Clock.systemUTC());
       StagingServer server = StagingServer.start(config, store);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, store), "staging-shutdown"));
       log.info("Staging server started: {}", config.summary(server.port()));
@@ -70,7 +71,7 @@ public final class StagingServerMain {
     }
   }
 
-  private static void stop(StagingServer server, LocalBundleStore store) {
+  private static void stop(StagingServer server, BundleStore store) {
     log.info("Stopping: no new connections; in-flight transfers may finish");
     try {
       server.close();

@@ -3,10 +3,12 @@ package io.sparkstaging.server.config;
 import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.common.config.Converters;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,6 +42,40 @@ final class ServerCommand {
 
   @Option(names = "--data-dir", defaultValue = "staging-data", description = "Directory holding the bundles. Default: ${DEFAULT-VALUE}.")
   Path dataDir;
+
+  @Option(names = "--storage", defaultValue = "local",
+      description = "Where bundles live: local (the --data-dir directory, one replica) or s3://BUCKET/PREFIX (an S3-compatible object "
+          + "store, any number of replicas). Default: ${DEFAULT-VALUE}.")
+  String storage;
+
+  @Option(names = "--s3-endpoint", description = "Endpoint of an S3-compatible store (MinIO, Ceph RGW, GCS interoperability); "
+      + "default: AWS S3.")
+  URI s3Endpoint;
+
+  @Option(names = "--s3-region", description = "Region of the bucket. Default: us-east-1 with --s3-endpoint, else the SDK's "
+      + "(AWS_REGION, profile, instance metadata).")
+  String s3Region;
+
+  @Option(names = "--s3-path-style", arity = "0..1", fallbackValue = "true", defaultValue = "false",
+      description = "Address the bucket in the path rather than the host name, as most S3-compatible stores need. Default: ${DEFAULT-VALUE}.")
+  boolean s3PathStyle;
+
+  @Option(names = "--s3-part-size", defaultValue = "8m", converter = Converters.Size.class,
+      description = "Size of each part of a multipart upload, spooled on local disk before it is sent (5m to 5g). Default: ${DEFAULT-VALUE}.")
+  long s3PartSize;
+
+  @Option(names = "--s3-spool-dir", description = "Where upload parts wait before they are sent. Default: the JVM's temporary directory.")
+  Path s3SpoolDir;
+
+  @Option(names = "--download-redirect", converter = Converters.Time.class,
+      description = "With S3 storage: answer each v1 download, once its secret is checked, with a redirect to a presigned URL valid "
+          + "this long, so that bytes flow straight from the object store. Default: off (bytes stream through the server).")
+  Duration downloadRedirect;
+
+  @Option(names = "--cleanup-lease", defaultValue = "spark-staging-server-cleanup",
+      description = "With S3 storage and a cluster: the Lease, in the server's namespace, that elects the one replica running cleanup. "
+          + "Default: ${DEFAULT-VALUE}.")
+  String cleanupLease;
 
   @Option(names = "--max-bundle-size", defaultValue = "4g", converter = Converters.Size.class,
       description = "Largest bundle accepted (413 beyond). Default: ${DEFAULT-VALUE}.")
@@ -144,9 +180,29 @@ final class ServerCommand {
     require(cleanupInterval.toMillis() > 0, "--cleanup-interval must be positive");
     require(initialAccessExpiration.toMillis() > 0, "--initial-access-expiration must be positive");
     require(maxBundleAge == null || maxBundleAge.toMillis() > 0, "--max-bundle-age must be positive");
-    return new ServerConfig(host, port, dataDir, maxBundleSize, minFreeSpace, idleTimeout, minUploadRate, shutdownGrace, tls(),
+    return new ServerConfig(host, port, dataDir, s3(), maxBundleSize, minFreeSpace, idleTimeout, minUploadRate, shutdownGrace, tls(),
         cleanupInterval, initialAccessExpiration, Optional.ofNullable(maxBundleAge), maxTotalSize, maxNamespaceSize, uploadAuth(),
         kubernetes, Optional.ofNullable(kubernetesMaster), ownerGracePeriod, logFormat);
+  }
+
+  private Optional<S3Config> s3() {
+    if (storage.equals("local")) {
+      require(s3Endpoint == null && s3Region == null && !s3PathStyle && s3SpoolDir == null && downloadRedirect == null,
+          "--s3-* options and --download-redirect need --storage s3://BUCKET/PREFIX");
+      return Optional.empty();
+    }
+    String[] location = S3Config.parseLocation(storage);
+    require(s3PartSize >= S3Config.MIN_PART_SIZE && s3PartSize <= S3Config.MAX_PART_SIZE,
+        "--s3-part-size must be between 5m and 5g (S3's limits on a part), got " + s3PartSize);
+    require(s3Endpoint == null || (s3Endpoint.getHost() != null && List.of("http", "https").contains(s3Endpoint.getScheme())),
+        "--s3-endpoint must be an http or https URL, got " + s3Endpoint);
+    require(downloadRedirect == null || (downloadRedirect.toSeconds() >= 1 && downloadRedirect.toDays() < 7),
+        "--download-redirect must be between 1s and 7d (the longest a presigned URL lives)");
+    require(!cleanupLease.isBlank(), "--cleanup-lease must not be empty");
+    Path spool = s3SpoolDir != null ? s3SpoolDir : Path.of(System.getProperty("java.io.tmpdir"));
+    require(Files.isDirectory(spool) && Files.isWritable(spool), "--s3-spool-dir: " + spool.toAbsolutePath() + " is not a writable directory");
+    return Optional.of(new S3Config(location[0], location[1], Optional.ofNullable(s3Endpoint), Optional.ofNullable(s3Region), s3PathStyle,
+        s3PartSize, spool, Optional.ofNullable(downloadRedirect), cleanupLease));
   }
 
   private UploadAuthConfig uploadAuth() {

@@ -11,6 +11,7 @@ public record ServerConfig(
     String host,
     int port,
     Path dataDir,
+    Optional<S3Config> s3,
     long maxBundleSize,
     long minFreeSpace,
     Duration idleTimeout,
@@ -42,10 +43,11 @@ public record ServerConfig(
 
   /** The configuration line logged at start, with the port actually bound: no secret can appear in it. */
   public String summary(int boundPort) {
-    return String.format("listen %s://%s:%d, data dir %s, max bundle %s, min free space %s, idle timeout %s, "
+    return String.format("listen %s://%s:%d, %s, max bundle %s, min free space %s, idle timeout %s, "
             + "min upload rate %s/s, shutdown grace %s, TLS %s, cleanup every %s (not downloaded within %s, max age %s), "
             + "caps %s in all, %s per namespace, upload auth %s",
-        tls.isPresent() ? "https" : "http", host, boundPort, dataDir.toAbsolutePath(), ByteSize.format(maxBundleSize),
+        tls.isPresent() ? "https" : "http", host, boundPort,
+        s3.map(S3Config::describe).map(where -> "storage " + where).orElse("data dir " + dataDir.toAbsolutePath()), ByteSize.format(maxBundleSize),
         ByteSize.format(minFreeSpace), DurationText.format(idleTimeout), ByteSize.format(minUploadRate),
         DurationText.format(shutdownGrace), tls.map(TlsConfig::describe).orElse("off"), DurationText.format(cleanupInterval),
         DurationText.format(initialAccessExpiration), maxBundleAge.map(DurationText::format).orElse("off"),

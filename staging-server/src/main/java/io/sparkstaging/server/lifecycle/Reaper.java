@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * those whose owner is gone: no matching pod for the grace period after one was seen, or the
  * namespace deleted. Clock and scheduler are injected, so that tests move time instead of waiting.
  *
- * <p>"Seen" is stored with the bundle; "absent since" is not, so after a restart the grace period
- * starts again: a restart can delay a deletion, never hasten one.
+ * <p>"Seen" is stored with the bundle; "absent since" is not, so after a restart, or when another
+ * server takes the {@link Leadership} over, the grace period starts again: either can delay a
+ * deletion, never hasten one. Passes run only while this server leads.
  */
 public final class Reaper implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Reaper.class);
@@ -38,9 +39,10 @@ public final class Reaper implements AutoCloseable {
   private final Duration ownerGrace;
   private final Map<BundleId, Instant> ownerAbsentSince = new ConcurrentHashMap<>();
   private final MeterRegistry metrics;
+  private final Leadership leadership;
 
   public Reaper(BundleStore store, RetentionPolicy policy, Clock clock, ScheduledExecutorService scheduler, Optional<OwnerTracker> owners,
-      Duration ownerGrace, MeterRegistry metrics) {
+      Duration ownerGrace, MeterRegistry metrics, Leadership leadership) {
     this.store = store;
     this.policy = policy;
     this.clock = clock;
@@ -48,13 +50,14 @@ public final class Reaper implements AutoCloseable {
     this.owners = owners;
     this.ownerGrace = ownerGrace;
     this.metrics = metrics;
+    this.leadership = leadership;
   }
 
   public void start(Duration interval) {
     scheduler.scheduleWithFixedDelay(this::sweepQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** One pass over every bundle; returns how many were deleted. */
+  /** One pass over every bundle, then over the store's leftovers; returns how many bundles were deleted. */
   public int sweep() {
     Instant now = clock.instant();
     int deleted = 0;
@@ -77,6 +80,7 @@ public final class Reaper implements AutoCloseable {
         log.warn("Could not delete bundle {} ({}): {}", record.id(), verdict.get().reason(), e.toString());
       }
     }
+    store.removeLeftovers(now);
     return deleted;
   }
 
@@ -112,6 +116,10 @@ public final class Reaper implements AutoCloseable {
 
   // A failed pass must not cancel the schedule: scheduleWithFixedDelay stops at the first exception.
   private void sweepQuietly() {
+    if (!leadership.isLeader()) {
+      ownerAbsentSince.clear();
+      return;
+    }
     try {
       sweep();
     } catch (RuntimeException e) {
@@ -122,6 +130,7 @@ public final class Reaper implements AutoCloseable {
   @Override
   public void close() {
     scheduler.shutdownNow();
+    leadership.close();
     owners.ifPresent(OwnerTracker::close);
   }
 }

@@ -1,7 +1,10 @@
 package io.sparkstaging.server.store;
 
+import java.io.Closeable;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.channels.SeekableByteChannel;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
 
@@ -12,7 +15,7 @@ import java.util.Optional;
  * <p>A bundle becomes visible to {@link #find} only when {@link PendingBundle#commit} returns, and
  * at no moment before, whatever happens to the process.
  */
-public interface BundleStore {
+public interface BundleStore extends Closeable {
 
   /**
    * Starts an upload. Close the result in all cases: closing an uncommitted upload discards it.
@@ -27,7 +30,19 @@ public interface BundleStore {
   /** Opens a bundle's bytes for reading. Throws {@link java.nio.file.NoSuchFileException} if it was deleted meanwhile. */
   SeekableByteChannel open(BundleId id) throws IOException;
 
-  /** Every visible bundle, for the lifecycle to judge. */
+  /**
+   * Where the bundle's bytes can be fetched straight from storage, for a while, without the
+   * secret: empty when this store offers no such URL (or was told not to).
+   */
+  default Optional<URI> directDownload(BundleId id) {
+    return Optional.empty();
+  }
+
+  /**
+   * Every visible bundle, for the lifecycle, quotas and metrics. A store shared by several
+   * servers may answer from a recent listing: it then shows this server's own changes at once and
+   * other servers' within its refresh interval.
+   */
   Collection<BundleRecord> list();
 
   /**
@@ -41,6 +56,13 @@ public interface BundleStore {
 
   /** Deletes a bundle; false if there was none. Readers that already opened it may finish. */
   boolean delete(BundleId id) throws IOException;
+
+  /**
+   * Removes what crashed uploads and deletions left behind, anything older than {@code now} less
+   * a safety margin. Run by the one server doing cleanup; a store that recovers at start has
+   * nothing to do here.
+   */
+  default void removeLeftovers(Instant now) {}
 
   /** Throws if the store could not accept an upload now (for readiness probes). */
   void checkWritable() throws IOException;

@@ -1,7 +1,6 @@
 package io.sparkstaging.server.store;
 
 import io.sparkstaging.common.files.FileTrees;
-import io.sparkstaging.common.units.ByteSize;
 import io.sparkstaging.server.errors.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import java.io.IOException;
@@ -146,10 +145,7 @@ public final class LocalBundleStore implements BundleStore, AutoCloseable {
 
   @Override
   public PendingBundle create(long maxSize, long expectedSize) {
-    if (expectedSize > maxSize) {
-      throw new StagingException(Problem.PAYLOAD_TOO_LARGE,
-          "the bundle is " + expectedSize + " bytes; this server accepts at most " + ByteSize.format(maxSize));
-    }
+    ContentMeter.requireWithin(expectedSize, maxSize);
     diskSpace.requireRoomFor(expectedSize);
     BundleId id = BundleId.generate(random);
     try {

@@ -14,7 +14,7 @@ import java.util.Optional;
  * The on-disk form of a {@link BundleRecord}: one small JSON file per bundle, versioned so that a
  * later server can still read what an earlier one wrote.
  */
-final class MetadataCodec {
+public final class MetadataCodec {
   private static final int VERSION = 1;
 
   private final ObjectMapper mapper = new ObjectMapper()
@@ -26,13 +26,13 @@ final class MetadataCodec {
   private record Stored(int version, String id, BundleOwner owner, String secretSha256, long size, String sha256, Instant createdAt,
       Instant firstDownloadedAt, Instant ownerSeenAt) {}
 
-  byte[] encode(BundleRecord record) throws IOException {
+  public byte[] encode(BundleRecord record) throws IOException {
     return mapper.writeValueAsBytes(new Stored(VERSION, record.id().value(), record.owner(),
         record.secretDigest().toBase64(), record.size(), record.sha256Hex(), record.createdAt(), record.firstDownloadedAt().orElse(null),
         record.ownerSeenAt().orElse(null)));
   }
 
-  BundleRecord decode(byte[] json) throws IOException {
+  public BundleRecord decode(byte[] json) throws IOException {
     Stored stored = mapper.readValue(json, Stored.class);
     if (stored.version() != VERSION) {
       throw new IOException("unsupported metadata version " + stored.version());

@@ -35,7 +35,7 @@ class InterruptedUploadIT {
       http.send("POST /api/v1/bundles HTTP/1.1\nHost: localhost\nBundle-Owner: " + Bundles.OWNER_JSON + "\nContent-Length: 8000000\n\n");
       http.body().write(new byte[3_000_000]);
       http.body().flush();
-      await().atMost(Duration.ofSeconds(10)).until(() -> partialUploads() > 0);
+      await().atMost(Duration.ofSeconds(10)).until(() -> server.partialUploads() > 0);
     }
     assertCleanedUp();
   }
@@ -48,7 +48,7 @@ class InterruptedUploadIT {
           + "\n--b\nContent-Disposition: form-data; name=\"resources\"\nContent-Type: multipart/form-data\n\n");
       http.body().write(new byte[3_000_000]);
       http.body().flush();
-      await().atMost(Duration.ofSeconds(10)).until(() -> partialUploads() > 0);
+      await().atMost(Duration.ofSeconds(10)).until(() -> server.partialUploads() > 0);
     }
     assertCleanedUp();
   }
@@ -59,7 +59,7 @@ class InterruptedUploadIT {
       http.send("POST /api/v1/bundles HTTP/1.1\nHost: localhost\nBundle-Owner: " + Bundles.OWNER_JSON + "\nContent-Length: 1000000\n\n");
       http.body().write(new byte[1000]);
       http.body().flush();
-      await().atMost(Duration.ofSeconds(10)).until(() -> partialUploads() > 0);
+      await().atMost(Duration.ofSeconds(10)).until(() -> server.partialUploads() > 0);
 
       // The client now sends nothing more; after the idle timeout the server gives up on it.
       assertCleanedUp();
@@ -68,14 +68,9 @@ class InterruptedUploadIT {
 
   private void assertCleanedUp() {
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      assertThat(partialUploads()).isZero();
-      assertThat(Bundles.filesUnder(dataDir.resolve("bundles"))).isZero();
+      assertThat(server.partialUploads()).isZero();
+      assertThat(server.storedObjects()).isZero();
     });
   }
 
-  private long partialUploads() throws Exception {
-    try (var entries = Files.list(dataDir.resolve("incoming"))) {
-      return entries.count();
-    }
-  }
 }

@@ -37,7 +37,7 @@ class QuotasIT {
       given().header("Authorization", "Bearer " + first.path("resourceSecret")).delete(server.baseUri() + "/api/v1/bundles/" + first.path("resourceId"))
           .then().statusCode(204);
       upload(server, TEAM_A, 600).then().statusCode(201);
-      assertNoPartialData();
+      assertNoPartialData(server);
     }
   }
 
@@ -47,7 +47,7 @@ class QuotasIT {
       upload(server, TEAM_A, 600).then().statusCode(201);
 
       upload(server, TEAM_B, 600).then().statusCode(507).body("error", equalTo("insufficient_storage"));
-      assertNoPartialData();
+      assertNoPartialData(server);
     }
   }
 
@@ -58,8 +58,8 @@ class QuotasIT {
       http.send("POST /api/v1/bundles HTTP/1.1\nHost: localhost\nBundle-Owner: " + TEAM_A + "\nContent-Length: 5000\nExpect: 100-continue\n\n");
 
       assertThat(http.readResponse()).startsWith("HTTP/1.1 413 ").contains("quota_exceeded");
+      assertNoPartialData(server);
     }
-    assertNoPartialData();
   }
 
   @Test
@@ -71,8 +71,8 @@ class QuotasIT {
 
       assertThat(http.readResponse()).startsWith("HTTP/1.1 413 ").contains("quota_exceeded");
       sending.join();
+      assertNoPartialData(server);
     }
-    assertNoPartialData();
   }
 
   @Test
@@ -82,11 +82,11 @@ class QuotasIT {
           .multiPart("resourcesOwner", Bundles.OWNER_JSON, "application/json")
           .post(server.baseUri() + "/api/v0/resources")
           .then().statusCode(413).body("error", equalTo("quota_exceeded"));
+      assertNoPartialData(server);
     }
-    assertNoPartialData();
   }
 
-  private void assertNoPartialData() throws IOException {
-    assertThat(Bundles.filesUnder(dataDir.resolve("incoming"))).isZero();
+  private static void assertNoPartialData(TestServer server) throws IOException {
+    assertThat(server.partialUploads()).isZero();
   }
 }

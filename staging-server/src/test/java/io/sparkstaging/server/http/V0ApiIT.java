@@ -209,8 +209,7 @@ class V0ApiIT {
   }
 
   private void assertNothingStored() throws IOException {
-    assertThat(Bundles.filesUnder(dataDir.resolve("bundles"))).isZero();
-    assertThat(Bundles.filesUnder(dataDir.resolve("incoming"))).isZero();
-    assertThat(Files.exists(dataDir.resolve("bundles"))).isTrue();
+    assertThat(server.storedObjects()).isZero();
+    assertThat(server.partialUploads()).isZero();
   }
 }

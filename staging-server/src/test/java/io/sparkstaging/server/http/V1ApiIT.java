@@ -180,7 +180,7 @@ class V1ApiIT {
 
     given().header("Bundle-Owner", Bundles.OWNER_JSON).header("Repr-Digest", "sha-256=:" + wrong + ":").body(content).post(bundles)
         .then().statusCode(400).body("error", equalTo("digest_mismatch"));
-    assertThat(Bundles.filesUnder(dataDir.resolve("bundles"))).isZero();
+    assertThat(server.storedObjects()).isZero();
     given().header("Bundle-Owner", Bundles.OWNER_JSON).header("Repr-Digest", "sha-256=:" + right + ":").body(content).post(bundles)
         .then().statusCode(201);
   }
@@ -252,7 +252,7 @@ class V1ApiIT {
   }
 
   private void assertNothingStored() throws IOException {
-    assertThat(Bundles.filesUnder(dataDir.resolve("bundles"))).isZero();
-    assertThat(Bundles.filesUnder(dataDir.resolve("incoming"))).isZero();
+    assertThat(server.storedObjects()).isZero();
+    assertThat(server.partialUploads()).isZero();
   }
 }

@@ -36,7 +36,8 @@ class ReaperTest {
   }
 
   private Reaper reaper(LocalBundleStore store) {
-    return new Reaper(store, POLICY, clock, Executors.newSingleThreadScheduledExecutor(), Optional.empty(), Duration.ofMinutes(5), metrics);
+    return new Reaper(store, POLICY, clock, Executors.newSingleThreadScheduledExecutor(), Optional.empty(), Duration.ofMinutes(5), metrics,
+        Leadership.alone());
   }
 
   @Test

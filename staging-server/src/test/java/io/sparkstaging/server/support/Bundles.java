@@ -41,4 +41,11 @@ public final class Bundles {
       return files.filter(Files::isRegularFile).count();
     }
   }
+
+  /** Directories below {@code dir}, not counting itself. */
+  public static long directoriesUnder(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isDirectory).count() - 1;
+    }
+  }
 }

@@ -5,14 +5,19 @@ import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.config.HttpClientConfig;
 import io.sparkstaging.server.StagingServer;
 import io.sparkstaging.server.config.ServerConfig;
-import io.sparkstaging.server.store.LocalBundleStore;
+import io.sparkstaging.server.store.BundleStore;
+import io.sparkstaging.server.store.BundleStores;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Consumer;
 import org.apache.http.params.CoreProtocolPNames;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
-/** A real server, in this JVM, on an ephemeral port, over a data directory the test owns. */
+/**
+ * A real server, in this JVM, on an ephemeral port, over a data directory the test owns (or a
+ * bucket of its own: see {@link TestStorage}).
+ */
 public final class TestServer implements AutoCloseable {
   static {
     // Jersey logs through java.util.logging; route it to the test log configuration.
@@ -28,10 +33,10 @@ public final class TestServer implements AutoCloseable {
   }
 
   private final ServerConfig config;
-  private final LocalBundleStore store;
+  private final BundleStore store;
   private final StagingServer server;
 
-  private TestServer(ServerConfig config, LocalBundleStore store, StagingServer server) {
+  private TestServer(ServerConfig config, BundleStore store, StagingServer server) {
     this.config = config;
     this.store = store;
     this.server = server;
@@ -48,7 +53,7 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start(ServerConfig config) throws Exception {
-    LocalBundleStore store = LocalBundleStore.open(config.dataDir(), config.minFreeSpace(), Clock.systemUTC());
+    BundleStore store = BundleStores.open(config, Clock.systemUTC());
     try {
       return new TestServer(config, store, StagingServer.start(config, store));
     } catch (Exception e) {
@@ -65,8 +70,22 @@ public final class TestServer implements AutoCloseable {
     return (config.tls().isPresent() ? "https" : "http") + "://127.0.0.1:" + port();
   }
 
-  public LocalBundleStore store() {
+  public BundleStore store() {
     return store;
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  /** Objects stored, bundles and leftovers alike: zero when nothing was kept. */
+  public long storedObjects() throws IOException {
+    return TestStorage.storedObjects(config);
+  }
+
+  /** Uploads under way, or left behind by one that failed. */
+  public long partialUploads() throws IOException {
+    return TestStorage.partialUploads(config);
   }
 
   public Path dataDir() {

@@ -1,5 +1,6 @@
 package io.sparkstaging.server.support;
 
+import io.sparkstaging.server.config.S3Config;
 import io.sparkstaging.server.config.ServerConfig;
 import io.sparkstaging.server.config.TlsConfig;
 import io.sparkstaging.server.config.UploadAuthConfig;
@@ -24,9 +25,11 @@ public final class TestSettings {
   /** Tests watch no cluster unless they give one: a developer's ~/.kube/config must not leak in. */
   public String kubernetesMaster;
   public Duration ownerGracePeriod = Duration.ofMinutes(5);
+  /** Null: the storage {@link TestStorage} picks for the data directory. */
+  public S3Config s3;
 
   public ServerConfig toConfig(Path dataDir) {
-    return new ServerConfig("127.0.0.1", 0, dataDir, maxBundleSize, minFreeSpace, idleTimeout, minUploadRate, shutdownGrace,
+    return new ServerConfig("127.0.0.1", 0, dataDir, s3 != null ? Optional.of(s3) : TestStorage.forDataDir(dataDir), maxBundleSize, minFreeSpace, idleTimeout, minUploadRate, shutdownGrace,
         Optional.ofNullable(tls), cleanupInterval, initialAccessExpiration, Optional.ofNullable(maxBundleAge),
         maxTotalSize, maxNamespaceSize, uploadAuth,
         kubernetesMaster == null ? ServerConfig.KubernetesMode.off : ServerConfig.KubernetesMode.auto, Optional.ofNullable(kubernetesMaster),

@@ -95,5 +95,8 @@ class BundleAccessTest {
 
     @Override
     public void checkWritable() {}
+
+    @Override
+    public void close() {}
   }
 }
