@@ -6,9 +6,12 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.HttpsURLConnection;
@@ -24,8 +27,11 @@ import javax.net.ssl.SSLSocketFactory;
  */
 public final class HttpFetcher {
   private static final String AUTHORIZATION = "Authorization";
+  private static final String REPR_DIGEST = "Repr-Digest";
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+  private static final int MAX_REDIRECTS = 5;
   private static final Pattern JSON_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
   private final SSLSocketFactory tls;
@@ -46,42 +52,113 @@ public final class HttpFetcher {
     }
   }
 
-  /** @param headers request headers; their values never go into messages, as one may be a secret */
+  /**
+   * Follows redirects itself. A request carrying a secret may be redirected once, by the staging
+   * server, to a presigned object-store URL: the secret is dropped on the way (the URL is its own
+   * credential, and must be valid for no other host), and the staging server's {@code ETag} and
+   * {@code Repr-Digest} stay the answer's, so the bytes are verified against what it vouched for.
+   * A redirect without that digest is not followed.
+   *
+   * @param headers request headers; their values never go into messages, as one may be a secret
+   */
   public Answer get(URI uri, Map<String, String> headers, Deadline deadline) throws FetchFailure {
-    HttpURLConnection connection;
-    int status;
+    Map<String, String> vouched = Map.of();
+    for (int hop = 0; ; hop++) {
+      HttpURLConnection connection = connect(uri, headers, deadline);
+      int status = responseCode(connection, uri);
+      String location = connection.getHeaderField("Location");
+      boolean carriesSecret = headers.containsKey(AUTHORIZATION);
+      if (REDIRECTS.contains(status) && location != null && hop < (carriesSecret ? 1 : MAX_REDIRECTS)) {
+        if (carriesSecret) {
+          vouched = vouchedHeaders(connection);
+          if (!vouched.containsKey(REPR_DIGEST)) {
+            connection.disconnect();
+            throw new FetchFailure(FetchFailure.Kind.REFUSED, "HTTP " + status + " from " + origin(uri)
+                + ": a redirect without a Repr-Digest to verify the bytes against, not followed for a request that carries a secret");
+          }
+          headers = withoutSecret(headers);
+        }
+        URI next = redirectTarget(uri, location);
+        connection.disconnect();
+        uri = next;
+        continue;
+      }
+      if (status / 100 == 2) {
+        try {
+          var answerHeaders = responseHeaders(connection);
+          answerHeaders.putAll(vouched);
+          return new Answer(status, answerHeaders, connection.getInputStream());
+        } catch (IOException e) {
+          throw new FetchFailure(FetchFailure.Kind.NETWORK, "download from " + origin(uri) + " broke: " + describe(e), e);
+        }
+      }
+      String reason = "HTTP " + status + " from " + origin(uri) + errorMessage(connection)
+          + (status / 100 == 3 ? " (too many redirects)" : "");
+      connection.disconnect();
+      boolean retryable = status >= 500 || status == 408 || status == 429;
+      throw new FetchFailure(retryable ? FetchFailure.Kind.NETWORK : FetchFailure.Kind.REFUSED, reason);
+    }
+  }
+
+  private HttpURLConnection connect(URI uri, Map<String, String> headers, Deadline deadline) throws FetchFailure {
     try {
-      connection = (HttpURLConnection) uri.toURL().openConnection();
+      var connection = (HttpURLConnection) uri.toURL().openConnection();
       if (connection instanceof HttpsURLConnection https && tls != null) {
         https.setSSLSocketFactory(tls);
       }
       connection.setConnectTimeout(millisWithin(CONNECT_TIMEOUT, deadline));
       connection.setReadTimeout(millisWithin(READ_TIMEOUT, deadline));
       connection.setUseCaches(false);
-      // HttpURLConnection re-sends every request header to a redirect's target: a request that
-      // carries a secret must not follow one, or the secret would go to another host.
-      connection.setInstanceFollowRedirects(!headers.containsKey(AUTHORIZATION));
+      // HttpURLConnection would re-send every header, the secret too, to wherever a redirect points.
+      connection.setInstanceFollowRedirects(false);
       headers.forEach(connection::setRequestProperty);
-      status = connection.getResponseCode();
+      return connection;
     } catch (IOException e) {
       throw new FetchFailure(FetchFailure.Kind.NETWORK, "cannot reach " + origin(uri) + ": " + describe(e), e);
     }
-    if (status / 100 == 2) {
-      try {
-        return new Answer(status, responseHeaders(connection), connection.getInputStream());
-      } catch (IOException e) {
-        throw new FetchFailure(FetchFailure.Kind.NETWORK, "download from " + origin(uri) + " broke: " + describe(e), e);
+  }
+
+  private static int responseCode(HttpURLConnection connection, URI uri) throws FetchFailure {
+    try {
+      return connection.getResponseCode();
+    } catch (IOException e) {
+      throw new FetchFailure(FetchFailure.Kind.NETWORK, "cannot reach " + origin(uri) + ": " + describe(e), e);
+    }
+  }
+
+  private static URI redirectTarget(URI from, String location) throws FetchFailure {
+    try {
+      URI next = from.resolve(location);
+      if ("http".equalsIgnoreCase(next.getScheme()) || "https".equalsIgnoreCase(next.getScheme())) {
+        return next;
+      }
+    } catch (IllegalArgumentException malformed) {
+      // Refused below.
+    }
+    throw new FetchFailure(FetchFailure.Kind.REFUSED, origin(from) + " redirected to something that is not an http(s) URL");
+  }
+
+  private static Map<String, String> vouchedHeaders(HttpURLConnection connection) {
+    var vouched = new HashMap<String, String>();
+    for (String name : List.of("ETag", REPR_DIGEST)) {
+      String value = connection.getHeaderField(name);
+      if (value != null) {
+        vouched.put(name, value);
       }
     }
-    String reason = "HTTP " + status + errorMessage(connection)
-        + (status / 100 == 3 ? " (a redirect, not followed for a request that carries a secret)" : "");
-    connection.disconnect();
-    boolean retryable = status >= 500 || status == 408 || status == 429;
-    throw new FetchFailure(retryable ? FetchFailure.Kind.NETWORK : FetchFailure.Kind.REFUSED, reason);
+    return vouched;
+  }
+
+  /** The request as the redirect target gets it: no secret, and no If-Range, whose tag is the staging server's, not the store's. */
+  private static Map<String, String> withoutSecret(Map<String, String> headers) {
+    var kept = new HashMap<>(headers);
+    kept.remove(AUTHORIZATION);
+    kept.remove("If-Range");
+    return kept;
   }
 
   private static Map<String, String> responseHeaders(HttpURLConnection connection) {
-    var headers = new java.util.HashMap<String, String>();
+    var headers = new HashMap<String, String>();
     connection.getHeaderFields().forEach((name, values) -> {
       if (name != null && !values.isEmpty()) {
         headers.put(name, values.get(0));

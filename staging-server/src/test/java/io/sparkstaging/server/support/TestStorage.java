@@ -57,7 +57,8 @@ public final class TestStorage {
       Path bundles = config.dataDir().resolve("bundles");
       return Files.isDirectory(bundles) ? Bundles.filesUnder(bundles) : 0;
     }
-    return client().listObjectsV2Paginator(list -> list.bucket(config.s3().get().bucket())).contents().stream().count();
+    S3Config s3 = config.s3().get();
+    return client().listObjectsV2Paginator(list -> list.bucket(s3.bucket()).prefix(s3.prefix())).contents().stream().count();
   }
 
   /** Uploads under way: incoming directories, or spooled parts and multipart uploads. */

@@ -1,0 +1,51 @@
+package io.sparkstaging.init;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkstaging.init.support.InitHarness;
+import io.sparkstaging.init.support.Tars;
+import io.sparkstaging.server.support.JdkClient;
+import io.sparkstaging.server.support.TestServer;
+import io.sparkstaging.server.support.TestStorage;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A staging server on S3 that redirects downloads to presigned URLs: the init-container follows, without its secret. */
+class PresignedRedirectIT {
+  @TempDir Path dataDir;
+  @TempDir Path pod;
+
+  @Test
+  void theInitContainerFetchesFromTheObjectStoreAndVerifiesWhatTheServerVouchedFor() throws Exception {
+    String bucket = TestStorage.proxy().newBucket();
+    try (var server = TestServer.start(dataDir, settings -> settings.s3 = TestStorage.s3(bucket, dataDir, Optional.of(Duration.ofMinutes(5))))) {
+      // Over one 5 MiB part: the bundle goes up as a multipart upload.
+      String library = "class files ".repeat(700_000);
+      JsonNode jars = new JdkClient().upload(server.baseUri(), Tars.plainOf("app.jar", "application", "lib.jar", library));
+      String id = jars.get("resourceId").asText();
+      String secret = jars.get("resourceSecret").asText();
+
+      // The server answers with a redirect; S3 refuses a request with both a presigned URL and an Authorization header.
+      HttpResponse<Void> redirect = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUri() + "/api/v1/bundles/" + id))
+          .header("Authorization", "Bearer " + secret).build(), HttpResponse.BodyHandlers.discarding());
+      assertThat(redirect.statusCode()).isEqualTo(307);
+      assertThat(redirect.headers().firstValue("Location")).hasValueSatisfying(location -> assertThat(location)
+          .startsWith(TestStorage.proxy().endpoint().toString()).doesNotContain(secret));
+
+      var harness = new InitHarness(pod).stagedJars(server.baseUri(), id, secret);
+      InitHarness.Result result = harness.run();
+
+      assertThat(result.exitCode()).as(result.err()).isZero();
+      assertThat(harness.jarsDir().resolve("app.jar")).hasContent("application");
+      assertThat(harness.jarsDir().resolve("lib.jar")).hasContent(library);
+    }
+  }
+}
