@@ -5,24 +5,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.restassured.response.Response;
 import io.sparkstaging.server.support.Bundles;
 import io.sparkstaging.server.support.RawHttp;
 import io.sparkstaging.server.support.S3ProxyServer;
 import io.sparkstaging.server.support.ServerProcess;
 import io.sparkstaging.server.support.TestServer;
+import io.sparkstaging.server.support.TestSettings;
 import io.sparkstaging.server.support.TestStorage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** Several servers on one bucket: any of them serves and deletes any bundle, and a crashed one leaves nothing visible behind. */
+/**
+ * Several servers on one bucket: any of them serves and deletes any bundle, a crashed one leaves
+ * nothing visible behind, and cleanup runs on one of them (elected on fabric8's mock API server).
+ */
+@EnableKubernetesMockClient(crud = true, https = false)
 class SharedBucketIT {
+  KubernetesClient cluster;
   private final String bucket = TestStorage.proxy().newBucket();
   @TempDir Path first;
   @TempDir Path second;
@@ -57,6 +68,43 @@ class SharedBucketIT {
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get(one.baseUri() + "/metrics")
           .then().body(containsString("staging_bundles_stored 0.0")));
     }
+  }
+
+  @Test
+  void cleanupRunsOnOneServerOnly() throws Exception {
+    Consumer<TestSettings> expiring = settings -> {
+      settings.initialAccessExpiration = Duration.ofSeconds(1);
+      settings.cleanupInterval = Duration.ofMillis(200);
+      settings.kubernetesMaster = cluster.getConfiguration().getMasterUrl();
+    };
+    try (var one = TestServer.start(first, settings -> {
+          settings.s3 = TestStorage.s3(bucket, first, Optional.empty());
+          expiring.accept(settings);
+        });
+        var other = TestServer.start(second, settings -> {
+          settings.s3 = TestStorage.s3(bucket, second, Optional.empty());
+          expiring.accept(settings);
+        })) {
+      for (int i = 0; i < 3; i++) {
+        given().header("Bundle-Owner", Bundles.OWNER_JSON).body(new byte[100]).post((i % 2 == 0 ? one : other).baseUri() + "/api/v1/bundles")
+            .then().statusCode(201);
+      }
+
+      await().atMost(Duration.ofSeconds(20)).until(() -> one.storedObjects() == 0);
+      // Each bundle was deleted once, all by the server holding the lease.
+      assertThat(List.of(deletions(one), deletions(other))).containsExactlyInAnyOrder(3.0, 0.0);
+    }
+  }
+
+  private static double deletions(TestServer server) {
+    String metrics = given().get(server.baseUri() + "/metrics").asString();
+    // Whatever the reason: in the empty mock cluster their namespace is gone, which may come first.
+    Matcher line = Pattern.compile("(?m)^staging_bundles_deleted_total\\{reason=\"[a-z_]+\"\\} (\\S+)$").matcher(metrics);
+    double total = 0;
+    while (line.find()) {
+      total += Double.parseDouble(line.group(1));
+    }
+    return total;
   }
 
   @Test
