@@ -152,4 +152,39 @@ class ConfigLoaderTest {
   private Path write(String name, String content) throws IOException {
     return Files.writeString(dir.resolve(name), content);
   }
+
+  @Test
+  void s3StorageFromTheCommandLineAndTheEnvironment() {
+    ServerConfig config = load(Map.of("STAGING_S3_REGION", "eu-west-1", "STAGING_DOWNLOAD_REDIRECT", "5m"),
+        "--storage", "s3://spark-deps/staging/team-a/", "--s3-endpoint", "http://minio:9000", "--s3-path-style");
+
+    S3Config s3 = config.s3().orElseThrow();
+    assertThat(s3.bucket()).isEqualTo("spark-deps");
+    assertThat(s3.prefix()).isEqualTo("staging/team-a/");
+    assertThat(s3.endpoint()).contains(java.net.URI.create("http://minio:9000"));
+    assertThat(s3.region()).contains("eu-west-1");
+    assertThat(s3.pathStyle()).isTrue();
+    assertThat(s3.partSize()).isEqualTo(8L << 20);
+    assertThat(s3.downloadRedirect()).contains(java.time.Duration.ofMinutes(5));
+    assertThat(s3.cleanupLease()).isEqualTo("spark-staging-server-cleanup");
+    assertThat(config.summary(1)).contains("storage s3://spark-deps/staging/team-a/ at http://minio:9000");
+  }
+
+  @Test
+  void aBucketWithoutPrefixUsesTheBucketRoot() {
+    assertThat(load(Map.of(), "--storage", "s3://deps").s3().orElseThrow().prefix()).isEmpty();
+    assertThat(load(Map.of()).s3()).isEmpty();
+  }
+
+  @Test
+  void badS3SettingsAreNamed() {
+    assertThatThrownBy(() -> load(Map.of(), "--storage", "gs://deps")).hasMessageContaining("--storage must be local or s3://BUCKET");
+    assertThatThrownBy(() -> load(Map.of(), "--storage", "s3://Deps_Bucket")).hasMessageContaining("--storage must be");
+    assertThatThrownBy(() -> load(Map.of(), "--storage", "s3://deps//x")).hasMessageContaining("empty path segments");
+    assertThatThrownBy(() -> load(Map.of(), "--storage", "s3://deps", "--s3-part-size", "1m")).hasMessageContaining("--s3-part-size");
+    assertThatThrownBy(() -> load(Map.of(), "--storage", "s3://deps", "--s3-endpoint", "minio:9000")).hasMessageContaining("--s3-endpoint");
+    assertThatThrownBy(() -> load(Map.of(), "--s3-endpoint", "http://minio:9000")).hasMessageContaining("need --storage s3://");
+    assertThatThrownBy(() -> load(Map.of(), "--download-redirect", "5m")).hasMessageContaining("need --storage s3://");
+    assertThatThrownBy(() -> load(Map.of(), "--storage", "s3://deps", "--download-redirect", "8d")).hasMessageContaining("7d");
+  }
 }
