@@ -12,12 +12,15 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.sparkstaging.server.support.SelfSignedCertificate;
@@ -100,7 +103,7 @@ class ManifestsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"base", "overlays/nodeport", "overlays/ingress", "overlays/tls"})
+  @ValueSource(strings = {"base", "overlays/nodeport", "overlays/ingress", "overlays/tls", "overlays/s3"})
   void everyKustomizationRendersASecureServerThatTheClusterAccepts(String kustomization) throws Exception {
     List<HasMetadata> objects = render(kustomization);
 
@@ -112,14 +115,15 @@ class ManifestsIT {
     assertThat(server.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(server.getResources().getRequests()).containsKeys("cpu", "memory");
     assertThat(server.getResources().getLimits()).containsKey("memory");
-    assertThat(deployment.getSpec().getStrategy().getType()).as("one pod at a time on the volume").isEqualTo("Recreate");
-
     Set<String> volumes = spec.getVolumes().stream().map(Volume::getName).collect(Collectors.toSet());
     assertThat(server.getVolumeMounts()).allSatisfy(mount -> assertThat(volumes).contains(mount.getName()));
-    String claim = spec.getVolumes().stream().filter(v -> v.getPersistentVolumeClaim() != null).findFirst().orElseThrow()
-        .getPersistentVolumeClaim().getClaimName();
-    assertThat(only(objects, PersistentVolumeClaim.class).getMetadata().getName()).isEqualTo(claim);
     assertThat(server.getVolumeMounts()).anySatisfy(mount -> assertThat(mount.getMountPath()).isEqualTo(DATA_DIR));
+    if (!kustomization.equals("overlays/s3")) {
+      assertThat(deployment.getSpec().getStrategy().getType()).as("one pod at a time on the volume").isEqualTo("Recreate");
+      String claim = spec.getVolumes().stream().filter(v -> v.getPersistentVolumeClaim() != null).findFirst().orElseThrow()
+          .getPersistentVolumeClaim().getClaimName();
+      assertThat(only(objects, PersistentVolumeClaim.class).getMetadata().getName()).isEqualTo(claim);
+    }
 
     ConfigMap config = only(objects, ConfigMap.class);
     assertThat(server.getEnvFrom()).anySatisfy(from -> assertThat(from.getConfigMapRef().getName()).isEqualTo(config.getMetadata().getName()));
@@ -192,8 +196,45 @@ class ManifestsIT {
         assertThat(server.getReadinessProbe().getHttpGet().getScheme()).isEqualTo("HTTPS");
         assertThat(server.getVolumeMounts()).anySatisfy(mount -> assertThat(mount.getMountPath()).isEqualTo(TLS_DIR));
       }
+      case "overlays/s3" -> assertObjectStoreMode(objects, loaded, server);
       default -> assertThat(loaded.tls()).isEmpty();
     }
+    if (!kustomization.equals("overlays/s3")) {
+      assertThat(loaded.s3()).isEmpty();
+    }
+  }
+
+  private static void assertObjectStoreMode(List<HasMetadata> objects, ServerConfig loaded, Container server) {
+    assertThat(loaded.s3()).hasValueSatisfying(s3 -> assertThat(s3.spoolDir().getFileName()).hasToString("data"));
+    assertThat(objects).noneMatch(PersistentVolumeClaim.class::isInstance);
+    Deployment deployment = only(objects, Deployment.class);
+    assertThat(deployment.getSpec().getReplicas()).isGreaterThanOrEqualTo(2);
+    assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
+    assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes()).allSatisfy(volume -> assertThat(volume.getEmptyDir()).isNotNull());
+
+    HorizontalPodAutoscaler autoscaler = only(objects, HorizontalPodAutoscaler.class);
+    assertThat(autoscaler.getSpec().getScaleTargetRef().getName()).isEqualTo(deployment.getMetadata().getName());
+    assertThat(autoscaler.getSpec().getMinReplicas()).isGreaterThanOrEqualTo(2);
+
+    assertThat(server.getEnv()).anySatisfy(env -> {
+      assertThat(env.getName()).isEqualTo("POD_NAMESPACE");
+      assertThat(env.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+    });
+    assertThat(server.getEnvFrom()).filteredOn(from -> from.getSecretRef() != null)
+        .singleElement().satisfies(from -> assertThat(from.getSecretRef().getOptional()).isTrue());
+    assertThat(only(objects, ServiceAccount.class).getMetadata().getAnnotations()).containsKey("eks.amazonaws.com/role-arn");
+
+    Role role = only(objects, Role.class);
+    assertThat(role.getRules()).singleElement().satisfies(rule -> {
+      assertThat(rule.getResources()).containsExactly("leases");
+      assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "create", "update");
+    });
+    RoleBinding binding = only(objects, RoleBinding.class);
+    assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+    assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
+      assertThat(subject.getName()).isEqualTo(deployment.getSpec().getTemplate().getSpec().getServiceAccountName());
+      assertThat(subject.getNamespace()).isEqualTo(deployment.getMetadata().getNamespace());
+    });
   }
 
   /**
@@ -212,7 +253,9 @@ class ManifestsIT {
     certificate.writeCertificate(tls.resolve("tls.crt"));
     certificate.writePkcs1Key(tls.resolve("tls.key"));
     Map<String, String> environment = new HashMap<>();
-    data.forEach((key, value) -> environment.put(key, value.replace(TLS_DIR, tls.toString()).replace(DATA_DIR, pod.resolve("data").toString())));
+    // Created: the S3 overlay's spool directory must exist.
+    Path volume = Files.createDirectories(pod.resolve("data"));
+    data.forEach((key, value) -> environment.put(key, value.replace(TLS_DIR, tls.toString()).replace(DATA_DIR, volume.toString())));
     var out = new StringWriter();
     return ConfigLoader.load(new String[0], environment, new PrintWriter(out)).orElseThrow();
   }
