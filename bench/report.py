@@ -18,6 +18,7 @@ REFERENCES = {
     "init": "curl|tar",
     "stage": "tar|curl",
     "growth": "empty",
+    "replicas": "one-replica",
 }
 
 # (scenario, metric, subject) -> (what is compared, operator, bound). "ratio" compares the
