@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.HttpsURLConnection;
@@ -157,8 +158,9 @@ public final class HttpFetcher {
     return kept;
   }
 
+  /** Case-insensitive, so that a vouched header replaces the store's whatever their spelling. */
   private static Map<String, String> responseHeaders(HttpURLConnection connection) {
-    var headers = new HashMap<String, String>();
+    var headers = new TreeMap<String, String>(String.CASE_INSENSITIVE_ORDER);
     connection.getHeaderFields().forEach((name, values) -> {
       if (name != null && !values.isEmpty()) {
         headers.put(name, values.get(0));

@@ -9,31 +9,27 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** One upload streaming into {@code incoming/ID/content}: counted, hashed and space-checked as it goes. */
-final class LocalPendingBundle implements PendingBundle {
+final class LocalPendingBundle extends MeteredPendingBundle {
   private static final Logger log = LoggerFactory.getLogger(LocalPendingBundle.class);
   private static final int BUFFER_SIZE = 128 * 1024;
   private static final long SPACE_CHECK_INTERVAL = 16L * 1024 * 1024;
 
-  private final BundleId id;
   private final Path dir;
   private final DiskSpace diskSpace;
   private final LocalBundleStore store;
   private final FileChannel channel;
-  private final ContentMeter meter;
   private boolean committed;
 
   LocalPendingBundle(BundleId id, Path dir, long maxSize, DiskSpace diskSpace, LocalBundleStore store) throws IOException {
-    this.id = id;
+    super(id, maxSize);
     this.dir = dir;
     this.diskSpace = diskSpace;
     this.store = store;
     this.channel = FileChannel.open(dir.resolve(LocalBundleStore.CONTENT), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    this.meter = new ContentMeter(maxSize);
   }
 
   @Override
@@ -58,18 +54,8 @@ final class LocalPendingBundle implements PendingBundle {
   }
 
   @Override
-  public long size() {
-    return meter.size();
-  }
-
-  @Override
-  public String sha256Hex() {
-    return meter.sha256Hex();
-  }
-
-  @Override
   public BundleRecord commit(BundleOwner owner, SecretDigest secretDigest) {
-    var record = new BundleRecord(id, owner, secretDigest, meter.size(), meter.sha256Hex(), store.clock().instant(), Optional.empty(), Optional.empty());
+    BundleRecord record = record(owner, secretDigest, store.clock().instant());
     try {
       channel.force(true);
       channel.close();

@@ -3,8 +3,7 @@ package io.sparkstaging.server.store.s3;
 import io.sparkstaging.server.api.BundleOwner;
 import io.sparkstaging.server.store.BundleId;
 import io.sparkstaging.server.store.BundleRecord;
-import io.sparkstaging.server.store.ContentMeter;
-import io.sparkstaging.server.store.PendingBundle;
+import io.sparkstaging.server.store.MeteredPendingBundle;
 import io.sparkstaging.server.token.SecretDigest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -29,15 +27,13 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * {@link #commit} writes the metadata; closing without a commit aborts the multipart upload or
  * deletes the stored content.
  */
-final class S3PendingBundle implements PendingBundle {
+final class S3PendingBundle extends MeteredPendingBundle {
   private static final Logger log = LoggerFactory.getLogger(S3PendingBundle.class);
   private static final int BUFFER_SIZE = 128 * 1024;
 
   private final S3BundleStore store;
-  private final BundleId id;
   private final String key;
   private final long partSize;
-  private final ContentMeter meter;
   private final Path spool;
   private final List<CompletedPart> parts = new ArrayList<>();
   private String uploadId;
@@ -45,11 +41,10 @@ final class S3PendingBundle implements PendingBundle {
   private boolean committed;
 
   S3PendingBundle(S3BundleStore store, BundleId id, long maxSize, long partSize, Path spool) {
+    super(id, maxSize);
     this.store = store;
-    this.id = id;
     this.key = store.keys().content(id);
     this.partSize = partSize;
-    this.meter = new ContentMeter(maxSize);
     this.spool = spool;
   }
 
@@ -113,19 +108,8 @@ final class S3PendingBundle implements PendingBundle {
   }
 
   @Override
-  public long size() {
-    return meter.size();
-  }
-
-  @Override
-  public String sha256Hex() {
-    return meter.sha256Hex();
-  }
-
-  @Override
   public BundleRecord commit(BundleOwner owner, SecretDigest secretDigest) {
-    var record = new BundleRecord(id, owner, secretDigest, meter.size(), meter.sha256Hex(), store.clock().instant(), Optional.empty(),
-        Optional.empty());
+    BundleRecord record = record(owner, secretDigest, store.clock().instant());
     store.publish(record);
     committed = true;
     return record;
