@@ -26,6 +26,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.IO;
+import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.sparkstaging.server.http.JsonErrors;
@@ -135,7 +136,16 @@ public final class DownloadHandler extends Handler.Wrapper {
     }
     // A small bundle takes a small buffer from the pool, not a whole read buffer.
     var pool = new ByteBufferPool.Sized(request.getComponents().getByteBufferPool(), true, (int) Math.max(1, Math.min(bufferSize, length)));
-    Content.copy(Content.Source.from(pool, channel, offset, length), response, Callback.from(() -> IO.close(channel), callback));
+    // Jetty runs a non-blocking callback's next step, here the next read, on the selector thread.
+    // A read that waits on the network (an object store) must not: it would stall every download.
+    InvocationType reads = store.readsMayBlock() ? InvocationType.BLOCKING : callback.getInvocationType();
+    Content.copy(Content.Source.from(pool, channel, offset, length), response, Callback.from(reads, () -> {
+      IO.close(channel);
+      callback.succeeded();
+    }, failure -> {
+      IO.close(channel);
+      callback.failed(failure);
+    }));
   }
 
   /** A bundle never downloaded expires; this one now has been. Failing to note it must not fail the download. */

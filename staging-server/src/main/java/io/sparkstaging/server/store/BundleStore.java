@@ -38,6 +38,11 @@ public interface BundleStore extends Closeable {
     return Optional.empty();
   }
 
+  /** Whether reading an opened bundle may wait on the network, rather than on a local disk. */
+  default boolean readsMayBlock() {
+    return false;
+  }
+
   /**
    * Every visible bundle, for the lifecycle, quotas and metrics. A store shared by several
    * servers may answer from a recent listing: it then shows this server's own changes at once and

@@ -171,6 +171,11 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
   }
 
   @Override
+  public boolean readsMayBlock() {
+    return true;
+  }
+
+  @Override
   public Optional<URI> directDownload(BundleId id) {
     return config.downloadRedirect().map(ttl -> {
       try {
@@ -317,7 +322,9 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
     }
   }
 
+  /** The client gets a 503 to retry on; the operator gets the store's own words. */
   static StagingException unavailable(String action, SdkException cause) {
+    log.warn("The object store could not {}: {}", action, cause.toString());
     return new StagingException(Problem.UNAVAILABLE, "the object store could not " + action + " now; try again", cause);
   }
 

@@ -1,0 +1,189 @@
+package io.sparkstaging.server.download;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sparkstaging.server.StagingServer;
+import io.sparkstaging.server.store.BundleId;
+import io.sparkstaging.server.store.BundleRecord;
+import io.sparkstaging.server.store.BundleStore;
+import io.sparkstaging.server.store.LocalBundleStore;
+import io.sparkstaging.server.store.PendingBundle;
+import io.sparkstaging.server.support.Bundles;
+import io.sparkstaging.server.support.JdkClient;
+import io.sparkstaging.server.support.TestSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A store whose reads wait on the network (S3) must not hold up other downloads while one read
+ * waits: Jetty would run a download's next read on its selector thread, which every connection
+ * needs. Found by the replicas benchmark: 200 downloads through one S3-backed server stalled.
+ */
+class BlockingReadsIT {
+  /** Past what the sockets buffer, so that the download reaches it through writes Jetty completes asynchronously. */
+  private static final int STALL_AT = 16 << 20;
+  @TempDir Path dataDir;
+  private final CountDownLatch release = new CountDownLatch(1);
+  private volatile BundleId stalled;
+
+  @Test
+  void aDownloadWaitingOnTheStoreDoesNotHoldUpAnother() throws Exception {
+    try (var local = LocalBundleStore.open(dataDir, 0, Clock.systemUTC());
+        var server = StagingServer.start(new TestSettings().toConfig(dataDir), new StallingStore(local))) {
+      String base = "http://127.0.0.1:" + server.port();
+      byte[] content = Bundles.random(24 << 20, 4);
+      var slow = new JdkClient().upload(base, content);
+      var fast = new JdkClient().upload(base, content);
+      stalled = new BundleId(slow.get("resourceId").asText());
+      HttpClient http = HttpClient.newHttpClient();
+
+      try (InputStream slowBody = http.send(download(base, slow.get("resourceId").asText(), slow.get("resourceSecret").asText()),
+          HttpResponse.BodyHandlers.ofInputStream()).body()) {
+        assertThat(slowBody.readNBytes(STALL_AT - (1 << 20))).hasSize(STALL_AT - (1 << 20));
+
+        HttpResponse<byte[]> other = http.send(download(base, fast.get("resourceId").asText(), fast.get("resourceSecret").asText()),
+            HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(other.body()).isEqualTo(content);
+
+        release.countDown();
+        assertThat(slowBody.readAllBytes()).hasSize(content.length - STALL_AT + (1 << 20));
+      }
+    }
+  }
+
+  private static HttpRequest download(String base, String id, String secret) {
+    return HttpRequest.newBuilder(URI.create(base + "/api/v1/bundles/" + id)).header("Authorization", "Bearer " + secret)
+        .timeout(Duration.ofSeconds(20)).build();
+  }
+
+  /** The local store, but one bundle's reads stop at 16 MiB until released, as a stalled object-store connection would. */
+  private final class StallingStore implements BundleStore {
+    private final BundleStore local;
+
+    StallingStore(BundleStore local) {
+      this.local = local;
+    }
+
+    @Override
+    public boolean readsMayBlock() {
+      return true;
+    }
+
+    @Override
+    public SeekableByteChannel open(BundleId id) throws IOException {
+      SeekableByteChannel channel = local.open(id);
+      return id.equals(stalled) ? new Stalling(channel) : channel;
+    }
+
+    @Override
+    public PendingBundle create(long maxSize, long expectedSize) {
+      return local.create(maxSize, expectedSize);
+    }
+
+    @Override
+    public Optional<BundleRecord> find(BundleId id) {
+      return local.find(id);
+    }
+
+    @Override
+    public Collection<BundleRecord> list() {
+      return local.list();
+    }
+
+    @Override
+    public void recordFirstDownload(BundleId id) throws IOException {
+      local.recordFirstDownload(id);
+    }
+
+    @Override
+    public void recordOwnerSeen(BundleId id) throws IOException {
+      local.recordOwnerSeen(id);
+    }
+
+    @Override
+    public boolean delete(BundleId id) throws IOException {
+      return local.delete(id);
+    }
+
+    @Override
+    public void checkWritable() throws IOException {
+      local.checkWritable();
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private final class Stalling implements SeekableByteChannel {
+    private final SeekableByteChannel channel;
+
+    Stalling(SeekableByteChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public int read(ByteBuffer destination) throws IOException {
+      try {
+        if (channel.position() >= STALL_AT && !release.await(30, TimeUnit.SECONDS)) {
+          throw new IOException("never released");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+      return channel.read(destination);
+    }
+
+    @Override
+    public int write(ByteBuffer source) throws IOException {
+      return channel.write(source);
+    }
+
+    @Override
+    public long position() throws IOException {
+      return channel.position();
+    }
+
+    @Override
+    public SeekableByteChannel position(long newPosition) throws IOException {
+      channel.position(newPosition);
+      return this;
+    }
+
+    @Override
+    public long size() throws IOException {
+      return channel.size();
+    }
+
+    @Override
+    public SeekableByteChannel truncate(long size) throws IOException {
+      channel.truncate(size);
+      return this;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return channel.isOpen();
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
+  }
+}
