@@ -17,6 +17,8 @@ s3proxy.endpoint=http://127.0.0.1:$port
 s3proxy.authorization=aws-v2-or-v4
 s3proxy.identity=$S3_ACCESS_KEY
 s3proxy.credential=$S3_SECRET_KEY
+# One thread per download it serves: the default of 200 would queue the 256-download level.
+s3proxy.jetty.max-threads=1024
 jclouds.provider=filesystem-nio2
 jclouds.filesystem.basedir=$1
 jclouds.identity=unused
@@ -55,14 +57,23 @@ run_wrk_split() { # CONNECTIONS DURATION URL_A URL_B AUTH
   WRK_ERRORS=$((a_errors + b_errors))
 }
 
-record_download() { # LEVEL SUBJECT CPU_TICKS
+sum_cpu_ticks() { # PID...
+  local total=0 pid
+  for pid; do
+    total=$((total + $(cpu_ticks "$pid")))
+  done
+  echo "$total"
+}
+
+record_download() { # LEVEL SUBJECT STAGING_CPU_TICKS STORE_CPU_TICKS
   record replicas "throughput_MiBps@$1" "$2" "$(python3 -c "print(round($WRK_BYTES / $WRK_SECONDS / 2**20, 1))")"
   record replicas "staging_cpu_s_per_GiB@$1" "$2" "$(python3 -c "print(round($3 / $CLK_TCK / ($WRK_BYTES / 2**30), 3))")"
+  record replicas "store_cpu_s_per_GiB@$1" "$2" "$(python3 -c "print(round($4 / $CLK_TCK / ($WRK_BYTES / 2**30), 3))")"
   record replicas "errors@$1" "$2" "$WRK_ERRORS"
 }
 
 scenario_replicas() {
-  local file=$WORK/www/replicas.bin level=$REPLICAS_CONNECTIONS id secret first_url first_pid second_url second_pid presigned rep before
+  local file=$WORK/www/replicas.bin id secret first_url first_pid second_url second_pid presigned level rep staging store
   head -c "$(to_bytes "$FANOUT_SIZE")" /dev/urandom >"$file"
   start_s3proxy "$WORK/s3"
   start_replica "$WORK/replica-1"
@@ -81,20 +92,22 @@ scenario_replicas() {
   run_wrk 16 3 "$first_url/api/v1/bundles/$id" "Bearer $secret"
   run_wrk 16 3 "$second_url/api/v1/bundles/$id" "Bearer $secret"
   run_wrk 16 3 "$presigned"
-  for rep in $(seq "$REPS"); do
-    before=$(($(cpu_ticks "$first_pid") + $(cpu_ticks "$second_pid")))
-    run_wrk "$level" "$DURATION" "$first_url/api/v1/bundles/$id" "Bearer $secret"
-    record_download "$level" one-replica $(($(cpu_ticks "$first_pid") + $(cpu_ticks "$second_pid") - before))
+  for level in ${REPLICAS_LEVELS//,/ }; do
+    for rep in $(seq "$REPS"); do
+      staging=$(sum_cpu_ticks "$first_pid" "$second_pid") store=$(cpu_ticks "$S3_PID")
+      run_wrk "$level" "$DURATION" "$first_url/api/v1/bundles/$id" "Bearer $secret"
+      record_download "$level" one-replica $(($(sum_cpu_ticks "$first_pid" "$second_pid") - staging)) $(($(cpu_ticks "$S3_PID") - store))
 
-    before=$(($(cpu_ticks "$first_pid") + $(cpu_ticks "$second_pid")))
-    run_wrk_split "$level" "$DURATION" "$first_url/api/v1/bundles/$id" "$second_url/api/v1/bundles/$id" "Bearer $secret"
-    record_download "$level" two-replicas $(($(cpu_ticks "$first_pid") + $(cpu_ticks "$second_pid") - before))
+      staging=$(sum_cpu_ticks "$first_pid" "$second_pid") store=$(cpu_ticks "$S3_PID")
+      run_wrk_split "$level" "$DURATION" "$first_url/api/v1/bundles/$id" "$second_url/api/v1/bundles/$id" "Bearer $secret"
+      record_download "$level" two-replicas $(($(sum_cpu_ticks "$first_pid" "$second_pid") - staging)) $(($(cpu_ticks "$S3_PID") - store))
 
-    before=$(($(cpu_ticks "$first_pid") + $(cpu_ticks "$second_pid")))
-    run_wrk "$level" "$DURATION" "$presigned"
-    record_download "$level" presigned-url $(($(cpu_ticks "$first_pid") + $(cpu_ticks "$second_pid") - before))
+      staging=$(sum_cpu_ticks "$first_pid" "$second_pid") store=$(cpu_ticks "$S3_PID")
+      run_wrk "$level" "$DURATION" "$presigned"
+      record_download "$level" presigned-url $(($(sum_cpu_ticks "$first_pid" "$second_pid") - staging)) $(($(cpu_ticks "$S3_PID") - store))
+    done
+    log "replicas $level done"
   done
-  log "replicas done"
   stop_pid "$first_pid"
   stop_pid "$second_pid"
   stop_pid "$S3_PID"
