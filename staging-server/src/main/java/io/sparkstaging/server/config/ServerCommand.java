@@ -61,7 +61,8 @@ final class ServerCommand {
   boolean s3PathStyle;
 
   @Option(names = "--s3-part-size", defaultValue = "8m", converter = Converters.Size.class,
-      description = "Size of each part of a multipart upload, spooled on local disk before it is sent (5m to 5g). Default: ${DEFAULT-VALUE}.")
+      description = "Size of each part of a multipart upload, spooled on local disk before it is sent, two at most per upload (5m to 5g). "
+          + "Default: ${DEFAULT-VALUE}.")
   long s3PartSize;
 
   @Option(names = "--s3-spool-dir", description = "Where upload parts wait before they are sent. Default: the JVM's temporary directory.")

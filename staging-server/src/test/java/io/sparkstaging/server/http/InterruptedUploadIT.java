@@ -41,6 +41,18 @@ class InterruptedUploadIT {
   }
 
   @Test
+  void aClientDisconnectingAfterSeveralMegabytesLeavesNothing() throws Exception {
+    // On S3 (5 MiB parts in the tests) a part is being sent, or was, when the client goes.
+    try (var http = new RawHttp(server.port())) {
+      http.send("POST /api/v1/bundles HTTP/1.1\nHost: localhost\nBundle-Owner: " + Bundles.OWNER_JSON + "\nContent-Length: 64000000\n\n");
+      http.body().write(new byte[13_000_000]);
+      http.body().flush();
+      await().atMost(Duration.ofSeconds(10)).until(() -> server.partialUploads() > 0);
+    }
+    assertCleanedUp();
+  }
+
+  @Test
   void aV0ClientDisconnectingMidPartLeavesNothing() throws Exception {
     try (var http = new RawHttp(server.port())) {
       http.send("POST /api/v0/resources/ HTTP/1.1\nHost: localhost\nContent-Type: multipart/form-data; boundary=b\nContent-Length: 8000000\n\n"

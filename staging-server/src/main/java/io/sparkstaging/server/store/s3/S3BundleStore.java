@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +68,12 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
   private final DiskSpace spoolSpace;
   private final Path spoolDir;
   private final ScheduledExecutorService refresher;
+  /** Sends upload parts while their uploads spool the next; one part in flight per upload at most. */
+  private final ExecutorService partSender = Executors.newCachedThreadPool(runnable -> {
+    Thread thread = new Thread(runnable, "staging-s3-part");
+    thread.setDaemon(true);
+    return thread;
+  });
   private final SecureRandom random = new SecureRandom();
   private final MetadataCodec codec = new MetadataCodec();
   /** Metadata never changes once written, so a listing reads each bundle's only once. */
@@ -119,7 +126,7 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
     ContentMeter.requireWithin(expectedSize, maxSize);
     spoolSpace.requireRoomFor(Math.min(Math.max(expectedSize, 0), config.partSize()));
     BundleId id = BundleId.generate(random);
-    return new S3PendingBundle(this, id, maxSize, config.partSize(), spoolDir.resolve(id.value()));
+    return new S3PendingBundle(this, id, maxSize, config.partSize(), spoolDir);
   }
 
   /** Makes a bundle whose content is complete visible, by writing its metadata. */
@@ -355,9 +362,14 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
     return spoolSpace;
   }
 
+  ExecutorService partSender() {
+    return partSender;
+  }
+
   @Override
   public void close() throws IOException {
     refresher.shutdownNow();
+    partSender.shutdownNow();
     s3.close();
     presigner.close();
     FileTrees.deleteRecursively(spoolDir);

@@ -3,6 +3,8 @@ package io.sparkstaging.server.store.s3;
 import io.sparkstaging.server.api.BundleOwner;
 import io.sparkstaging.server.store.BundleId;
 import io.sparkstaging.server.store.BundleRecord;
+import io.sparkstaging.server.errors.Problem;
+import io.sparkstaging.server.errors.StagingException;
 import io.sparkstaging.server.store.MeteredPendingBundle;
 import io.sparkstaging.server.token.SecretDigest;
 import java.io.IOException;
@@ -14,6 +16,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -23,9 +28,10 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 /**
  * One upload streaming into the bucket. The content is cut into parts; each is spooled to a local
  * file (so memory stays flat however slow the client or large the bundle) and sent as a part of a
- * multipart upload. Content of one part or less goes in a single PUT. Nothing is visible until
- * {@link #commit} writes the metadata; closing without a commit aborts the multipart upload or
- * deletes the stored content.
+ * multipart upload, on another thread while the next part is spooled, so that receiving and
+ * sending overlap; an upload holds at most two parts on disk. Content of one part or less goes in
+ * a single PUT. Nothing is visible until {@link #commit} writes the metadata; closing without a
+ * commit aborts the multipart upload or deletes the stored content.
  */
 final class S3PendingBundle extends MeteredPendingBundle {
   private static final Logger log = LoggerFactory.getLogger(S3PendingBundle.class);
@@ -34,50 +40,55 @@ final class S3PendingBundle extends MeteredPendingBundle {
   private final S3BundleStore store;
   private final String key;
   private final long partSize;
-  private final Path spool;
+  private final List<Path> spools;
   private final List<CompletedPart> parts = new ArrayList<>();
   private String uploadId;
+  private Future<CompletedPart> partInFlight;
   private boolean contentStored;
   private boolean committed;
 
-  S3PendingBundle(S3BundleStore store, BundleId id, long maxSize, long partSize, Path spool) {
+  S3PendingBundle(S3BundleStore store, BundleId id, long maxSize, long partSize, Path spoolDir) {
     super(id, maxSize);
     this.store = store;
     this.key = store.keys().content(id);
     this.partSize = partSize;
-    this.spool = spool;
+    this.spools = List.of(spoolDir.resolve(id.value() + ".0"), spoolDir.resolve(id.value() + ".1"));
   }
 
   @Override
   public void write(InputStream content) {
     byte[] buffer = new byte[BUFFER_SIZE];
-    while (true) {
-      store.spoolSpace().requireRoomFor(partSize);
-      long spooled = spoolPart(content, buffer);
-      boolean ended = spooled < partSize;
-      try {
-        if (ended && uploadId == null) {
+    try {
+      for (int part = 0; ; part++) {
+        // Part N-1 is being sent from the other file, or was sent; part N-2's file is free again.
+        Path spool = spools.get(part % 2);
+        store.spoolSpace().requireRoomFor(partSize);
+        long spooled = spoolPart(content, buffer, spool);
+        boolean ended = spooled < partSize;
+        if (ended && part == 0) {
           store.s3().putObject(put -> put.bucket(store.bucket()).key(key).contentLength(spooled), RequestBody.fromFile(spool));
           contentStored = true;
           return;
         }
+        awaitPartInFlight();
         if (spooled > 0) {
-          sendPart(spooled);
+          sendInBackground(part + 1, spooled, spool);
         }
         if (ended) {
+          awaitPartInFlight();
           store.s3().completeMultipartUpload(complete -> complete.bucket(store.bucket()).key(key).uploadId(uploadId)
               .multipartUpload(upload -> upload.parts(parts)));
           contentStored = true;
           return;
         }
-      } catch (SdkException e) {
-        throw S3BundleStore.unavailable("store the bundle", e);
       }
+    } catch (SdkException e) {
+      throw S3BundleStore.unavailable("store the bundle", e);
     }
   }
 
-  /** Fills the spool file with the next part, or less at the end of the content; returns its size. */
-  private long spoolPart(InputStream content, byte[] buffer) {
+  /** Fills {@code spool} with the next part, or less at the end of the content; returns its size. */
+  private long spoolPart(InputStream content, byte[] buffer, Path spool) {
     long spooled = 0;
     try (FileChannel file = FileChannel.open(spool, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
       while (spooled < partSize) {
@@ -97,14 +108,36 @@ final class S3PendingBundle extends MeteredPendingBundle {
     return spooled;
   }
 
-  private void sendPart(long length) {
+  private void sendInBackground(int number, long length, Path spool) {
     if (uploadId == null) {
       uploadId = store.s3().createMultipartUpload(create -> create.bucket(store.bucket()).key(key)).uploadId();
     }
-    int number = parts.size() + 1;
-    String etag = store.s3().uploadPart(part -> part.bucket(store.bucket()).key(key).uploadId(uploadId).partNumber(number)
-        .contentLength(length), RequestBody.fromFile(spool)).eTag();
-    parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+    String upload = uploadId;
+    partInFlight = store.partSender().submit(() -> {
+      String etag = store.s3().uploadPart(part -> part.bucket(store.bucket()).key(key).uploadId(upload).partNumber(number)
+          .contentLength(length), RequestBody.fromFile(spool)).eTag();
+      return CompletedPart.builder().partNumber(number).eTag(etag).build();
+    });
+  }
+
+  /** Waits for the part being sent, if any, and rethrows its failure. */
+  private void awaitPartInFlight() {
+    if (partInFlight == null) {
+      return;
+    }
+    try {
+      parts.add(partInFlight.get());
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof SdkException sdk) {
+        throw sdk;
+      }
+      throw new IllegalStateException("sending a part failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StagingException(Problem.UPLOAD_INTERRUPTED, "the upload was interrupted", e);
+    } finally {
+      partInFlight = null;
+    }
   }
 
   @Override
@@ -117,10 +150,21 @@ final class S3PendingBundle extends MeteredPendingBundle {
 
   @Override
   public void close() {
-    try {
-      Files.deleteIfExists(spool);
-    } catch (IOException e) {
-      log.warn("Could not remove the spool file of upload {}: {}", id, e.toString());
+    if (partInFlight != null) {
+      // Aborted before it ends, a part could still land after the abort; let it end first.
+      try {
+        partInFlight.get();
+      } catch (ExecutionException | InterruptedException | CancellationException ignored) {
+        // Whatever it did, the upload is aborted below.
+      }
+      partInFlight = null;
+    }
+    for (Path spool : spools) {
+      try {
+        Files.deleteIfExists(spool);
+      } catch (IOException e) {
+        log.warn("Could not remove a spool file of upload {}: {}", id, e.toString());
+      }
     }
     if (committed) {
       return;
