@@ -16,8 +16,7 @@ import java.util.regex.Pattern;
  *
  * @param prefix the key prefix, empty or ending in {@code /}
  * @param region empty to let the SDK find it
- * @param partSize the size of each multipart-upload part, which is also the disk each upload
- *     spools at most
+ * @param partSize the size of each multipart-upload part; an upload spools two at most
  * @param spoolDir where parts wait on local disk before they are sent
  * @param downloadRedirect when present, v1 downloads are answered with a redirect to a presigned
  *     URL valid this long
