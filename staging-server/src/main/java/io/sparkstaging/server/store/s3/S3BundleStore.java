@@ -209,9 +209,16 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
     recordEvent(id, S3Keys.OWNER_SEEN, record -> record.ownerSeenAt().isPresent() ? record : record.ownerSeenAt(clock.instant()));
   }
 
-  /** Writes an event key unless this server already knows of one; a bundle it does not list is left alone. */
+  /** Writes an event key unless this server already knows of one; a bundle that is gone is left alone. */
   private void recordEvent(BundleId id, String kind, UnaryOperator<BundleRecord> change) throws IOException {
-    BundleRecord current = visible.get(id);
+    BundleRecord listed = visible.get(id);
+    BundleRecord current;
+    try {
+      // Not listed yet: uploaded through another server since this one last listed the bucket.
+      current = listed != null ? listed : readMetadata(id).orElse(null);
+    } catch (SdkException e) {
+      throw new IOException("the object store could not be asked for the bundle: " + e.getMessage(), e);
+    }
     BundleRecord updated = current == null ? null : change.apply(current);
     if (updated == null || updated.equals(current)) {
       return;
@@ -222,7 +229,8 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
       throw new IOException("the object store refused the event: " + e.getMessage(), e);
     }
     synchronized (listingLock) {
-      if (visible.replace(id, current, updated) && changesDuringListing != null) {
+      boolean changed = listed != null ? visible.replace(id, listed, updated) : visible.putIfAbsent(id, updated) == null;
+      if (changed && changesDuringListing != null) {
         changesDuringListing.put(id, Optional.of(updated));
       }
     }

@@ -71,6 +71,24 @@ class SharedBucketIT {
   }
 
   @Test
+  void aDownloadThroughAServerThatHasNotListedTheBundleYetIsRecorded() throws Exception {
+    // The default cleanup interval: the servers list the bucket every 10 s, long after this download.
+    try (var one = TestServer.start(first, settings -> settings.s3 = TestStorage.s3(bucket, first, Optional.empty()));
+        var other = TestServer.start(second, settings -> settings.s3 = TestStorage.s3(bucket, second, Optional.empty()))) {
+      Response receipt = given().header("Bundle-Owner", Bundles.OWNER_JSON).body(new byte[100]).post(one.baseUri() + "/api/v1/bundles");
+      String id = receipt.path("resourceId");
+
+      given().header("Authorization", receipt.<String>path("resourceSecret")).get(other.baseUri() + "/api/v1/bundles/" + id)
+          .then().statusCode(200);
+
+      // Otherwise the bundle would expire as never downloaded while its pods use it.
+      assertThat(TestStorage.client().listObjectsV2(list -> list.bucket(bucket).prefix(TestStorage.PREFIX + "bundles/" + id + "/downloaded/"))
+          .contents()).hasSize(1);
+      assertThat(other.store().list()).singleElement().satisfies(record -> assertThat(record.firstDownloadedAt()).isPresent());
+    }
+  }
+
+  @Test
   void cleanupRunsOnOneServerOnly() throws Exception {
     Consumer<TestSettings> expiring = settings -> {
       settings.initialAccessExpiration = Duration.ofSeconds(1);
