@@ -61,7 +61,7 @@ public final class Reaper implements AutoCloseable {
   public int sweep() {
     Instant now = clock.instant();
     int deleted = 0;
-    for (BundleRecord record : store.list()) {
+    for (BundleRecord record : store.listFresh()) {
       var verdict = policy.judge(record, now).or(() -> owners.flatMap(tracker -> judgeOwner(tracker, record, now)));
       if (verdict.isEmpty()) {
         continue;

@@ -51,6 +51,14 @@ public interface BundleStore extends Closeable {
   Collection<BundleRecord> list();
 
   /**
+   * Every visible bundle as the store holds it at this moment, not from a recent listing: what
+   * cleanup judges by, so that a download recorded by another server just now is not missed.
+   */
+  default Collection<BundleRecord> listFresh() {
+    return list();
+  }
+
+  /**
    * Records, durably, the first download of a bundle; later calls change nothing. Returns quietly
    * if the bundle is gone.
    */

@@ -200,6 +200,12 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
   }
 
   @Override
+  public Collection<BundleRecord> listFresh() {
+    refresh();
+    return list();
+  }
+
+  @Override
   public void recordFirstDownload(BundleId id) throws IOException {
     recordEvent(id, S3Keys.DOWNLOADED, record -> record.firstDownloadedAt().isPresent() ? record : record.downloadedAt(clock.instant()));
   }
@@ -293,8 +299,11 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
     }
   }
 
-  /** Lists the bucket and makes the result the answer of {@link #list}, with this server's changes made meanwhile. */
-  void refresh() {
+  /**
+   * Lists the bucket and makes the result the answer of {@link #list}, with this server's changes
+   * made meanwhile. Synchronized: the background refresh and cleanup's fresh listing take turns.
+   */
+  synchronized void refresh() {
     synchronized (listingLock) {
       changesDuringListing = new HashMap<>();
     }
