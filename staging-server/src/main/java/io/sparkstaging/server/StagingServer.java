@@ -43,9 +43,12 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The running server: configuration, store, secrets and HTTP wired together. */
 public final class StagingServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(StagingServer.class);
   private final Server jetty;
   private final Reaper reaper;
   private final Optional<KubernetesClient> cluster;
@@ -91,7 +94,12 @@ public final class StagingServer implements AutoCloseable {
    * (which it locks) or without a cluster to hold a lease in runs it itself.
    */
   private static Leadership leadership(ServerConfig config, Optional<KubernetesClient> cluster) {
-    if (config.s3().isEmpty() || cluster.isEmpty()) {
+    if (config.s3().isEmpty()) {
+      return Leadership.alone();
+    }
+    if (cluster.isEmpty()) {
+      log.info("No cluster to elect a cleanup leader in: this server runs cleanup itself. Other servers on the same bucket "
+          + "would do the same work again; harmless, as deletions are idempotent, but give them a cluster to share it");
       return Leadership.alone();
     }
     KubernetesClient client = cluster.get();
