@@ -68,8 +68,14 @@ public final class TestStorage {
       return Files.isDirectory(incoming) ? Bundles.filesUnder(incoming) + Bundles.directoriesUnder(incoming) : 0;
     }
     S3Config s3 = config.s3().get();
-    return Bundles.filesUnder(s3.spoolDir())
-        + client().listMultipartUploads(list -> list.bucket(s3.bucket())).uploads().size();
+    return spooledParts(s3.spoolDir()) + client().listMultipartUploads(list -> list.bucket(s3.bucket())).uploads().size();
+  }
+
+  /** Part files under a spool directory; not the lock each server holds there. */
+  public static long spooledParts(Path spoolDir) throws IOException {
+    try (var files = Files.walk(spoolDir)) {
+      return files.filter(Files::isRegularFile).filter(file -> !file.getFileName().toString().equals(".lock")).count();
+    }
   }
 
   public static synchronized S3ProxyServer proxy() {

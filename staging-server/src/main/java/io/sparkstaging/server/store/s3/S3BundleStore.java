@@ -1,6 +1,5 @@
 package io.sparkstaging.server.store.s3;
 
-import io.sparkstaging.common.files.FileTrees;
 import io.sparkstaging.server.config.S3Config;
 import io.sparkstaging.server.errors.Problem;
 import io.sparkstaging.server.errors.StagingException;
@@ -16,8 +15,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,7 +54,7 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(S3BundleStore.class);
   /** Leftovers younger than this may belong to an upload or deletion still under way. */
   static final Duration LEFTOVER_AGE = Duration.ofHours(1);
-  /** Multipart uploads older than this were abandoned: no upload runs that long at the minimum upload rate's scale. */
+  /** Multipart uploads started longer ago than this were abandoned by a server that died: no upload lasts a day. */
   static final Duration ABANDONED_UPLOAD_AGE = Duration.ofDays(1);
 
   private final S3Config config;
@@ -66,7 +63,7 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
   private final S3Keys keys;
   private final Clock clock;
   private final DiskSpace spoolSpace;
-  private final Path spoolDir;
+  private final SpoolDirectory spoolDir;
   private final ScheduledExecutorService refresher;
   /** Sends upload parts while their uploads spool the next; one part in flight per upload at most. */
   private final ExecutorService partSender = Executors.newCachedThreadPool(runnable -> {
@@ -84,7 +81,7 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
   /** This server's changes during a listing, which the listing may have missed; null when none runs. */
   private Map<BundleId, Optional<BundleRecord>> changesDuringListing;
 
-  private S3BundleStore(S3Config config, S3Client s3, S3Presigner presigner, Clock clock, DiskSpace spoolSpace, Path spoolDir) {
+  private S3BundleStore(S3Config config, S3Client s3, S3Presigner presigner, Clock clock, DiskSpace spoolSpace, SpoolDirectory spoolDir) {
     this.config = config;
     this.s3 = s3;
     this.presigner = presigner;
@@ -106,9 +103,9 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
    * @param refreshInterval how often the bucket is listed again
    */
   public static S3BundleStore open(S3Config config, long minFreeSpace, Duration refreshInterval, Clock clock) throws IOException {
-    Path spoolDir = Files.createTempDirectory(config.spoolDir(), "staging-spool-");
+    SpoolDirectory spoolDir = SpoolDirectory.claim(config.spoolDir());
     S3Client s3 = S3Clients.client(config);
-    var store = new S3BundleStore(config, s3, S3Clients.presigner(config), clock, DiskSpace.of(spoolDir, minFreeSpace), spoolDir);
+    var store = new S3BundleStore(config, s3, S3Clients.presigner(config), clock, DiskSpace.of(spoolDir.path(), minFreeSpace), spoolDir);
     try {
       store.refresh();
     } catch (RuntimeException e) {
@@ -126,7 +123,7 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
     ContentMeter.requireWithin(expectedSize, maxSize);
     spoolSpace.requireRoomFor(Math.min(Math.max(expectedSize, 0), config.partSize()));
     BundleId id = BundleId.generate(random);
-    return new S3PendingBundle(this, id, maxSize, config.partSize(), spoolDir);
+    return new S3PendingBundle(this, id, maxSize, config.partSize(), spoolDir.path());
   }
 
   /** Makes a bundle whose content is complete visible, by writing its metadata. */
@@ -389,6 +386,6 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
     partSender.shutdownNow();
     s3.close();
     presigner.close();
-    FileTrees.deleteRecursively(spoolDir);
+    spoolDir.close();
   }
 }

@@ -38,7 +38,7 @@ class ObjectStoreOutageIT {
           .then().statusCode(503).body("error", equalTo("unavailable"));
       given().get(server.baseUri() + "/readyz").then().statusCode(503);
       given().get(server.baseUri() + "/healthz").then().statusCode(200);
-      assertThat(Bundles.filesUnder(own.spoolDir())).isZero();
+      assertThat(TestStorage.spooledParts(own.spoolDir())).isZero();
     }
   }
 }

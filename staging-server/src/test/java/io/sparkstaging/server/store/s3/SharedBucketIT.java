@@ -15,6 +15,7 @@ import io.sparkstaging.server.support.ServerProcess;
 import io.sparkstaging.server.support.TestServer;
 import io.sparkstaging.server.support.TestSettings;
 import io.sparkstaging.server.support.TestStorage;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -132,7 +133,8 @@ class SharedBucketIT {
         var doomed = ServerProcess.start(first, List.of("-Daws.accessKeyId=" + S3ProxyServer.ACCESS_KEY,
             "-Daws.secretAccessKey=" + S3ProxyServer.SECRET_KEY),
             "--storage", "s3://" + bucket + "/" + TestStorage.PREFIX, "--s3-endpoint", TestStorage.proxy().endpoint().toString(),
-            "--s3-path-style", "--s3-part-size", "5m", "--s3-spool-dir", first.toString(), "--kubernetes", "off")) {
+            "--s3-path-style", "--s3-part-size", "5m", "--s3-spool-dir", Files.createDirectories(first.resolve("spool")).toString(),
+            "--kubernetes", "off")) {
       Response kept = given().header("Bundle-Owner", Bundles.OWNER_JSON).body(content).post(survivor.baseUri() + "/api/v1/bundles");
       kept.then().statusCode(201);
 
@@ -156,6 +158,11 @@ class SharedBucketIT {
       survivor.store().removeLeftovers(Instant.now().plus(S3BundleStore.ABANDONED_UPLOAD_AGE).plusSeconds(60));
       assertThat(multipartUploads()).isZero();
       assertThat(survivor.store().list()).hasSize(1);
+    }
+    // The dead server's spooled parts are removed by the next server to start on the same disk.
+    assertThat(TestStorage.spooledParts(first.resolve("spool"))).isPositive();
+    try (var restarted = serverOn(first)) {
+      assertThat(TestStorage.spooledParts(first.resolve("spool"))).isZero();
     }
   }
 
