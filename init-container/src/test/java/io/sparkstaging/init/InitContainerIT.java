@@ -222,6 +222,43 @@ class InitContainerIT {
   }
 
   @Test
+  void aRedirectedBundleIsCheckedAgainstTheDigestTheStagingServerVouchedFor() throws Exception {
+    byte[] expected = Tars.plainOf("app.jar", "application");
+    try (var store = FakeFileServer.http(Tars.plainOf("app.jar", "something else"));
+        var staging = FakeFileServer.http(new byte[0]).redirectingTo(store.uri("/presigned"), expected)) {
+      harness.stagedJars(staging.uri(""), "0123456789abcdef0123456789abcdef", "the-secret");
+
+      InitHarness.Result result = harness.run();
+
+      assertThat(result.exitCode()).isEqualTo(InitRun.REJECTED);
+      assertThat(result.firstErrorLine()).contains("SHA-256");
+      assertThat(store.authorizationsSeen()).containsOnlyNulls();
+      assertThat(harness.targetContents()).isEmpty();
+    }
+  }
+
+  @Test
+  void theObjectStoreBehindARedirectIsNotTrustedWithTheStagingServersCertificates() throws Exception {
+    // The configured trust is the staging server's; the store behind its redirect gets the JVM's own.
+    var certificate = new SelfSignedCertificate();
+    Path pem = certificate.writeCertificate(pod.resolve("ca.pem"));
+    byte[] bundle = Tars.plainOf("app.jar", "application");
+    try (var store = FakeFileServer.https(bundle, serverTls(certificate));
+        var staging = FakeFileServer.https(new byte[0], serverTls(certificate)).redirectingTo(store.uri("/presigned"), bundle)) {
+      harness.stagedJars(staging.uri(""), "0123456789abcdef0123456789abcdef", "the-secret")
+          .set("spark.ssl.kubernetes.resourceStagingServer.clientCertPem", pem.toString());
+
+      InitHarness.Result result = harness.run("--timeout", "2s");
+
+      // A handshake failure is retried, as any network failure, until the time limit.
+      assertThat(result.exitCode()).isEqualTo(InitRun.TIMED_OUT);
+      assertThat(result.err()).contains(store.uri("")).contains("SSLHandshakeException");
+      assertThat(staging.authorizationsSeen()).isNotEmpty();
+      assertThat(store.authorizationsSeen()).isEmpty();
+    }
+  }
+
+  @Test
   void aRemoteFileMayRedirect() throws Exception {
     try (var target = FakeFileServer.http("moved".getBytes());
         var redirecting = FakeFileServer.http(new byte[0]).redirectingTo(target.uri("/real.csv"))) {

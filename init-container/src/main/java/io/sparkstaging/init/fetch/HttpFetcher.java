@@ -58,14 +58,16 @@ public final class HttpFetcher {
    * server, to a presigned object-store URL: the secret is dropped on the way (the URL is its own
    * credential, and must be valid for no other host), and the staging server's {@code ETag} and
    * {@code Repr-Digest} stay the answer's, so the bytes are verified against what it vouched for.
-   * A redirect without that digest is not followed.
+   * A redirect without that digest is not followed. The object store is trusted the JVM's default
+   * way: the configured trust is the staging server's.
    *
    * @param headers request headers; their values never go into messages, as one may be a secret
    */
   public Answer get(URI uri, Map<String, String> headers, Deadline deadline) throws FetchFailure {
     Map<String, String> vouched = Map.of();
+    SSLSocketFactory trust = tls;
     for (int hop = 0; ; hop++) {
-      HttpURLConnection connection = connect(uri, headers, deadline);
+      HttpURLConnection connection = connect(uri, headers, trust, deadline);
       int status = responseCode(connection, uri);
       String location = connection.getHeaderField("Location");
       boolean carriesSecret = headers.containsKey(AUTHORIZATION);
@@ -78,6 +80,7 @@ public final class HttpFetcher {
                 + ": a redirect without a Repr-Digest to verify the bytes against, not followed for a request that carries a secret");
           }
           headers = withoutSecret(headers);
+          trust = null;
         }
         URI next = redirectTarget(uri, location);
         connection.disconnect();
@@ -94,18 +97,19 @@ public final class HttpFetcher {
         }
       }
       String reason = "HTTP " + status + " from " + origin(uri) + errorMessage(connection)
-          + (status / 100 == 3 ? " (too many redirects)" : "");
+          + (status / 100 == 3 ? " (a redirect not followed: none to follow, or too many)" : "");
       connection.disconnect();
       boolean retryable = status >= 500 || status == 408 || status == 429;
       throw new FetchFailure(retryable ? FetchFailure.Kind.NETWORK : FetchFailure.Kind.REFUSED, reason);
     }
   }
 
-  private HttpURLConnection connect(URI uri, Map<String, String> headers, Deadline deadline) throws FetchFailure {
+  /** @param trust null for the JVM's default */
+  private HttpURLConnection connect(URI uri, Map<String, String> headers, SSLSocketFactory trust, Deadline deadline) throws FetchFailure {
     try {
       var connection = (HttpURLConnection) uri.toURL().openConnection();
-      if (connection instanceof HttpsURLConnection https && tls != null) {
-        https.setSSLSocketFactory(tls);
+      if (connection instanceof HttpsURLConnection https && trust != null) {
+        https.setSSLSocketFactory(trust);
       }
       connection.setConnectTimeout(millisWithin(CONNECT_TIMEOUT, deadline));
       connection.setReadTimeout(millisWithin(READ_TIMEOUT, deadline));

@@ -32,6 +32,7 @@ public final class FakeFileServer implements AutoCloseable {
   private volatile boolean corrupt;
   private volatile boolean stall;
   private volatile String redirectTo;
+  private volatile String vouchedSha256Hex;
   private final List<String> authorizationsSeen = new CopyOnWriteArrayList<>();
 
   private FakeFileServer(HttpServer server, byte[] body) {
@@ -70,6 +71,12 @@ public final class FakeFileServer implements AutoCloseable {
     return this;
   }
 
+  /** Redirects as the staging server does to a presigned URL: with the digest of the bytes to expect. */
+  public FakeFileServer redirectingTo(String location, byte[] vouchedFor) {
+    vouchedSha256Hex = Bundles.sha256Hex(vouchedFor);
+    return redirectingTo(location);
+  }
+
   /** The Authorization headers received (null for none). */
   public List<String> authorizationsSeen() {
     return authorizationsSeen;
@@ -97,6 +104,10 @@ public final class FakeFileServer implements AutoCloseable {
     authorizationsSeen.add(exchange.getRequestHeaders().getFirst("Authorization"));
     if (redirectTo != null) {
       exchange.getResponseHeaders().add("Location", redirectTo);
+      if (vouchedSha256Hex != null) {
+        exchange.getResponseHeaders().add("ETag", "\"" + vouchedSha256Hex + "\"");
+        exchange.getResponseHeaders().add("Repr-Digest", ReprDigest.format(vouchedSha256Hex));
+      }
       exchange.sendResponseHeaders(302, -1);
       exchange.close();
       return;
