@@ -238,6 +238,24 @@ class InitContainerIT {
   }
 
   @Test
+  void aDownloadFromTheObjectStoreThatBreaksIsResumedThroughTheStagingServer() throws Exception {
+    byte[] bundle = Tars.plainOf("big.jar", "x".repeat(3_000_000));
+    try (var store = FakeFileServer.http(bundle).cuttingFirstAnswerAfter(1_000_000);
+        var staging = FakeFileServer.http(new byte[0]).redirectingTo(store.uri("/presigned"), bundle)) {
+      harness.stagedJars(staging.uri(""), "0123456789abcdef0123456789abcdef", "the-secret");
+
+      InitHarness.Result result = harness.run();
+
+      assertThat(result.exitCode()).as(result.err()).isZero();
+      assertThat(harness.jarsDir().resolve("big.jar")).hasContent("x".repeat(3_000_000));
+      // Each attempt asks the staging server (with the secret) for a URL, then the store (without) for the rest.
+      assertThat(staging.authorizationsSeen()).hasSize(2).containsOnly("the-secret");
+      assertThat(store.authorizationsSeen()).hasSize(2).containsOnlyNulls();
+      assertThat(store.rangesAsked()).element(1).asString().startsWith("bytes=").isNotEqualTo("bytes=0-");
+    }
+  }
+
+  @Test
   void theObjectStoreBehindARedirectIsNotTrustedWithTheStagingServersCertificates() throws Exception {
     // The configured trust is the staging server's; the store behind its redirect gets the JVM's own.
     var certificate = new SelfSignedCertificate();
