@@ -204,16 +204,18 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
 
   @Override
   public void recordFirstDownload(BundleId id) throws IOException {
-    recordEvent(id, S3Keys.DOWNLOADED, record -> record.firstDownloadedAt().isPresent() ? record : record.downloadedAt(clock.instant()));
+    Instant now = clock.instant();
+    recordEvent(id, S3Keys.DOWNLOADED, now, record -> record.firstDownloadedAt().isPresent() ? record : record.downloadedAt(now));
   }
 
   @Override
   public void recordOwnerSeen(BundleId id) throws IOException {
-    recordEvent(id, S3Keys.OWNER_SEEN, record -> record.ownerSeenAt().isPresent() ? record : record.ownerSeenAt(clock.instant()));
+    Instant now = clock.instant();
+    recordEvent(id, S3Keys.OWNER_SEEN, now, record -> record.ownerSeenAt().isPresent() ? record : record.ownerSeenAt(now));
   }
 
   /** Writes an event key unless this server already knows of one; a bundle that is gone is left alone. */
-  private void recordEvent(BundleId id, String kind, UnaryOperator<BundleRecord> change) throws IOException {
+  private void recordEvent(BundleId id, String kind, Instant when, UnaryOperator<BundleRecord> change) throws IOException {
     BundleRecord listed = visible.get(id);
     BundleRecord current;
     try {
@@ -227,7 +229,7 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
       return;
     }
     try {
-      s3.putObject(put -> put.bucket(config.bucket()).key(keys.event(id, kind, clock.instant())), RequestBody.empty());
+      s3.putObject(put -> put.bucket(config.bucket()).key(keys.event(id, kind, when)), RequestBody.empty());
     } catch (SdkException e) {
       throw new IOException("the object store refused the event: " + e.getMessage(), e);
     }
