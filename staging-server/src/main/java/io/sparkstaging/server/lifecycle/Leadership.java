@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,17 +69,22 @@ public final class Leadership implements AutoCloseable {
       return thread;
     });
     leadership.elector = new LeaderElector(client, config, leadership.executor);
-    leadership.compete();
+    leadership.compete(timing.retryPeriod());
     return leadership;
   }
 
-  private void compete() {
+  private void compete(Duration retryPeriod) {
     running = elector.start();
-    // A run ends when the lease is lost or cannot be renewed: stand again.
+    // A run ends when the lease is lost or cannot be renewed: stand again, after a pause, so that
+    // a run failing at once (an API server refusing) cannot become a busy loop.
     running.whenComplete((ignored, failure) -> {
       leading = false;
       if (!closed) {
-        compete();
+        CompletableFuture.runAsync(() -> {
+          if (!closed) {
+            compete(retryPeriod);
+          }
+        }, CompletableFuture.delayedExecutor(retryPeriod.toMillis(), TimeUnit.MILLISECONDS, executor));
       }
     });
   }
