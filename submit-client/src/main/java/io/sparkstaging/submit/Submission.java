@@ -11,13 +11,15 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.submit.apply.ObjectApplier;
+import io.sparkstaging.submit.deps.DependencyPlan;
+import io.sparkstaging.submit.deps.PluginJar;
 import io.sparkstaging.submit.podspec.InitContainerSpec;
 import io.sparkstaging.submit.apply.SubmitFailure;
 import io.sparkstaging.submit.spec.AppIdentity;
 import io.sparkstaging.submit.spec.BasicDriverStep;
-import io.sparkstaging.submit.spec.DependencyPlan;
 import io.sparkstaging.submit.spec.DriverSpec;
 import io.sparkstaging.submit.spec.DriverSpecBuilder;
+import io.sparkstaging.submit.spec.Redaction;
 import io.sparkstaging.submit.spec.StagedDependencies;
 import io.sparkstaging.submit.spec.SubmitRequest;
 import io.sparkstaging.submit.stage.BundlePackager;
@@ -46,34 +48,35 @@ public final class Submission {
   private final AppIdentity identity;
   private final DependencyPlan plan;
   private final UploadCredentials uploadCredentials;
+  private final boolean verbose;
 
-  public Submission(SubmitRequest request, UploadCredentials uploadCredentials, PrintWriter out, PrintWriter err) {
+  /** @param verbose print the driver's Spark properties (secrets redacted) and what is staged, on {@code err} */
+  public Submission(SubmitRequest request, UploadCredentials uploadCredentials, PrintWriter out, PrintWriter err, boolean verbose) {
     this.request = request;
+    this.verbose = verbose;
     this.uploadCredentials = uploadCredentials;
     this.out = out;
     this.err = err;
     this.identity = AppIdentity.create(request.appName(), new SecureRandom(), Clock.systemUTC());
-    this.plan = DependencyPlan.of(request);
     for (String template : new String[] {"spark.kubernetes.driver.podTemplateFile", "spark.kubernetes.executor.podTemplateFile"}) {
       if (request.conf().containsKey(template)) {
         throw new ConfigException(template + " is not supported yet: this client builds the pods itself (see README, Submit client)");
       }
     }
+    this.plan = DependencyPlan.of(request, PluginJar.path());
     if (plan.needsInitContainer() && request.initImage() == null) {
       throw new ConfigException("dependencies need the init-container: set --init-image or spark.kubernetes.initcontainer.docker.image");
     }
-    if ((!plan.localJars().isEmpty() || !plan.localFiles().isEmpty()) && request.stagingServer().isEmpty()) {
+    if (plan.stagesAnything() && request.stagingServer().isEmpty()) {
       throw new ConfigException("local dependencies need a staging server: set --staging-server or spark.kubernetes.resourceStagingServer.uri");
     }
   }
 
   /** Prints every object as YAML, with placeholders where staging would fill in ids; contacts nothing and prints no secret. */
   public int dryRun() {
-    var jars = placeholder(plan.localJars().isEmpty(), "jars");
-    var files = placeholder(plan.localFiles().isEmpty(), "files");
-    var staged = new StagedDependencies(jars, new BundlePackager(plan.localJars(), false).entryNames(), files,
-        new BundlePackager(plan.localFiles(), false).entryNames());
+    var staged = new StagedDependencies(placeholder(plan.jarsToStage().isEmpty(), "jars"), placeholder(plan.filesToStage().isEmpty(), "files"));
     DriverSpec spec = DriverSpecBuilder.build(request, identity, plan, staged, podTrust(), sparkUser());
+    describe(spec);
     var serialization = new KubernetesSerialization();
     out.print(serialization.asYaml(spec.pod()));
     for (HasMetadata resource : spec.resources()) {
@@ -104,6 +107,7 @@ public final class Submission {
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(kubernetes).build()) {
       StagedDependencies staged = stage(staging, stagedBundles);
       DriverSpec spec = DriverSpecBuilder.build(request, identity, plan, staged, podTrust(), sparkUser());
+      describe(spec);
       Pod pod;
       try {
         pod = new ObjectApplier(client, err).apply(spec);
@@ -115,6 +119,9 @@ public final class Submission {
       String name = pod.getMetadata().getName();
       out.printf("submitted %s: driver pod %s/%s%n", identity.appId(), namespace, name);
       out.flush();
+      err.printf("submit-client: Deployed Spark application %s with application ID %s and submission ID %s:%s into Kubernetes%n",
+          request.appName(), identity.appId(), namespace, name);
+      err.flush();
       if (!follow) {
         return 0;
       }
@@ -122,7 +129,10 @@ public final class Submission {
       Thread notice = new Thread(() -> err.println("submit-client: stopped waiting; " + name + " keeps running"), "stop-waiting");
       Runtime.getRuntime().addShutdownHook(notice);
       try {
-        int exitCode = new PodPhaseWatcher(client, out).follow(namespace, name, BasicDriverStep.CONTAINER);
+        int exitCode = new PodPhaseWatcher(client, out, err).follow(namespace, name, BasicDriverStep.CONTAINER);
+        err.printf("submit-client: Application %s with application ID %s and submission ID %s:%s finished%n", request.appName(),
+            identity.appId(), namespace, name);
+        err.flush();
         out.printf("driver pod %s finished with exit code %d%n", name, exitCode);
         return exitCode;
       } finally {
@@ -134,15 +144,15 @@ public final class Submission {
   private StagedDependencies stage(Optional<StagingClient> staging, List<StagedBundle> stagedBundles) throws StageFailure {
     Map<String, String> owner = Map.of("spark-app-selector", identity.appId(), "spark-role", "driver");
     try {
-      var jars = new BundlePackager(plan.localJars(), false);
-      var files = new BundlePackager(plan.localFiles(), false);
-      Optional<StagedBundle> stagedJars = plan.localJars().isEmpty() ? Optional.empty()
-          : Optional.of(staging.orElseThrow().stage(jars, request.namespace(), owner, bytes -> { }));
+      Optional<StagedBundle> stagedJars = plan.jarsToStage().isEmpty() ? Optional.empty()
+          : Optional.of(staging.orElseThrow().stage(new BundlePackager(plan.jarsToStage(), plan.jarNames(), false), request.namespace(), owner,
+              bytes -> { }));
       stagedJars.ifPresent(stagedBundles::add);
-      Optional<StagedBundle> stagedFiles = plan.localFiles().isEmpty() ? Optional.empty()
-          : Optional.of(staging.orElseThrow().stage(files, request.namespace(), owner, bytes -> { }));
+      Optional<StagedBundle> stagedFiles = plan.filesToStage().isEmpty() ? Optional.empty()
+          : Optional.of(staging.orElseThrow().stage(new BundlePackager(plan.filesToStage(), plan.fileNames(), false), request.namespace(), owner,
+              bytes -> { }));
       stagedFiles.ifPresent(stagedBundles::add);
-      return new StagedDependencies(stagedJars, jars.entryNames(), stagedFiles, files.entryNames());
+      return new StagedDependencies(stagedJars, stagedFiles);
     } catch (StageFailure e) {
       deleteBundles(staging, stagedBundles);
       throw e;
@@ -157,6 +167,16 @@ public final class Submission {
         err.println("submit-client: " + e.getMessage() + " (the server's expiry will remove it)");
       }
     }
+  }
+
+  private void describe(DriverSpec spec) {
+    if (!verbose) {
+      return;
+    }
+    err.println("submit-client: staging " + plan.jarsToStage().size() + " jar(s) and " + plan.filesToStage().size() + " other file(s)");
+    err.println("Spark properties for the driver, secrets redacted:");
+    Redaction.of(request.conf()).apply(spec.sparkProperties()).forEach((key, value) -> err.println("(" + key + "," + value + ")"));
+    err.flush();
   }
 
   /** Reads a submitter-local trust file for the pods now, so that the steps that ship it stay free of I/O. */

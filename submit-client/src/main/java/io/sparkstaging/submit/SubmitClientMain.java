@@ -8,6 +8,7 @@ import io.sparkstaging.submit.stage.StageFailure;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import picocli.CommandLine;
 
 /**
@@ -24,13 +25,18 @@ public final class SubmitClientMain {
   private SubmitClientMain() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+    System.exit(run(args, System.getenv(), System.out, System.err));
   }
 
   /** The whole program without {@code System.exit}, so that tests can run it in-process. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, System.getenv(), out, err);
+  }
+
+  /** @param environment what the program takes for its environment */
+  public static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
     var errors = new PrintWriter(err, true, StandardCharsets.UTF_8);
-    return Commands.commandLine()
+    return Commands.commandLine(environment)
         .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
         .setErr(errors)
         .setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -4,6 +4,7 @@ import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.common.config.Converters;
 import io.sparkstaging.common.units.DurationText;
 import io.sparkstaging.init.config.InitConfig.ExtractLimits;
+import io.sparkstaging.init.config.InitConfig.ArchiveAlias;
 import io.sparkstaging.init.config.InitConfig.StagedBundleRef;
 import io.sparkstaging.common.tls.TrustConfig;
 import java.net.URI;
@@ -59,6 +60,10 @@ final class InitCommand {
   @Option(names = "--remote-files", description = "Comma-separated http(s) URIs of files to download.")
   String remoteFiles;
 
+  @Option(names = "--unpack-archives", paramLabel = "NAME#ALIAS,...",
+      description = "Comma-separated fetched files to unpack, each into a directory ALIAS beside it in the files directory (.zip, .jar, .tar, .tar.gz, .tgz; any other is copied as ALIAS, as Spark does).")
+  String unpackArchives;
+
   @Option(names = "--jars-dir", defaultValue = "/var/spark-data/spark-jars", description = "Where jars go. Default: ${DEFAULT-VALUE}.")
   Path jarsDir;
 
@@ -103,7 +108,7 @@ final class InitCommand {
       requireHttp(stagingServer, "--staging-server");
     }
     return new InitConfig(Optional.ofNullable(stagingServer).map(InitCommand::withoutTrailingSlash), jars, files,
-        uris(remoteJars, "--remote-jars"), uris(remoteFiles, "--remote-files"), jarsDir, filesDir, timeout, trust(),
+        uris(remoteJars, "--remote-jars"), uris(remoteFiles, "--remote-files"), archives(unpackArchives), jarsDir, filesDir, timeout, trust(),
         new ExtractLimits(maxUnpackedSize, maxEntries));
   }
 
@@ -138,6 +143,22 @@ final class InitCommand {
       }
       requireHttp(uri, option);
       return uri;
+    }).toList();
+  }
+
+  private static List<ArchiveAlias> archives(String commaSeparated) {
+    if (commaSeparated == null || commaSeparated.isBlank()) {
+      return List.of();
+    }
+    return Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(s -> !s.isEmpty()).map(text -> {
+      int hash = text.lastIndexOf('#');
+      String name = hash < 0 ? text : text.substring(0, hash);
+      String alias = hash < 0 ? text : text.substring(hash + 1);
+      for (String part : List.of(name, alias)) {
+        require(!part.isEmpty() && !part.equals(".") && !part.equals("..") && !part.contains("/") && !part.contains("\\") && !part.startsWith(".spark-init"),
+            "--unpack-archives: '" + text + "' must be NAME#ALIAS, both plain file names");
+      }
+      return new ArchiveAlias(name, alias);
     }).toList();
   }
 

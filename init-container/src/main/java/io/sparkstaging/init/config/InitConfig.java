@@ -14,11 +14,15 @@ public record InitConfig(
     Optional<StagedBundleRef> files,
     List<URI> remoteJars,
     List<URI> remoteFiles,
+    List<ArchiveAlias> archives,
     Path jarsDir,
     Path filesDir,
     Duration timeout,
     TrustConfig trust,
     ExtractLimits limits) {
+
+  /** A file among the fetched files that is unpacked, beside itself, into a directory named {@code alias}. */
+  public record ArchiveAlias(String name, String alias) {}
 
   /** A bundle on the staging server: its id, and the mounted file holding its secret. */
   public record StagedBundleRef(String resourceId, Path secretFile) {}

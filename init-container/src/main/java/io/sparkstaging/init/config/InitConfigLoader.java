@@ -35,6 +35,7 @@ public final class InitConfigLoader {
     keys.put(INIT + "downloadFilesSecretLocation", "files-secret-file");
     keys.put(INIT + "remoteJars", "remote-jars");
     keys.put(INIT + "remoteFiles", "remote-files");
+    keys.put(INIT + "unpackArchives", "unpack-archives");
     keys.put(MOUNT + "jarsDownloadDir", "jars-dir");
     keys.put(MOUNT + "filesDownloadDir", "files-dir");
     keys.put(MOUNT + "mountTimeout", "timeout");

@@ -86,6 +86,11 @@ public final class SafeTarExtractor {
     if (entry.isSparse()) {
       throw reject(name, "is a sparse file");
     }
+    return safeTarget(destination, name, entry.isDirectory());
+  }
+
+  /** Where an entry of this name goes, refusing names that could land anywhere else. */
+  static Path safeTarget(Path destination, String name, boolean directory) throws ContentRejected {
     if (name.isEmpty() || name.indexOf('\0') >= 0) {
       throw reject(name, "has an empty or malformed name");
     }
@@ -98,25 +103,30 @@ public final class SafeTarExtractor {
       }
     }
     Path target = destination.resolve(name).normalize();
-    if (!target.startsWith(destination) || (target.equals(destination) && !entry.isDirectory())) {
+    if (!target.startsWith(destination) || (target.equals(destination) && !directory)) {
       throw reject(name, "resolves outside the target directory");
     }
     return target;
   }
 
   private static void writeFile(InputStream content, TarArchiveEntry entry, Path target, byte[] buffer) throws IOException {
+    writeFile(content, entry.getName(), (entry.getMode() & OWNER_EXECUTE) != 0, target, buffer);
+  }
+
+  /** Writes one entry's content to a new file: a name that appears twice is a refusal, never an overwrite. */
+  static void writeFile(InputStream content, String name, boolean executable, Path target, byte[] buffer) throws IOException {
     Files.createDirectories(target.getParent());
     try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       IOUtils.copyLarge(content, out, buffer);
     } catch (FileAlreadyExistsException repeated) {
-      throw reject(entry.getName(), "appears more than once");
+      throw reject(name, "appears more than once");
     }
     if (POSIX) {
-      Files.setPosixFilePermissions(target, (entry.getMode() & OWNER_EXECUTE) != 0 ? EXECUTABLE_MODE : FILE_MODE);
+      Files.setPosixFilePermissions(target, executable ? EXECUTABLE_MODE : FILE_MODE);
     }
   }
 
-  private static ContentRejected reject(String name, String why) {
+  static ContentRejected reject(String name, String why) {
     String shown = name.length() > 200 ? name.substring(0, 200) + "…" : name;
     return new ContentRejected("unsafe bundle: entry '" + shown.replace("\0", "\\0") + "' " + why);
   }

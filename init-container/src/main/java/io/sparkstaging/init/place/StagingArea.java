@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A hidden directory inside a target directory where dependencies are unpacked before they are
@@ -44,6 +45,11 @@ public final class StagingArea implements AutoCloseable {
     Path slot = Files.createDirectory(root.resolve("slot-" + slots.size()));
     slots.put(slot, source);
     return slot;
+  }
+
+  /** The staged entry of this name, in whichever slot holds it. */
+  public synchronized Optional<Path> find(String name) {
+    return slots.keySet().stream().map(slot -> slot.resolve(name)).filter(path -> Files.exists(path, LinkOption.NOFOLLOW_LINKS)).findFirst();
   }
 
   /**

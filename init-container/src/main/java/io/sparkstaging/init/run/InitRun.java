@@ -2,6 +2,8 @@ package io.sparkstaging.init.run;
 
 import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.init.config.InitConfig;
+import io.sparkstaging.init.config.InitConfig.ArchiveAlias;
+import io.sparkstaging.init.extract.ArchiveUnpacker;
 import io.sparkstaging.init.fetch.Deadline;
 import io.sparkstaging.init.fetch.FetchFailure;
 import io.sparkstaging.init.fetch.HttpFetcher;
@@ -82,6 +84,7 @@ public final class InitRun {
           return report(failure);
         }
       }
+      unpackArchives(areas.get(config.filesDir()));
       StagingArea.commitAll(new ArrayList<>(areas.values()));
       out.printf("init-container: %d dependencies in place in %.2f s%n", dependencies.size(), (System.nanoTime() - started) / 1e9);
       return OK;
@@ -101,6 +104,20 @@ public final class InitRun {
           err.println("init-container: could not remove " + area.target() + "/.spark-init-*: " + e.getMessage());
         }
       }
+    }
+  }
+
+  /** Each archive is unpacked beside itself, in its slot, so that it is placed, or discarded, with everything else. */
+  private void unpackArchives(StagingArea files) throws IOException {
+    for (ArchiveAlias archive : config.archives()) {
+      Path staged = files == null ? null : files.find(archive.name()).orElse(null);
+      if (staged == null || !Files.isRegularFile(staged)) {
+        throw new ContentRejected("archive '" + archive.name() + "' is not among the files fetched");
+      }
+      long started = System.nanoTime();
+      int count = new ArchiveUnpacker(config.limits()).unpack(staged, staged.resolveSibling(archive.alias()));
+      out.printf("init-container: unpacked %s into %s: %d file(s) in %.2f s%n", archive.name(), archive.alias(), count,
+          (System.nanoTime() - started) / 1e9);
     }
   }
 

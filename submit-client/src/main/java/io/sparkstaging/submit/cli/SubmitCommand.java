@@ -2,10 +2,14 @@ package io.sparkstaging.submit.cli;
 
 import io.fabric8.kubernetes.client.Config;
 import io.sparkstaging.common.config.ConfigException;
+import io.sparkstaging.submit.Submission;
+import io.sparkstaging.submit.deps.PackageResolver;
+import io.sparkstaging.submit.spec.AppKind;
 import io.sparkstaging.submit.spec.SubmitRequest;
 import io.sparkstaging.submit.stage.UploadCredentials;
-import io.sparkstaging.submit.Submission;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.Reader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -19,16 +23,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.jar.JarInputStream;
+import org.apache.commons.io.output.WriterOutputStream;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code submit}: spark-submit's options, for cluster mode on Kubernetes, with local dependencies staged. */
-@Command(name = "submit", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-    description = "Stages local dependencies and creates the driver pod and its objects, as spark-submit --deploy-mode cluster would.")
+@Command(name = "submit", sortOptions = false, usageHelpAutoWidth = true, versionProvider = Version.class,
+    customSynopsis = {"submit [OPTIONS] PRIMARY_RESOURCE [APP_ARGS...]", "submit --status|--kill [NAMESPACE:]DRIVER_POD [OPTIONS]"},
+    description = "Stages local dependencies and creates the driver pod and its objects, as spark-submit --deploy-mode cluster would.%n"
+        + "PRIMARY_RESOURCE is the application's jar or .py file; everything after it goes to the application.")
 final class SubmitCommand implements Callable<Integer> {
   static final String STAGING_URI = "spark.kubernetes.resourceStagingServer.uri";
   static final String STAGING_INTERNAL_URI = "spark.kubernetes.resourceStagingServer.internal.uri";
@@ -36,108 +44,149 @@ final class SubmitCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--master", required = true, description = "k8s://https://HOST:PORT of the API server.")
-  String master;
-
-  @Option(names = "--deploy-mode", defaultValue = "cluster", description = "Only cluster is supported.")
-  String deployMode;
-
-  @Option(names = "--name", description = "Application name. Default: the main class's simple name.")
-  String name;
-
-  @Option(names = "--class", required = true, description = "Main class.")
-  String mainClass;
-
-  @Option(names = "--jars", split = ",", description = "Comma-separated jars: local paths are staged, http(s) fetched by the init-container, local:// left as is.")
-  List<String> jars = new ArrayList<>();
-
-  @Option(names = "--files", split = ",", description = "Comma-separated files, handled like --jars.")
-  List<String> files = new ArrayList<>();
-
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Spark property (repeatable).")
-  Map<String, String> conf = new LinkedHashMap<>();
-
-  @Option(names = "--properties-file", description = "Spark properties file (spark-defaults.conf format).")
-  Path propertiesFile;
-
-  @Option(names = "--driver-memory") String driverMemory;
-  @Option(names = "--driver-cores") String driverCores;
-  @Option(names = "--executor-memory") String executorMemory;
-  @Option(names = "--executor-cores") String executorCores;
-  @Option(names = "--num-executors") String numExecutors;
-
-  @Option(names = "--image", description = "Spark image (spark.kubernetes.container.image).")
-  String image;
-
-  @Option(names = "--staging-server", description = "Staging server for the upload (" + STAGING_URI + ").")
-  URI stagingServer;
-
-  @Option(names = "--staging-server-internal", description = "Staging server as the pods reach it (" + STAGING_INTERNAL_URI + ").")
-  URI internalStagingServer;
-
-  @Option(names = "--init-image", description = "Init-container image (" + INIT_IMAGE + ").")
-  String initImage;
-
+  @ArgGroup(validate = false, order = 1, heading = "%nApplication:%n") SubmitOptions.Application app = new SubmitOptions.Application();
+  @ArgGroup(validate = false, order = 2, heading = "%nDependencies:%n") SubmitOptions.Dependencies deps = new SubmitOptions.Dependencies();
+  @ArgGroup(validate = false, order = 3, heading = "%nDriver and executors:%n") SubmitOptions.Resources resources = new SubmitOptions.Resources();
+  @ArgGroup(validate = false, order = 4, heading = "%nKubernetes and staging:%n") SubmitOptions.Staging staging = new SubmitOptions.Staging();
   @Mixin UploadCredentialOptions credentials;
+  @ArgGroup(validate = false, order = 6, heading = "%nOther actions:%n") SubmitOptions.Actions actions = new SubmitOptions.Actions();
+  @ArgGroup(validate = false, order = 7, heading = "%nspark-submit options with no meaning here (refused):%n") SubmitOptions.Refused refused = new SubmitOptions.Refused();
 
-  @Option(names = "--dry-run", description = "Print the objects it would create, as YAML, and contact nothing.")
-  boolean dryRun;
-
-  @Option(names = "--wait", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Follow the driver until it ends and exit with its exit code (default); --no-wait returns once it is created.")
-  boolean waitForCompletion;
-
-  @Parameters(index = "0", paramLabel = "PRIMARY_RESOURCE", description = "The application jar.")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "PRIMARY_RESOURCE", description = "The application's jar, or its .py file.")
   String primaryResource;
 
-  @Parameters(index = "1..*", paramLabel = "ARG", description = "Application arguments.")
+  @Parameters(index = "1..*", paramLabel = "APP_ARGS", description = "The application's arguments.")
   List<String> appArgs = new ArrayList<>();
+
+  private final Map<String, String> environment;
+
+  SubmitCommand(Map<String, String> environment) {
+    this.environment = environment;
+  }
 
   @Override
   public Integer call() throws Exception {
-    if (!"cluster".equals(deployMode)) {
-      throw new ConfigException("--deploy-mode " + deployMode + " is not supported: this client submits in cluster mode only");
+    String refusal = refused.firstGiven();
+    if (refusal != null) {
+      throw new ConfigException(refusal);
     }
-    Map<String, String> properties = properties();
-    Config kubernetes = ClusterOptions.config(master, properties);
+    if (!"cluster".equals(app.deployMode)) {
+      throw new ConfigException("--deploy-mode " + app.deployMode + ": this client submits in cluster mode only; for client mode, run Spark's own spark-submit");
+    }
+    SparkConfDir confDir = SparkConfDir.from(environment);
+    Map<String, String> properties = properties(confDir);
+    Config kubernetes = ClusterOptions.config(app.master, properties);
+    if (actions.status != null || actions.kill != null) {
+      return new SubmissionIds(kubernetes, ClusterOptions.namespace(kubernetes, properties.get("spark.kubernetes.namespace")),
+          spec.commandLine().getOut(), spec.commandLine().getErr()).act(actions.status, actions.kill, properties);
+    }
+    if (primaryResource == null) {
+      throw new ConfigException("give the application's jar or .py file (PRIMARY_RESOURCE); see --help");
+    }
     String namespace = ClusterOptions.namespace(kubernetes, properties.get("spark.kubernetes.namespace"));
     String sparkImage = properties.get("spark.kubernetes.container.image");
     if (sparkImage == null) {
       throw new ConfigException("set the Spark image: --image or --conf spark.kubernetes.container.image=...");
     }
-    String appName = Optional.ofNullable(name).orElse(properties.getOrDefault("spark.app.name", simpleName(mainClass)));
-    var request = new SubmitRequest(appName, mainClass, primaryResource, appArgs, list(properties.get("spark.jars")),
-        list(properties.get("spark.files")), properties, namespace, sparkImage, properties.get(INIT_IMAGE),
+    AppKind kind = AppKind.of(primaryResource);
+    String mainClass = mainClass(kind);
+    String appName = Optional.ofNullable(properties.get("spark.app.name"))
+        .orElse(kind == AppKind.JAVA ? simpleName(mainClass) : Path.of(primaryResource).getFileName().toString());
+    var jars = new ArrayList<>(list(properties.get("spark.jars")));
+    if (!staging.dryRun) {
+      resolvePackages(properties).forEach(jar -> jars.add(jar.toString()));
+    } else if (properties.containsKey("spark.jars.packages")) {
+      spec.commandLine().getErr().println("submit-client: --dry-run does not resolve --packages; their jars are not shown");
+    }
+    var dependencies = new SubmitRequest.Dependencies(jars, list(properties.get("spark.files")), list(properties.get("spark.submit.pyFiles")),
+        list(properties.get("spark.archives")));
+    Map<String, String> confFiles = confDir.podFiles(Long.parseLong(properties.getOrDefault(SparkConfDir.MAX_SIZE, String.valueOf(SparkConfDir.DEFAULT_MAX_SIZE))),
+        skipped -> spec.commandLine().getErr().println("submit-client: not shipping " + skipped + " from the Spark configuration directory"));
+    var request = new SubmitRequest(appName, kind, mainClass, primaryResource, appArgs, dependencies, properties, confFiles, app.proxyUser,
+        environment, namespace, sparkImage, properties.get(INIT_IMAGE),
         Optional.ofNullable(properties.get(STAGING_URI)).map(URI::create), Optional.ofNullable(properties.get(STAGING_INTERNAL_URI)).map(URI::create));
-    UploadCredentials upload = dryRun ? UploadCredentials.none() : credentials.credentials(() -> kubernetes);
-    var submission = new Submission(request, upload, spec.commandLine().getOut(),
-        spec.commandLine().getErr());
-    return dryRun ? submission.dryRun() : submission.run(kubernetes, waitForCompletion);
+    UploadCredentials upload = staging.dryRun ? UploadCredentials.none() : credentials.credentials(() -> kubernetes);
+    var submission = new Submission(request, upload, spec.commandLine().getOut(), spec.commandLine().getErr(), actions.verbose);
+    return staging.dryRun ? submission.dryRun() : submission.run(kubernetes, staging.waitForCompletion);
   }
 
-  /** Properties file, then {@code --conf}, then the dedicated flags: the same precedence as spark-submit. */
-  private Map<String, String> properties() throws IOException {
-    var properties = new LinkedHashMap<String, String>();
-    if (propertiesFile != null) {
-      var file = new Properties();
-      try (Reader reader = Files.newBufferedReader(propertiesFile, StandardCharsets.UTF_8)) {
-        file.load(reader);
+  private String mainClass(AppKind kind) throws IOException {
+    if (kind == AppKind.PYTHON) {
+      if (app.mainClass != null) {
+        throw new ConfigException("--class is for Java applications; a Python application runs with Spark's Python runner");
       }
-      file.stringPropertyNames().forEach(key -> properties.put(key, file.getProperty(key).strip()));
+      return AppKind.PYTHON_RUNNER;
     }
-    properties.putAll(conf);
-    put(properties, "spark.jars", jars.isEmpty() ? null : String.join(",", jars));
-    put(properties, "spark.files", files.isEmpty() ? null : String.join(",", files));
-    put(properties, "spark.driver.memory", driverMemory);
-    put(properties, "spark.driver.cores", driverCores);
-    put(properties, "spark.executor.memory", executorMemory);
-    put(properties, "spark.executor.cores", executorCores);
-    put(properties, "spark.executor.instances", numExecutors);
-    put(properties, "spark.kubernetes.container.image", image);
-    put(properties, STAGING_URI, stagingServer == null ? null : stagingServer.toString());
-    put(properties, STAGING_INTERNAL_URI, internalStagingServer == null ? null : internalStagingServer.toString());
-    put(properties, INIT_IMAGE, initImage);
-    put(properties, "spark.app.name", name);
+    if (app.mainClass != null) {
+      return app.mainClass;
+    }
+    // As spark-submit does: the jar's manifest names it.
+    Path jar = Path.of(primaryResource.startsWith("file:") ? URI.create(primaryResource).getPath() : primaryResource);
+    if (primaryResource.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*") && !primaryResource.startsWith("file:") || !Files.isRegularFile(jar)) {
+      throw new ConfigException("set --class: it can be read from the jar's manifest only when the jar is on this machine");
+    }
+    try (InputStream in = Files.newInputStream(jar); var manifestReader = new JarInputStream(in)) {
+      var manifest = manifestReader.getManifest();
+      String main = manifest == null ? null : manifest.getMainAttributes().getValue("Main-Class");
+      if (main == null) {
+        throw new ConfigException(primaryResource + " names no Main-Class in its manifest; set --class");
+      }
+      return main;
+    }
+  }
+
+  private List<Path> resolvePackages(Map<String, String> properties) throws IOException {
+    var request = new PackageResolver.Request(list(properties.get("spark.jars.packages")), list(properties.get("spark.jars.excludes")),
+        list(properties.get("spark.jars.repositories")), Optional.ofNullable(properties.get("spark.jars.ivySettings")).map(SubmitCommand::localPath),
+        Optional.ofNullable(properties.get("spark.jars.ivy")).filter(s -> !s.isBlank()).map(Path::of));
+    var errors = WriterOutputStream.builder().setWriter(spec.commandLine().getErr()).setCharset(StandardCharsets.UTF_8).setWriteImmediately(true);
+    PrintStream log = new PrintStream(errors.get(), true, StandardCharsets.UTF_8);
+    return new PackageResolver(PackageResolver.Defaults.spark(Optional.ofNullable(environment.get("DEFAULT_ARTIFACT_REPOSITORY"))), log)
+        .resolve(request);
+  }
+
+  private static Path localPath(String text) {
+    return text.startsWith("file:") ? Path.of(URI.create(text)) : Path.of(text);
+  }
+
+  /**
+   * spark-submit's precedence: the properties file (else spark-defaults.conf), then {@code --conf},
+   * then the dedicated flags.
+   */
+  private Map<String, String> properties(SparkConfDir confDir) throws IOException {
+    var properties = new LinkedHashMap<String, String>();
+    Optional<Path> file = Optional.ofNullable(app.propertiesFile).or(confDir::defaultsFile);
+    if (file.isPresent()) {
+      if (!Files.isRegularFile(file.get())) {
+        throw new ConfigException("--properties-file " + file.get() + ": no such file");
+      }
+      var loaded = new Properties();
+      try (Reader reader = Files.newBufferedReader(file.get(), StandardCharsets.UTF_8)) {
+        loaded.load(reader);
+      }
+      loaded.stringPropertyNames().forEach(key -> properties.put(key, loaded.getProperty(key).strip()));
+    }
+    properties.putAll(app.conf);
+    put(properties, "spark.jars", deps.jars);
+    put(properties, "spark.jars.packages", deps.packages);
+    put(properties, "spark.jars.excludes", deps.excludePackages);
+    put(properties, "spark.jars.repositories", deps.repositories);
+    put(properties, "spark.files", deps.files);
+    put(properties, "spark.submit.pyFiles", deps.pyFiles);
+    put(properties, "spark.archives", deps.archives);
+    put(properties, "spark.driver.memory", resources.driverMemory);
+    put(properties, "spark.driver.cores", resources.driverCores);
+    put(properties, "spark.driver.extraJavaOptions", resources.driverJavaOptions);
+    put(properties, "spark.driver.extraLibraryPath", resources.driverLibraryPath);
+    put(properties, "spark.driver.extraClassPath", resources.driverClassPath);
+    put(properties, "spark.executor.memory", resources.executorMemory);
+    put(properties, "spark.executor.cores", resources.executorCores);
+    put(properties, "spark.executor.instances", resources.numExecutors);
+    put(properties, "spark.kubernetes.container.image", staging.image);
+    put(properties, STAGING_URI, staging.stagingServer == null ? null : staging.stagingServer.toString());
+    put(properties, STAGING_INTERNAL_URI, staging.internalStagingServer == null ? null : staging.internalStagingServer.toString());
+    put(properties, INIT_IMAGE, staging.initImage);
+    put(properties, "spark.app.name", app.name);
     return properties;
   }
 
@@ -147,7 +196,13 @@ final class SubmitCommand implements Callable<Integer> {
     }
   }
 
-  private static List<String> list(String commaSeparated) {
+  private static void put(Map<String, String> properties, String key, List<String> values) {
+    if (!values.isEmpty()) {
+      properties.put(key, String.join(",", values));
+    }
+  }
+
+  static List<String> list(String commaSeparated) {
     return commaSeparated == null || commaSeparated.isBlank() ? List.of()
         : Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
   }

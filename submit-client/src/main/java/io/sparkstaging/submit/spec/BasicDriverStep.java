@@ -5,10 +5,12 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.sparkstaging.submit.deps.DependencyPlan;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The driver pod and container as Spark's own client builds them, and the properties that go with them.
@@ -25,10 +27,13 @@ public record BasicDriverStep(SubmitRequest request, AppIdentity identity, Strin
   @Override
   public DriverSpec apply(DriverSpec spec) {
     String memory = request.conf("spark.driver.memory", "1g");
-    long podMemory = SparkMemory.podMebibytes(memory, request.conf().get("spark.driver.memoryOverhead"));
+    long podMemory = SparkMemory.podMebibytes(memory, overheadFactor(), request.conf());
     String cores = request.conf("spark.kubernetes.driver.request.cores", request.conf("spark.driver.cores", "1"));
-    var args = new ArrayList<>(List.of("driver", "--properties-file", SparkPropertiesStep.PROPERTIES_PATH, "--class", request.mainClass(),
-        primaryResource));
+    var args = new ArrayList<>(List.of("driver"));
+    if (request.proxyUser() != null) {
+      args.addAll(List.of("--proxy-user", request.proxyUser()));
+    }
+    args.addAll(List.of("--properties-file", SparkPropertiesStep.PROPERTIES_PATH, "--class", request.mainClass(), primaryResource));
     args.addAll(request.appArgs());
 
     var container = new ContainerBuilder()
@@ -41,6 +46,8 @@ public record BasicDriverStep(SubmitRequest request, AppIdentity identity, Strin
         .addToEnv(withPrefix("spark.kubernetes.driverEnv.").entrySet().stream()
             .map(entry -> new EnvVarBuilder().withName(entry.getKey()).withValue(entry.getValue()).build()).toArray(EnvVar[]::new))
         .addNewEnv().withName("SPARK_DRIVER_BIND_ADDRESS").withNewValueFrom().withNewFieldRef("v1", "status.podIP").endValueFrom().endEnv()
+        .addToEnv(pythonEnv().entrySet().stream()
+            .map(entry -> new EnvVarBuilder().withName(entry.getKey()).withValue(entry.getValue()).build()).toArray(EnvVar[]::new))
         .addNewPort().withName("driver-rpc-port").withContainerPort(DRIVER_PORT).withProtocol("TCP").endPort()
         .addNewPort().withName("blockmanager").withContainerPort(BLOCK_MANAGER_PORT).withProtocol("TCP").endPort()
         .addNewPort().withName("spark-ui").withContainerPort(UI_PORT).withProtocol("TCP").endPort()
@@ -80,6 +87,36 @@ public record BasicDriverStep(SubmitRequest request, AppIdentity identity, Strin
     return spec.withPod(pod.build()).withProperties(properties(memory));
   }
 
+  /**
+   * The factor Spark's client passes on to the executors: {@code spark.kubernetes.memoryOverheadFactor}
+   * if set, else the application kind's default.
+   */
+  private double defaultOverheadFactor() {
+    String set = request.conf().get("spark.kubernetes.memoryOverheadFactor");
+    return set != null ? Double.parseDouble(set) : request.kind().defaultOverheadFactor;
+  }
+
+  /** The driver's own factor wins over the default one. */
+  private double overheadFactor() {
+    String driver = request.conf().get("spark.driver.memoryOverheadFactor");
+    return driver != null ? Double.parseDouble(driver) : defaultOverheadFactor();
+  }
+
+  /** What Spark's client sets for a Python driver, from the Spark properties first, then the submitter's environment. */
+  private Map<String, String> pythonEnv() {
+    var env = new LinkedHashMap<String, String>();
+    if (request.kind() != AppKind.PYTHON) {
+      return env;
+    }
+    Optional<String> python = Optional.ofNullable(request.conf().get("spark.pyspark.python"));
+    python.or(() -> Optional.ofNullable(request.environment().get("PYSPARK_PYTHON"))).ifPresent(value -> env.put("PYSPARK_PYTHON", value));
+    Optional.ofNullable(request.conf().get("spark.pyspark.driver.python")).or(() -> python)
+        .or(() -> Optional.ofNullable(request.environment().get("PYSPARK_DRIVER_PYTHON")))
+        .or(() -> Optional.ofNullable(request.environment().get("PYSPARK_PYTHON")))
+        .ifPresent(value -> env.put("PYSPARK_DRIVER_PYTHON", value));
+    return env;
+  }
+
   /** The labels Spark puts on a driver, and the user's own {@code spark.kubernetes.driver.label.*}. */
   public Map<String, String> labels() {
     var labels = new LinkedHashMap<>(withPrefix(DRIVER_LABEL_PREFIX));
@@ -102,6 +139,8 @@ public record BasicDriverStep(SubmitRequest request, AppIdentity identity, Strin
 
   private Map<String, String> properties(String memory) {
     var properties = new LinkedHashMap<>(request.conf());
+    // Resolved and staged on the submitter: the driver must find them where they were put, not resolve them again.
+    DependencyPlan.REPLACED_KEYS.forEach(properties::remove);
     properties.put("spark.master", "k8s://https://kubernetes.default.svc");
     properties.put("spark.app.name", request.appName());
     properties.put("spark.app.id", identity.appId());
@@ -109,7 +148,8 @@ public record BasicDriverStep(SubmitRequest request, AppIdentity identity, Strin
     properties.put("spark.kubernetes.namespace", request.namespace());
     properties.put("spark.kubernetes.driver.pod.name", identity.driverPodName());
     properties.put("spark.kubernetes.submitInDriver", "true");
-    properties.put("spark.kubernetes.resource.type", "java");
+    properties.put("spark.kubernetes.resource.type", request.kind().resourceType);
+    properties.put("spark.kubernetes.memoryOverheadFactor", String.valueOf(defaultOverheadFactor()));
     properties.put("spark.kubernetes.container.image", request.sparkImage());
     properties.put("spark.driver.memory", memory);
     return properties;

@@ -1,6 +1,7 @@
 package io.sparkstaging.submit.spec;
 
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.sparkstaging.submit.deps.DependencyPlan;
 import io.sparkstaging.submit.podspec.InitContainerSpec;
 import io.sparkstaging.submit.stage.StagingTrust;
 import java.util.List;
@@ -17,11 +18,13 @@ public final class DriverSpecBuilder {
     Optional<InitContainerSpec> init = plan.needsInitContainer()
         ? Optional.of(StagedDependenciesStep.initContainerSpec(request, identity, staged, podTrust)) : Optional.empty();
     List<DriverStep> steps = List.of(
-        new BasicDriverStep(request, identity, sparkUser, StagedDependenciesStep.primaryResourceInPod(plan, staged, request.primaryResource())),
+        new BasicDriverStep(request, identity, sparkUser, plan.primaryInPod()),
         new DriverServiceStep(identity, request.namespace()),
         init.<DriverStep>map(spec -> new StagedDependenciesStep(request, identity, plan, staged, podTrust, spec)).orElse(same -> same),
         new ExecutorPodTemplateStep(identity, request.namespace(), init),
-        new SparkPropertiesStep(identity, request.namespace()),
+        // The dependency properties as the pods see them.
+        spec -> spec.withProperties(plan.podProperties()),
+        new SparkPropertiesStep(identity, request.namespace(), request.confFiles()),
         new AppLabelsStep(identity));
     DriverSpec spec = new DriverSpec(new PodBuilder().build(), Map.of(), List.of());
     for (DriverStep step : steps) {

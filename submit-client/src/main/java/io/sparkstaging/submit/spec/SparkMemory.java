@@ -1,6 +1,7 @@
 package io.sparkstaging.submit.spec;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,10 +27,16 @@ final class SparkMemory {
     };
   }
 
-  /** Heap plus overhead: the overhead is given, or 10% of the heap with a floor of 384 MiB. */
-  static long podMebibytes(String heap, String overhead) {
+  /**
+   * Heap plus overhead: {@code spark.driver.memoryOverhead} if given, else {@code factor} of the
+   * heap with a floor of {@code spark.driver.minMemoryOverhead} (Spark 4.0's setting; 384 MiB,
+   * Spark 3.5's fixed floor, when unset).
+   */
+  static long podMebibytes(String heap, double factor, Map<String, String> conf) {
     long heapMib = mebibytes(heap);
-    long overheadMib = overhead != null ? mebibytes(overhead) : Math.max((long) (heapMib * 0.1), MIN_OVERHEAD_MIB);
+    String overhead = conf.get("spark.driver.memoryOverhead");
+    long floor = conf.containsKey("spark.driver.minMemoryOverhead") ? mebibytes(conf.get("spark.driver.minMemoryOverhead")) : MIN_OVERHEAD_MIB;
+    long overheadMib = overhead != null ? mebibytes(overhead) : Math.max((long) (heapMib * factor), floor);
     return heapMib + overheadMib;
   }
 }

@@ -2,13 +2,17 @@ package io.sparkstaging.submit.spec;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Last step: the {@code spark.properties} ConfigMap from every property the earlier steps set,
- * mounted where the stock image's entrypoint reads it, as Spark's client does.
+ * with the submitter's other configuration files beside it, mounted where the stock image's
+ * entrypoint reads it, as Spark's client does.
  */
-public record SparkPropertiesStep(AppIdentity identity, String namespace) implements DriverStep {
+public record SparkPropertiesStep(AppIdentity identity, String namespace, Map<String, String> confFiles) implements DriverStep {
   static final String CONF_DIR = "/opt/spark/conf";
   static final String PROPERTIES_FILE = "spark.properties";
   public static final String PROPERTIES_PATH = CONF_DIR + "/" + PROPERTIES_FILE;
@@ -17,16 +21,17 @@ public record SparkPropertiesStep(AppIdentity identity, String namespace) implem
   @Override
   public DriverSpec apply(DriverSpec spec) {
     String name = "spark-drv-" + identity.uniqueId() + "-conf-map";
+    var files = new TreeMap<>(confFiles);
+    files.put(PROPERTIES_FILE, PropertiesText.of(spec.sparkProperties()));
     ConfigMap configMap = new ConfigMapBuilder()
         .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
         .withImmutable(true)
-        .addToData(PROPERTIES_FILE, PropertiesText.of(spec.sparkProperties()))
+        .addToData(files)
         .build();
+    var items = files.keySet().stream().map(file -> new KeyToPath(file, 420, file)).toList();
     var pod = new PodBuilder(spec.pod())
         .editSpec()
-          .addNewVolume().withName(VOLUME).withNewConfigMap().withName(name)
-            .addNewItem().withKey(PROPERTIES_FILE).withPath(PROPERTIES_FILE).withMode(420).endItem()
-          .endConfigMap().endVolume()
+          .addNewVolume().withName(VOLUME).withNewConfigMap().withName(name).withItems(items).endConfigMap().endVolume()
           .editMatchingContainer(container -> container.getName().equals(BasicDriverStep.CONTAINER))
             .addNewVolumeMount().withName(VOLUME).withMountPath(CONF_DIR).endVolumeMount()
             .addNewEnv().withName("SPARK_CONF_DIR").withValue(CONF_DIR).endEnv()

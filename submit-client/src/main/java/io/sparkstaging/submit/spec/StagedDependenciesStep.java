@@ -2,13 +2,13 @@ package io.sparkstaging.submit.spec;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.sparkstaging.submit.deps.DependencyPlan;
 import io.sparkstaging.submit.podspec.InitContainerBootstrap;
 import io.sparkstaging.submit.podspec.InitContainerSpec;
 import io.sparkstaging.submit.stage.StagedBundle;
 import io.sparkstaging.submit.stage.StagingTrust;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +18,8 @@ import java.util.stream.Collectors;
 
 /**
  * Puts the init-container in the driver: the Secret with the bundle secrets, the ConfigMap with
- * its properties (the original init-container's keys), and {@code spark.jars}/{@code spark.files}
- * rewritten to the {@code local://} paths where it places them.
+ * its properties (the original init-container's keys), and the dependency properties pointing at
+ * the {@code local://} paths where it places everything.
  */
 public record StagedDependenciesStep(SubmitRequest request, AppIdentity identity, DependencyPlan plan, StagedDependencies staged,
     StagingTrust.ForPods podTrust, InitContainerSpec initContainer) implements DriverStep {
@@ -52,9 +52,7 @@ public record StagedDependenciesStep(SubmitRequest request, AppIdentity identity
     var configMap = new ConfigMapBuilder().withNewMetadata().withName(initContainer.propertiesConfigMap()).withNamespace(request.namespace())
         .addToLabels("spark-app-selector", identity.appId()).endMetadata()
         .addToData(InitContainerSpec.PROPERTIES_KEY, PropertiesText.of(initProperties())).build();
-    return result.withResource(configMap).withProperties(Map.of(
-        "spark.jars", String.join(",", rewritten(staged.jarNames(), plan.remoteJars(), plan.keptJars(), InitContainerSpec.JARS_DIR)),
-        "spark.files", String.join(",", rewritten(staged.fileNames(), plan.remoteFiles(), plan.keptFiles(), InitContainerSpec.FILES_DIR))));
+    return result.withResource(configMap);
   }
 
   private Map<String, String> initProperties() {
@@ -68,6 +66,9 @@ public record StagedDependenciesStep(SubmitRequest request, AppIdentity identity
     if (!plan.remoteFiles().isEmpty()) {
       properties.put("spark.kubernetes.initcontainer.remoteFiles", join(plan.remoteFiles()));
     }
+    if (!plan.unpack().isEmpty()) {
+      properties.put("spark.kubernetes.initcontainer.unpackArchives", String.join(",", plan.unpack()));
+    }
     properties.putAll(podTrust.initProperties());
     properties.put("spark.kubernetes.mountdependencies.jarsDownloadDir", InitContainerSpec.JARS_DIR);
     properties.put("spark.kubernetes.mountdependencies.filesDownloadDir", InitContainerSpec.FILES_DIR);
@@ -78,26 +79,6 @@ public record StagedDependenciesStep(SubmitRequest request, AppIdentity identity
   private static void putBundle(Map<String, String> properties, String kind, StagedBundle bundle, String secretKey) {
     properties.put("spark.kubernetes.initcontainer.download" + kind + "ResourceIdentifier", bundle.resourceId());
     properties.put("spark.kubernetes.initcontainer.download" + kind + "SecretLocation", InitContainerSpec.SECRET_DIR + "/" + secretKey);
-  }
-
-  /** Staged and downloaded entries become {@code local://} paths in the pod; the rest are left as given. */
-  static List<String> rewritten(List<String> stagedNames, List<URI> remote, List<String> kept, String dir) {
-    var uris = new ArrayList<String>();
-    stagedNames.forEach(name -> uris.add("local://" + dir + "/" + name));
-    remote.forEach(uri -> uris.add("local://" + dir + "/" + lastSegment(uri)));
-    uris.addAll(kept);
-    return uris;
-  }
-
-  /** Where the primary jar is in the pod: staged or downloaded into the jars directory, else as given. */
-  public static String primaryResourceInPod(DependencyPlan plan, StagedDependencies staged, String primaryResource) {
-    List<String> jars = rewritten(staged.jarNames(), plan.remoteJars(), plan.keptJars(), InitContainerSpec.JARS_DIR);
-    return jars.isEmpty() ? primaryResource : jars.get(0);
-  }
-
-  private static String lastSegment(URI uri) {
-    String path = uri.getPath();
-    return path.substring(path.lastIndexOf('/') + 1);
   }
 
   private static String join(List<URI> uris) {

@@ -6,31 +6,53 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One application submission, as spark-submit's options describe it.
+ * One application submission, as spark-submit's options describe it, after {@code --packages}
+ * were resolved into {@code jars}.
  *
- * @param conf every Spark property: properties file, then {@code --conf}, then the dedicated flags
+ * @param mainClass the user's class for a Java app; Spark's Python runner for a Python one
+ * @param conf every Spark property: defaults file, then {@code --conf}, then the dedicated flags
+ * @param confFiles the submitter's Spark configuration files (log4j2.properties…) for the driver's conf directory
+ * @param proxyUser the user the driver runs the application as, or null
+ * @param environment the submitter's environment, of which Spark's client reads the Python choices
  * @param stagingServer where the client uploads bundles
  * @param internalStagingServer where the pods download them (defaults to {@code stagingServer})
  */
 public record SubmitRequest(
     String appName,
+    AppKind kind,
     String mainClass,
     String primaryResource,
     List<String> appArgs,
-    List<String> jars,
-    List<String> files,
+    Dependencies dependencies,
     Map<String, String> conf,
+    Map<String, String> confFiles,
+    String proxyUser,
+    Map<String, String> environment,
     String namespace,
     String sparkImage,
     String initImage,
     Optional<URI> stagingServer,
     Optional<URI> internalStagingServer) {
 
+  /** The dependencies as the user gave them: each entry a path (a glob, a directory) or a URI. */
+  public record Dependencies(List<String> jars, List<String> files, List<String> pyFiles, List<String> archives) {
+    public Dependencies {
+      jars = List.copyOf(jars);
+      files = List.copyOf(files);
+      pyFiles = List.copyOf(pyFiles);
+      archives = List.copyOf(archives);
+    }
+
+    public static Dependencies none() {
+      return new Dependencies(List.of(), List.of(), List.of(), List.of());
+    }
+  }
+
   public SubmitRequest {
     appArgs = List.copyOf(appArgs);
-    jars = List.copyOf(jars);
-    files = List.copyOf(files);
     conf = Map.copyOf(conf);
+    confFiles = Map.copyOf(confFiles);
+    environment = Map.copyOf(environment);
   }
 
   public String conf(String key, String fallback) {

@@ -21,21 +21,35 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  */
 public final class BundlePackager {
   private final List<Path> files;
+  private final List<String> names;
   private final boolean gzip;
 
   /** @throws ConfigException naming the first file that is not a readable regular file */
   public BundlePackager(List<Path> files, boolean gzip) {
+    this(files, uniqueNames(files), gzip);
+  }
+
+  /** @param names the entries' names, one per file, already unique */
+  public BundlePackager(List<Path> files, List<String> names, boolean gzip) {
+    if (files.size() != names.size() || new HashSet<>(names).size() != names.size()) {
+      throw new IllegalArgumentException("one unique name per file");
+    }
     for (Path file : files) {
       if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
         throw new ConfigException(file + " is not a readable file");
       }
     }
     this.files = List.copyOf(files);
+    this.names = List.copyOf(names);
     this.gzip = gzip;
   }
 
   /** The names the files will have inside the bundle, and so in the pod, in order. */
   public List<String> entryNames() {
+    return names;
+  }
+
+  private static List<String> uniqueNames(List<Path> files) {
     Set<String> used = new HashSet<>();
     return files.stream().map(file -> uniqueName(file.getFileName().toString(), used)).toList();
   }
@@ -54,7 +68,6 @@ public final class BundlePackager {
     var tar = new TarArchiveOutputStream(sink);
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-    List<String> names = entryNames();
     byte[] buffer = new byte[64 * 1024];
     for (int i = 0; i < files.size(); i++) {
       Path file = files.get(i);
@@ -77,7 +90,8 @@ public final class BundlePackager {
     out.flush();
   }
 
-  static String uniqueName(String name, Set<String> used) {
+  /** {@code name}, or with {@code -1}, {@code -2}… before its extension if {@code used} holds it already; adds the result to {@code used}. */
+  public static String uniqueName(String name, Set<String> used) {
     int dot = name.lastIndexOf('.');
     String stem = dot > 0 ? name.substring(0, dot) : name;
     String extension = dot > 0 ? name.substring(dot) : "";

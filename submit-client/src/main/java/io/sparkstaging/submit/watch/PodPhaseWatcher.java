@@ -14,15 +14,18 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * Follows a driver pod with a watch, printing each phase change, until it succeeds or fails, and
- * answers the Spark container's exit code, as spark-submit's {@code waitAppCompletion} does.
+ * answers the Spark container's exit code, as spark-submit's {@code waitAppCompletion} does. Each
+ * change is also logged on {@code err} in spark-submit's own shape ({@link PodStateText}).
  */
 public final class PodPhaseWatcher {
   private final KubernetesClient client;
   private final PrintWriter out;
+  private final PrintWriter err;
 
-  public PodPhaseWatcher(KubernetesClient client, PrintWriter out) {
+  public PodPhaseWatcher(KubernetesClient client, PrintWriter out, PrintWriter err) {
     this.client = client;
     this.out = out;
+    this.err = err;
   }
 
   /** @return the exit code of {@code container}: 0 on success, the container's own code on failure */
@@ -47,7 +50,10 @@ public final class PodPhaseWatcher {
     })) {
       // The pod may have changed, or even ended, before the watch began.
       Optional.ofNullable(pods.get()).filter(reporter::seen).ifPresent(finished::complete);
-      return exitCode(finished.get(), container);
+      Pod ended = finished.get();
+      err.println("submit-client: Container final statuses:\n\n" + PodStateText.containers(ended, 1));
+      err.flush();
+      return exitCode(ended, container);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof WatchFailure failure ? failure : new WatchFailure(String.valueOf(e.getCause()));
     }
@@ -70,6 +76,8 @@ public final class PodPhaseWatcher {
         lastPhase = phase;
         out.println("driver pod " + name + ": " + phase + detail(pod));
         out.flush();
+        err.println("submit-client: State changed, new state: " + PodStateText.of(pod));
+        err.flush();
       }
       return "Succeeded".equals(phase) || "Failed".equals(phase);
     }

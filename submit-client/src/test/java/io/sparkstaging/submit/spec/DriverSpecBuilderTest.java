@@ -10,9 +10,11 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.sparkstaging.submit.deps.DependencyPlan;
 import io.sparkstaging.submit.stage.StagedBundle;
 import io.sparkstaging.submit.stage.StagingTrust;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
@@ -32,17 +34,17 @@ class DriverSpecBuilderTest {
 
   private DriverSpec build(Requests requests, StagedDependencies staged, StagingTrust.ForPods trust) {
     SubmitRequest request = requests.build();
-    return DriverSpecBuilder.build(request, identity, DependencyPlan.of(request), staged, trust, "me");
+    return DriverSpecBuilder.build(request, identity, DependencyPlan.of(request, Path.of("plugin.jar")), staged, trust, "me");
   }
 
   private static StagedDependencies stagedAppAndLib() {
-    return new StagedDependencies(Optional.of(JARS), List.of("app.jar", "lib.jar"), Optional.of(FILES), List.of("words.txt"));
+    return new StagedDependencies(Optional.of(JARS), Optional.of(FILES));
   }
 
   private static Requests appWithLibAndFile() {
     var requests = new Requests();
-    requests.jars = List.of("/home/me/lib.jar", "local:///opt/extra/extra.jar", "https://repo.example.com/remote.jar");
-    requests.files = List.of("/home/me/words.txt");
+    requests.jars = List.of(Requests.local("lib.jar"), "local:///opt/extra/extra.jar", "https://repo.example.com/remote.jar");
+    requests.files = List.of(Requests.local("words.txt"));
     return requests;
   }
 
@@ -64,7 +66,8 @@ class DriverSpecBuilderTest {
         "org.example.WordCount", "local:///var/spark-data/spark-jars/app.jar", "in.txt");
     // Cluster-mode Spark expects the primary jar in spark.jars as well.
     assertThat(spec.sparkProperties().get("spark.jars")).isEqualTo("local:///var/spark-data/spark-jars/app.jar,"
-        + "local:///var/spark-data/spark-jars/lib.jar,local:///var/spark-data/spark-jars/remote.jar,local:///opt/extra/extra.jar");
+        + "local:///var/spark-data/spark-jars/spark-staging-plugin.jar,local:///var/spark-data/spark-jars/lib.jar,"
+        + "local:///opt/extra/extra.jar,local:///var/spark-data/spark-jars/remote.jar");
     assertThat(spec.sparkProperties().get("spark.files")).isEqualTo("local:///var/spark-data/spark-files/words.txt");
   }
 

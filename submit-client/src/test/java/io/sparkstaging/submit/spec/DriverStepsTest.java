@@ -106,7 +106,7 @@ class DriverStepsTest {
 
   @Test
   void sparkPropertiesStepWritesEveryPropertySortedAndMountsThem() {
-    DriverSpec spec = new SparkPropertiesStep(identity, "ns").apply(withDriver().withProperties(Map.of("b.key", "2", "a.key", "1")));
+    DriverSpec spec = new SparkPropertiesStep(identity, "ns", Map.of()).apply(withDriver().withProperties(Map.of("b.key", "2", "a.key", "1")));
 
     ConfigMap conf = (ConfigMap) spec.resources().get(0);
     String text = conf.getData().get("spark.properties");
@@ -126,12 +126,5 @@ class DriverStepsTest {
     assertThat(labelled.resources().get(0).getMetadata().getLabels())
         .containsEntry("spark-app-selector", identity.appId()).containsEntry("spark-role", "driver");
     assertThat(unlabelled.getMetadata().getLabels()).isNullOrEmpty();
-  }
-
-  @Test
-  void stagedPathsBecomeLocalUrisInOrder() {
-    assertThat(StagedDependenciesStep.rewritten(List.of("a.jar"), List.of(java.net.URI.create("https://r/x/b.jar")), List.of("s3a://bucket/c.jar"),
-        "/var/spark-data/spark-jars"))
-        .containsExactly("local:///var/spark-data/spark-jars/a.jar", "local:///var/spark-data/spark-jars/b.jar", "s3a://bucket/c.jar");
   }
 }

@@ -1,0 +1,18 @@
+package io.sparkstaging.spark;
+
+/**
+ * The Spark properties through which the submit client tells {@link StagedFilesPlugin} what the
+ * init-container put in the pod. This class refers to nothing of Spark's, so the client can use it.
+ */
+public final class PodFiles {
+  /** The directory, the same in the driver and every executor, that the init-container filled. */
+  public static final String DIR = "spark.kubernetes.staging.podFilesDir";
+  /** Comma-separated names in that directory: files, Python files, and the aliases of unpacked archives. */
+  public static final String NAMES = "spark.kubernetes.staging.podFiles";
+  /** The plugin's class name, for {@code spark.plugins}. */
+  public static final String PLUGIN_CLASS = "io.sparkstaging.spark.StagedFilesPlugin";
+  /** The jar's name in the pod's jars directory. */
+  public static final String JAR_NAME = "spark-staging-plugin.jar";
+
+  private PodFiles() {}
+}
