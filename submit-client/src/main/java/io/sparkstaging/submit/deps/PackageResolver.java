@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.apache.ivy.Ivy;
 import org.apache.ivy.core.module.descriptor.Artifact;
 import org.apache.ivy.core.module.descriptor.DefaultDependencyDescriptor;
@@ -22,7 +23,7 @@ import org.apache.ivy.core.report.ArtifactDownloadReport;
 import org.apache.ivy.core.report.ResolveReport;
 import org.apache.ivy.core.resolve.ResolveOptions;
 import org.apache.ivy.core.settings.IvySettings;
-import org.apache.ivy.plugins.matcher.GlobPatternMatcher;
+import org.apache.ivy.plugins.matcher.PatternMatcher;
 import org.apache.ivy.plugins.resolver.ChainResolver;
 import org.apache.ivy.plugins.resolver.DependencyResolver;
 import org.apache.ivy.plugins.resolver.IBiblioResolver;
@@ -77,9 +78,9 @@ public final class PackageResolver {
     var module = DefaultModuleDescriptor.newDefaultInstance(
         ModuleRevisionId.newInstance("io.sparkstaging", "spark-submit-parent-" + UUID.randomUUID(), "1.0"));
     module.setDefaultConf(CONF);
-    module.addExcludeRule(exclusion("*", "scala-library", settings));
-    SPARK_MODULES.forEach(spark -> module.addExcludeRule(exclusion("org.apache.spark", "spark-" + spark + "*", settings)));
-    excludes.forEach(e -> module.addExcludeRule(exclusion(e[0], e[1], settings)));
+    module.addExcludeRule(exclusion(".*", "scala-library", settings));
+    SPARK_MODULES.forEach(spark -> module.addExcludeRule(exclusion("org\\.apache\\.spark", "spark-" + Pattern.quote(spark) + ".*", settings)));
+    excludes.forEach(e -> module.addExcludeRule(exclusion(Pattern.quote(e[0]), Pattern.quote(e[1]), settings)));
     for (String[] c : coordinates) {
       var dependency = new DefaultDependencyDescriptor(ModuleRevisionId.newInstance(c[0], c[1], c[2]), false, false);
       dependency.addDependencyConfiguration(CONF, CONF + "(runtime)");
@@ -127,7 +128,6 @@ public final class PackageResolver {
       settings.setDefaultIvyUserDir(home.toFile());
       settings.setDefaultCache(home.resolve("cache").toFile());
     });
-    settings.addMatcher(new GlobPatternMatcher());
     settings.setVariable("ivy.maven.lookup.sources", "false");
     settings.setVariable("ivy.maven.lookup.javadoc", "false");
     if (request.ivySettings().isEmpty()) {
@@ -186,8 +186,9 @@ public final class PackageResolver {
     }
   }
 
+  /** Regular expressions, not Ivy's globs: those need Jakarta ORO, which Spark ships and this client does not. */
   private static DefaultExcludeRule exclusion(String group, String artifact, IvySettings settings) {
-    var rule = new DefaultExcludeRule(new ArtifactId(new ModuleId(group, artifact), "*", "*", "*"), settings.getMatcher("glob"), null);
+    var rule = new DefaultExcludeRule(new ArtifactId(new ModuleId(group, artifact), ".*", ".*", ".*"), settings.getMatcher(PatternMatcher.REGEXP), null);
     rule.addConfiguration(CONF);
     return rule;
   }

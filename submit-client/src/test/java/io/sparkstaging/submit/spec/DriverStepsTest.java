@@ -78,6 +78,67 @@ class DriverStepsTest {
   }
 
   @Test
+  void aPythonDriverRunsSparksPythonRunnerWithThePythonItWasGivenAndMoreRoomBesideTheHeap() {
+    var requests = new Requests();
+    requests.kind = AppKind.PYTHON;
+    requests.mainClass = AppKind.PYTHON_RUNNER;
+    requests.conf = new java.util.HashMap<>(Map.of("spark.pyspark.driver.python", "./environment/bin/python"));
+    requests.environment = Map.of("PYSPARK_PYTHON", "/usr/bin/python3.11");
+
+    DriverSpec spec = new BasicDriverStep(requests.build(), identity, "me", "local:///var/spark-data/spark-files/job.py").apply(empty());
+
+    Container driver = spec.pod().getSpec().getContainers().get(0);
+    assertThat(driver.getArgs()).containsExactly("driver", "--properties-file", "/opt/spark/conf/spark.properties", "--class",
+        "org.apache.spark.deploy.PythonRunner", "local:///var/spark-data/spark-files/job.py", "in.txt");
+    assertThat(driver.getEnv()).filteredOn(env -> env.getName().startsWith("PYSPARK_")).extracting(env -> env.getName() + "=" + env.getValue())
+        .containsExactly("PYSPARK_PYTHON=/usr/bin/python3.11", "PYSPARK_DRIVER_PYTHON=./environment/bin/python");
+    // 1g heap: 0.4 x 1024 = 409 MiB of overhead, more than the 384 MiB floor.
+    assertThat(driver.getResources().getLimits().get("memory").toString()).isEqualTo("1433Mi");
+    assertThat(spec.sparkProperties()).containsEntry("spark.kubernetes.resource.type", "python")
+        .containsEntry("spark.kubernetes.memoryOverheadFactor", "0.4");
+  }
+
+  @Test
+  void theDriversOwnOverheadSettingsWinAndAJavaDriverGetsNoPythonEnvironment() {
+    var requests = new Requests();
+    requests.conf = new java.util.HashMap<>(Map.of("spark.driver.memory", "4g", "spark.driver.memoryOverheadFactor", "0.25",
+        "spark.kubernetes.memoryOverheadFactor", "0.2"));
+    requests.environment = Map.of("PYSPARK_PYTHON", "/usr/bin/python3");
+
+    DriverSpec spec = new BasicDriverStep(requests.build(), identity, "me", "app.jar").apply(empty());
+
+    Container driver = spec.pod().getSpec().getContainers().get(0);
+    assertThat(driver.getResources().getLimits().get("memory").toString()).isEqualTo((4096 + 1024) + "Mi");
+    assertThat(driver.getEnv()).noneMatch(env -> env.getName().startsWith("PYSPARK_"));
+    assertThat(spec.sparkProperties()).containsEntry("spark.kubernetes.resource.type", "java")
+        .containsEntry("spark.kubernetes.memoryOverheadFactor", "0.2");
+  }
+
+  @Test
+  void aProxyUserComesBeforeThePropertiesFileAndDependencyKeysAreNotPassedOnAsGiven() {
+    var requests = new Requests();
+    requests.proxyUser = "alice";
+    requests.conf = new java.util.HashMap<>(Map.of("spark.jars.packages", "org.example:lib:1.0", "spark.jars", "/laptop/lib.jar",
+        "spark.jars.repositories", "https://repo.example.com"));
+
+    DriverSpec spec = new BasicDriverStep(requests.build(), identity, "me", "app.jar").apply(empty());
+
+    assertThat(spec.pod().getSpec().getContainers().get(0).getArgs()).startsWith("driver", "--proxy-user", "alice", "--properties-file");
+    assertThat(spec.sparkProperties()).doesNotContainKeys("spark.jars.packages", "spark.jars", "spark.jars.repositories");
+  }
+
+  @Test
+  void sparkPropertiesStepShipsTheSubmittersConfigurationFilesBesideSparkProperties() {
+    DriverSpec spec = new SparkPropertiesStep(identity, "ns", Map.of("log4j2.properties", "rootLogger.level = warn"))
+        .apply(withDriver().withProperties(Map.of("a.key", "1")));
+
+    ConfigMap conf = (ConfigMap) spec.resources().get(0);
+    assertThat(conf.getData()).containsEntry("log4j2.properties", "rootLogger.level = warn").containsKey("spark.properties");
+    assertThat(spec.pod().getSpec().getVolumes().get(0).getConfigMap().getItems()).extracting(item -> item.getKey() + "->" + item.getPath())
+        .containsExactly("log4j2.properties->log4j2.properties", "spark.properties->spark.properties");
+  }
+
+  @Test
   void driverServiceStepSelectsTheDriverPod() {
     DriverSpec spec = new DriverServiceStep(identity, "spark-jobs").apply(withDriver());
 
