@@ -9,10 +9,12 @@ import io.sparkstaging.init.run.InitRun;
 import io.sparkstaging.init.support.FakeFileServer;
 import io.sparkstaging.init.support.InitHarness;
 import io.sparkstaging.init.support.Tars;
+import io.sparkstaging.init.support.Zips;
 import io.sparkstaging.server.support.Bundles;
 import io.sparkstaging.server.support.JdkClient;
 import io.sparkstaging.server.support.SelfSignedCertificate;
 import io.sparkstaging.server.support.TestServer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -69,6 +71,47 @@ class InitContainerIT {
     assertThat(harness.targetContents()).containsExactly("var/spark-data/spark-files/lookup.csv",
         "var/spark-data/spark-jars/app.jar", "var/spark-data/spark-jars/lib.jar");
     assertThat(result.out() + result.err()).doesNotContain(jars.<String>path("resourceSecret"));
+  }
+
+  @Test
+  void archivesAreUnpackedUnderTheirAliasBesideThemselves() throws Exception {
+    byte[] environment = new Tars.Builder().directory("bin").file("bin/python", "#!/bin/sh".getBytes(StandardCharsets.UTF_8), 0755)
+        .file("marker.txt", "env").gzip();
+    JsonNode files = new JdkClient().upload(server.baseUri(), new Tars.Builder().file("env.tar.gz", environment, 0644).file("notes.txt", "n").plain());
+    try (var http = FakeFileServer.http(Zips.of("lib/module.py", "x = 1"))) {
+      harness.set("spark.kubernetes.resourceStagingServer.uri", server.baseUri())
+          .stagedFiles(files.get("resourceId").asText(), files.get("resourceSecret").asText())
+          .set("spark.kubernetes.initcontainer.remoteFiles", http.uri("/py/deps.zip"))
+          .set("spark.kubernetes.initcontainer.unpackArchives", "env.tar.gz#environment,deps.zip#deps.zip");
+
+      InitHarness.Result result = harness.run();
+
+      assertThat(result.exitCode()).as(result.err()).isZero();
+      Path unpacked = harness.filesDir().resolve(".archives");
+      assertThat(unpacked.resolve("environment/marker.txt")).hasContent("env");
+      assertThat(Files.isExecutable(unpacked.resolve("environment/bin/python"))).isTrue();
+      // Without an alias, the directory takes the archive's own name, as in Spark; the archive stays for the driver's spark-submit.
+      assertThat(unpacked.resolve("deps.zip").resolve("lib/module.py")).hasContent("x = 1");
+      assertThat(harness.filesDir().resolve("deps.zip")).isRegularFile();
+      assertThat(harness.filesDir().resolve("env.tar.gz")).isRegularFile();
+      assertThat(harness.run().exitCode()).as("a second run of the same pod").isZero();
+      assertThat(result.out()).contains("unpacked env.tar.gz into environment");
+    }
+  }
+
+  @Test
+  void anArchiveThatIsNotAmongTheFilesFailsAndNothingIsPutInPlace() throws Exception {
+    JsonNode files = new JdkClient().upload(server.baseUri(), Tars.plainOf("notes.txt", "n"));
+    harness.set("spark.kubernetes.resourceStagingServer.uri", server.baseUri())
+          .stagedFiles(files.get("resourceId").asText(), files.get("resourceSecret").asText())
+        .set("spark.kubernetes.initcontainer.unpackArchives", "env.tar.gz#environment");
+
+    InitHarness.Result result = harness.run();
+
+    assertThat(result.exitCode()).isEqualTo(InitRun.REJECTED);
+    assertThat(result.firstErrorLine()).contains("archive 'env.tar.gz' is not among the files fetched");
+    assertThat(harness.targetContents()).isEmpty();
+    assertThat(harness.filesDir().resolve(".archives")).doesNotExist();
   }
 
   @Test

@@ -51,13 +51,21 @@ public final class StagedFilesPlugin implements SparkPlugin {
   }
 
   static void linkInto(SparkConf conf, Path root) {
-    Path source = Path.of(conf.get(PodFiles.DIR, "/var/spark-data/spark-files"));
-    String[] names = Arrays.stream(conf.get(PodFiles.NAMES, "").split(",")).map(String::strip).filter(name -> !name.isEmpty())
+    linkAll(conf, PodFiles.DIR, PodFiles.NAMES, root);
+    linkAll(conf, PodFiles.ARCHIVES_DIR, PodFiles.ARCHIVES, root);
+  }
+
+  private static void linkAll(SparkConf conf, String dirKey, String namesKey, Path root) {
+    String[] names = Arrays.stream(conf.get(namesKey, "").split(",")).map(String::strip).filter(name -> !name.isEmpty())
         .toArray(String[]::new);
+    if (names.length == 0) {
+      return;
+    }
+    Path source = Path.of(conf.get(dirKey));
     for (String name : names) {
       link(source.resolve(name), root.toAbsolutePath().resolve(name));
     }
-    LOG.info("Linked {} staged file(s) from {} into {}", names.length, source, root.toAbsolutePath());
+    LOG.info("Linked {} staged entries from {} into {}", names.length, source, root.toAbsolutePath());
   }
 
   private static void link(Path target, Path link) {

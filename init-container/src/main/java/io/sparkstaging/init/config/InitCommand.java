@@ -61,8 +61,11 @@ final class InitCommand {
   String remoteFiles;
 
   @Option(names = "--unpack-archives", paramLabel = "NAME#ALIAS,...",
-      description = "Comma-separated fetched files to unpack, each into a directory ALIAS beside it in the files directory (.zip, .jar, .tar, .tar.gz, .tgz; any other is copied as ALIAS, as Spark does).")
+      description = "Comma-separated fetched files to unpack, each into the directory ALIAS in --archives-dir (.zip, .jar, .tar, .tar.gz, .tgz; any other is copied as ALIAS, as Spark does).")
   String unpackArchives;
+
+  @Option(names = "--archives-dir", description = "Where archives are unpacked. Default: .archives in --files-dir.")
+  Path archivesDir;
 
   @Option(names = "--jars-dir", defaultValue = "/var/spark-data/spark-jars", description = "Where jars go. Default: ${DEFAULT-VALUE}.")
   Path jarsDir;
@@ -108,7 +111,8 @@ final class InitCommand {
       requireHttp(stagingServer, "--staging-server");
     }
     return new InitConfig(Optional.ofNullable(stagingServer).map(InitCommand::withoutTrailingSlash), jars, files,
-        uris(remoteJars, "--remote-jars"), uris(remoteFiles, "--remote-files"), archives(unpackArchives), jarsDir, filesDir, timeout, trust(),
+        uris(remoteJars, "--remote-jars"), uris(remoteFiles, "--remote-files"), archives(unpackArchives), jarsDir, filesDir,
+        archivesDir != null ? archivesDir : filesDir.resolve(".archives"), timeout, trust(),
         new ExtractLimits(maxUnpackedSize, maxEntries));
   }
 

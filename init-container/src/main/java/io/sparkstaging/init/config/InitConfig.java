@@ -17,6 +17,7 @@ public record InitConfig(
     List<ArchiveAlias> archives,
     Path jarsDir,
     Path filesDir,
+    Path archivesDir,
     Duration timeout,
     TrustConfig trust,
     ExtractLimits limits) {

@@ -38,6 +38,7 @@ public final class InitConfigLoader {
     keys.put(INIT + "unpackArchives", "unpack-archives");
     keys.put(MOUNT + "jarsDownloadDir", "jars-dir");
     keys.put(MOUNT + "filesDownloadDir", "files-dir");
+    keys.put(MOUNT + "archivesDir", "archives-dir");
     keys.put(MOUNT + "mountTimeout", "timeout");
     for (String ssl : new String[] {SSL + "internal.", SSL}) {
       keys.put(ssl + "enabled", "tls-enabled");

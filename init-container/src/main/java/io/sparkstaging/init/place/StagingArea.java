@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A hidden directory inside a target directory where dependencies are unpacked before they are
@@ -86,7 +87,24 @@ public final class StagingArea implements AutoCloseable {
     }
   }
 
+  /** The same bytes, or for an unpacked archive, the same tree of the same bytes. */
   private static boolean sameFile(Path staged, Path existing) throws IOException {
+    if (Files.isDirectory(staged) && Files.isDirectory(existing, LinkOption.NOFOLLOW_LINKS)) {
+      try (Stream<Path> stagedTree = Files.walk(staged); Stream<Path> existingTree = Files.walk(existing)) {
+        List<Path> names = stagedTree.map(staged::relativize).sorted().toList();
+        if (!names.equals(existingTree.map(existing::relativize).sorted().toList())) {
+          return false;
+        }
+      }
+      try (Stream<Path> stagedTree = Files.walk(staged)) {
+        for (Path entry : stagedTree.filter(Files::isRegularFile).toList()) {
+          if (!sameFile(entry, existing.resolve(staged.relativize(entry)))) {
+            return false;
+          }
+        }
+      }
+      return true;
+    }
     return Files.isRegularFile(staged) && Files.isRegularFile(existing, LinkOption.NOFOLLOW_LINKS)
         && Files.mismatch(staged, existing) == -1;
   }

@@ -42,6 +42,8 @@ public final class InitRun {
   private final InitConfig config;
   private final PrintStream out;
   private final PrintStream err;
+  private boolean createdArchivesDir;
+  private boolean committed;
 
   public InitRun(InitConfig config, PrintStream out, PrintStream err) {
     this.config = config;
@@ -84,8 +86,15 @@ public final class InitRun {
           return report(failure);
         }
       }
-      unpackArchives(areas.get(config.filesDir()));
+      if (!config.archives().isEmpty()) {
+        createdArchivesDir = !Files.isDirectory(config.archivesDir());
+        Files.createDirectories(config.archivesDir());
+        StagingArea unpacked = StagingArea.in(config.archivesDir());
+        areas.put(config.archivesDir(), unpacked);
+        unpackArchives(areas.get(config.filesDir()), unpacked);
+      }
       StagingArea.commitAll(new ArrayList<>(areas.values()));
+      committed = true;
       out.printf("init-container: %d dependencies in place in %.2f s%n", dependencies.size(), (System.nanoTime() - started) / 1e9);
       return OK;
     } catch (ContentRejected e) {
@@ -104,18 +113,30 @@ public final class InitRun {
           err.println("init-container: could not remove " + area.target() + "/.spark-init-*: " + e.getMessage());
         }
       }
+      if (createdArchivesDir && !committed) {
+        try {
+          Files.deleteIfExists(config.archivesDir());
+        } catch (IOException e) {
+          err.println("init-container: could not remove " + config.archivesDir() + ": " + e.getMessage());
+        }
+      }
     }
   }
 
-  /** Each archive is unpacked beside itself, in its slot, so that it is placed, or discarded, with everything else. */
-  private void unpackArchives(StagingArea files) throws IOException {
+  /**
+   * Each archive is unpacked into a slot of its own in the archives directory (apart from the
+   * files, since an archive given without an alias is unpacked under its own name), so that it is
+   * placed, or discarded, with everything else.
+   */
+  private void unpackArchives(StagingArea files, StagingArea unpacked) throws IOException {
     for (ArchiveAlias archive : config.archives()) {
       Path staged = files == null ? null : files.find(archive.name()).orElse(null);
       if (staged == null || !Files.isRegularFile(staged)) {
         throw new ContentRejected("archive '" + archive.name() + "' is not among the files fetched");
       }
       long started = System.nanoTime();
-      int count = new ArchiveUnpacker(config.limits()).unpack(staged, staged.resolveSibling(archive.alias()));
+      Path slot = unpacked.newSlot("archive " + archive.name());
+      int count = new ArchiveUnpacker(config.limits()).unpack(staged, slot.resolve(archive.alias()));
       out.printf("init-container: unpacked %s into %s: %d file(s) in %.2f s%n", archive.name(), archive.alias(), count,
           (System.nanoTime() - started) / 1e9);
     }

@@ -78,6 +78,7 @@ public record DependencyPlan(List<Path> jarsToStage, List<String> jarNames, List
     private final List<URI> remoteJars = new ArrayList<>();
     private final List<URI> remoteFiles = new ArrayList<>();
     private final List<String> links = new ArrayList<>();
+    private final List<String> archiveLinks = new ArrayList<>();
     private final List<String> unpack = new ArrayList<>();
 
     Planner(SubmitRequest request) {
@@ -108,7 +109,7 @@ public record DependencyPlan(List<Path> jarsToStage, List<String> jarNames, List
       dependencies.archives().forEach(archive -> archives.addAll(file("--archives", archive, Kind.ARCHIVE)));
 
       var properties = new LinkedHashMap<String, String>();
-      if (!links.isEmpty()) {
+      if (!links.isEmpty() || !archiveLinks.isEmpty()) {
         jarsToStage.add(0, pluginJar);
         jarNames.add(0, PodFiles.JAR_NAME);
         jars.add(jars.isEmpty() ? 0 : 1, podUri(InitContainerSpec.JARS_DIR, PodFiles.JAR_NAME));
@@ -116,6 +117,8 @@ public record DependencyPlan(List<Path> jarsToStage, List<String> jarNames, List
         properties.put("spark.plugins", plugins == null || plugins.isBlank() ? PodFiles.PLUGIN_CLASS : plugins + "," + PodFiles.PLUGIN_CLASS);
         properties.put(PodFiles.DIR, InitContainerSpec.FILES_DIR);
         properties.put(PodFiles.NAMES, String.join(",", links));
+        properties.put(PodFiles.ARCHIVES_DIR, InitContainerSpec.ARCHIVES_DIR);
+        properties.put(PodFiles.ARCHIVES, String.join(",", archiveLinks));
       }
       putList(properties, "spark.jars", jars);
       putList(properties, "spark.files", files);
@@ -198,7 +201,7 @@ public record DependencyPlan(List<Path> jarsToStage, List<String> jarNames, List
             claimName(option, ref.given(), alias);
           }
           unpack.add(name + "#" + alias);
-          links.add(alias);
+          archiveLinks.add(alias);
           return uri + "#" + alias;
         }
       }

@@ -20,6 +20,8 @@ public record InitContainerSpec(String image, String imagePullPolicy, String pro
   public static final String SECRET_DIR = "/mnt/secrets/spark-init";
   public static final String JARS_DIR = "/var/spark-data/spark-jars";
   public static final String FILES_DIR = "/var/spark-data/spark-files";
+  /** Apart from the files: an archive given without an alias is unpacked under its own name. */
+  public static final String ARCHIVES_DIR = FILES_DIR + "/.archives";
   // Not "spark-local-dir-*": Spark's LocalDirsFeatureStep skips its own volumes if it sees that prefix.
   public static final String JARS_VOLUME = "download-jars-volume";
   public static final String FILES_VOLUME = "download-files";

@@ -68,6 +68,7 @@ public record StagedDependenciesStep(SubmitRequest request, AppIdentity identity
     }
     if (!plan.unpack().isEmpty()) {
       properties.put("spark.kubernetes.initcontainer.unpackArchives", String.join(",", plan.unpack()));
+      properties.put("spark.kubernetes.mountdependencies.archivesDir", InitContainerSpec.ARCHIVES_DIR);
     }
     properties.putAll(podTrust.initProperties());
     properties.put("spark.kubernetes.mountdependencies.jarsDownloadDir", InitContainerSpec.JARS_DIR);

@@ -64,7 +64,9 @@ class DependencyPlanTest {
         .containsEntry("spark.archives", FILES + "env.tar.gz#environment," + FILES + "other.zip#other.zip")
         .containsEntry("spark.plugins", "com.example.TheirPlugin," + PodFiles.PLUGIN_CLASS)
         .containsEntry(PodFiles.DIR, "/var/spark-data/spark-files")
-        .containsEntry(PodFiles.NAMES, "words.txt,remote.txt,environment,other.zip");
+        .containsEntry(PodFiles.NAMES, "words.txt,remote.txt")
+        .containsEntry(PodFiles.ARCHIVES_DIR, "/var/spark-data/spark-files/.archives")
+        .containsEntry(PodFiles.ARCHIVES, "environment,other.zip");
     assertThat(plan.unpack()).containsExactly("env.tar.gz#environment", "other.zip#other.zip");
     assertThat(plan.remoteFiles()).containsExactly(URI.create("https://example.com/conf/remote.txt"));
     assertThat(plan.jarsToStage()).containsExactly(PLUGIN, Path.of(file("app.jar")));
