@@ -22,13 +22,13 @@ import io.sparkstaging.server.support.Bundles;
 import io.sparkstaging.server.support.TestServer;
 import io.sparkstaging.submit.SubmitClientMain;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +52,7 @@ class SubmitCommandIT {
   private Path libJar;
   private Path wordsFile;
 
-  private record Run(int code, String out, String err) {}
+  private final Submitter submitter = new Submitter(Map.of());
 
   @BeforeEach
   void files() throws Exception {
@@ -61,34 +61,31 @@ class SubmitCommandIT {
     wordsFile = Files.writeString(work.resolve("words.txt"), "to be or not to be");
   }
 
-  private Run submit(String stagingServer, String... extra) {
+  private Submitter.Run submit(String stagingServer, String... extra) {
     var args = new ArrayList<>(List.of("--no-wait"));
     args.addAll(List.of(extra));
     return submitWaiting(stagingServer, args.toArray(String[]::new));
   }
 
-  private Run submitWaiting(String stagingServer, String... extra) {
+  private Submitter.Run submitWaiting(String stagingServer, String... extra) {
     return submitWaiting(new ByteArrayOutputStream(), stagingServer, extra);
   }
 
   /** @param out receives the command's stdout as it runs */
-  private Run submitWaiting(ByteArrayOutputStream out, String stagingServer, String... extra) {
+  private Submitter.Run submitWaiting(ByteArrayOutputStream out, String stagingServer, String... extra) {
     var args = new ArrayList<>(List.of("submit", "--master", "k8s://" + client.getConfiguration().getMasterUrl(),
         "--conf", "spark.kubernetes.namespace=" + NAMESPACE, "--name", "Word Count", "--class", "org.example.WordCount",
         "--image", "apache/spark:3.5.6", "--init-image", "registry.example.com/spark-staging-init:0.1.0",
         "--staging-server", stagingServer, "--jars", libJar + ",https://repo.example.com/remote.jar", "--files", wordsFile.toString()));
     args.addAll(List.of(extra));
     args.addAll(List.of(appJar.toString(), "--input", "in.txt"));
-    var err = new ByteArrayOutputStream();
-    int code = SubmitClientMain.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return submitter.run(out, args.toArray(String[]::new));
   }
 
   @Test
   void createsTheDriverAndItsObjectsOwnedByIt() throws Exception {
     try (var staging = TestServer.start(dataDir)) {
-      Run run = submit(staging.baseUri());
+      Submitter.Run run = submit(staging.baseUri());
 
       assertThat(run.code()).as(run.err()).isZero();
       List<Pod> pods = client.pods().inNamespace(NAMESPACE).list().getItems();
@@ -112,8 +109,8 @@ class SubmitCommandIT {
       ConfigMap conf = client.configMaps().inNamespace(NAMESPACE).list().getItems().stream()
           .filter(map -> map.getMetadata().getName().startsWith("spark-drv-")).findFirst().orElseThrow();
       assertThat(conf.getData().get("spark.properties").lines()).contains(
-          "spark.jars=local\\:///var/spark-data/spark-jars/app.jar,local\\:///var/spark-data/spark-jars/lib.jar,"
-              + "local\\:///var/spark-data/spark-jars/remote.jar",
+          "spark.jars=local\\:///var/spark-data/spark-jars/app.jar,local\\:///var/spark-data/spark-jars/spark-staging-plugin.jar,"
+              + "local\\:///var/spark-data/spark-jars/lib.jar,local\\:///var/spark-data/spark-jars/remote.jar",
           "spark.files=local\\:///var/spark-data/spark-files/words.txt");
       // Two bundles were staged, owned by the driver's labels.
       try (var bundles = Files.list(dataDir.resolve("bundles"))) {
@@ -124,7 +121,7 @@ class SubmitCommandIT {
 
   @Test
   void dryRunPrintsEveryObjectAndContactsNothing() {
-    Run run = submit("http://127.0.0.1:1", "--dry-run");
+    Submitter.Run run = submit("http://127.0.0.1:1", "--dry-run");
 
     assertThat(run.code()).as(run.err()).isZero();
     List<HasMetadata> objects = new ArrayList<>();
@@ -143,7 +140,7 @@ class SubmitCommandIT {
     server.expect().post().withPath("/api/v1/namespaces/" + NAMESPACE + "/secrets")
         .andReturn(403, new StatusBuilder().withCode(403).withMessage("secrets is forbidden: quota exceeded").build()).once();
     try (var staging = TestServer.start(dataDir)) {
-      Run run = submit(staging.baseUri());
+      Submitter.Run run = submit(staging.baseUri());
 
       assertThat(run.code()).isEqualTo(SubmitClientMain.SUBMIT_FAILED);
       assertThat(run.err().lines().findFirst().orElse("")).startsWith("submit-client: submission failed: creating Secret ")
@@ -160,7 +157,7 @@ class SubmitCommandIT {
   void waitFollowsTheDriverAndExitsWithItsExitCode(String finalPhase, int exitCode) throws Exception {
     try (var staging = TestServer.start(dataDir)) {
       var out = new ByteArrayOutputStream();
-      CompletableFuture<Run> running = CompletableFuture.supplyAsync(() -> submitWaiting(out, staging.baseUri()));
+      CompletableFuture<Submitter.Run> running = CompletableFuture.supplyAsync(() -> submitWaiting(out, staging.baseUri()));
       Pod driver = awaitDriver();
       var pod = client.pods().inNamespace(NAMESPACE).withName(driver.getMetadata().getName());
 
@@ -170,10 +167,13 @@ class SubmitCommandIT {
           .addNewContainerStatus().withName("spark-kubernetes-driver").withNewState().withNewTerminated().withExitCode(exitCode).endTerminated()
           .endState().endContainerStatus().endStatus().build());
 
-      Run run = running.get(60, TimeUnit.SECONDS);
+      Submitter.Run run = running.get(60, TimeUnit.SECONDS);
       assertThat(run.code()).as(run.err()).isEqualTo(exitCode);
       assertThat(run.out()).contains(": Running").contains(": " + finalPhase + " (exit code " + exitCode + ")")
           .contains("finished with exit code " + exitCode);
+      // spark-submit's own shapes, which wrappers such as Airflow's parse.
+      assertThat(run.err()).contains("\n\t pod name: " + driver.getMetadata().getName() + "\n")
+          .contains("\n\t\t exit code: " + exitCode + "\n").contains("Container final statuses:");
     }
   }
 
@@ -190,7 +190,7 @@ class SubmitCommandIT {
     Path defaults = Files.writeString(work.resolve("spark-defaults.conf"),
         "spark.executor.instances 1\nspark.executor.memory 1g\nspark.eventLog.enabled true\n");
 
-    Run run = submit("http://127.0.0.1:1", "--dry-run", "--properties-file", defaults.toString(),
+    Submitter.Run run = submit("http://127.0.0.1:1", "--dry-run", "--properties-file", defaults.toString(),
         "--conf", "spark.executor.instances=2", "--conf", "spark.executor.memory=3g", "--num-executors", "3");
 
     assertThat(run.code()).as(run.err()).isZero();
@@ -200,7 +200,7 @@ class SubmitCommandIT {
   @Test
   void explicitSubmissionCredentialsAreSent() throws Exception {
     try (var staging = TestServer.start(dataDir)) {
-      Run run = submit(staging.baseUri(), "--conf", "spark.kubernetes.authenticate.submission.oauthToken=token-from-conf");
+      Submitter.Run run = submit(staging.baseUri(), "--conf", "spark.kubernetes.authenticate.submission.oauthToken=token-from-conf");
 
       assertThat(run.code()).as(run.err()).isZero();
       assertThat(server.getLastRequest().getHeader("Authorization")).isEqualTo("Bearer token-from-conf");
@@ -233,7 +233,7 @@ class SubmitCommandIT {
   void aServerThatWantsTheKubernetesTokenGetsItWithoutBeingAsked() throws Exception {
     apiServerReviewsUploadTokens();
     try (var staging = stagingWithKubernetesUploadAuth()) {
-      Run run = submit(staging.baseUri(), "--conf", "spark.kubernetes.authenticate.submission.oauthToken=kube-token");
+      Submitter.Run run = submit(staging.baseUri(), "--conf", "spark.kubernetes.authenticate.submission.oauthToken=kube-token");
 
       assertThat(run.code()).as(run.err()).isZero();
       assertThat(staging.store().list()).hasSize(2);
@@ -244,7 +244,7 @@ class SubmitCommandIT {
   void theKubernetesTokenCanBeSentUpFront() throws Exception {
     apiServerReviewsUploadTokens();
     try (var staging = stagingWithKubernetesUploadAuth()) {
-      Run run = submit(staging.baseUri(), "--conf", "spark.kubernetes.authenticate.submission.oauthToken=kube-token", "--upload-kubernetes-token");
+      Submitter.Run run = submit(staging.baseUri(), "--conf", "spark.kubernetes.authenticate.submission.oauthToken=kube-token", "--upload-kubernetes-token");
 
       assertThat(run.code()).as(run.err()).isZero();
     }
@@ -254,7 +254,7 @@ class SubmitCommandIT {
   void aKubernetesTokenTheServerRefusesStopsTheSubmission() throws Exception {
     apiServerReviewsUploadTokens();
     try (var staging = stagingWithKubernetesUploadAuth()) {
-      Run run = submit(staging.baseUri(), "--conf", "spark.kubernetes.authenticate.submission.oauthToken=someone-else");
+      Submitter.Run run = submit(staging.baseUri(), "--conf", "spark.kubernetes.authenticate.submission.oauthToken=someone-else");
 
       assertThat(run.code()).isEqualTo(SubmitClientMain.STAGING_FAILED);
       assertThat(run.err()).contains("HTTP 401").doesNotContain("someone-else");
@@ -264,7 +264,7 @@ class SubmitCommandIT {
 
   @Test
   void aUserPodTemplateIsRefusedRatherThanSilentlyReplaced() {
-    Run run = submit("http://127.0.0.1:1", "--conf", "spark.kubernetes.executor.podTemplateFile=/tmp/t.yml");
+    Submitter.Run run = submit("http://127.0.0.1:1", "--conf", "spark.kubernetes.executor.podTemplateFile=/tmp/t.yml");
 
     assertThat(run.code()).isEqualTo(SubmitClientMain.USAGE);
     assertThat(run.err()).contains("spark.kubernetes.executor.podTemplateFile is not supported yet");
@@ -272,7 +272,7 @@ class SubmitCommandIT {
 
   @Test
   void anUnreachableStagingServerCreatesNothing() {
-    Run run = submit("http://127.0.0.1:1");
+    Submitter.Run run = submit("http://127.0.0.1:1");
 
     assertThat(run.code()).isEqualTo(SubmitClientMain.STAGING_FAILED);
     assertThat(client.pods().inNamespace(NAMESPACE).list().getItems()).isEmpty();
