@@ -27,14 +27,14 @@ import java.util.jar.JarInputStream;
 import org.apache.commons.io.output.WriterOutputStream;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code submit}: spark-submit's options, for cluster mode on Kubernetes, with local dependencies staged. */
 @Command(name = "submit", sortOptions = false, usageHelpAutoWidth = true, versionProvider = Version.class,
-    customSynopsis = {"submit [OPTIONS] PRIMARY_RESOURCE [APP_ARGS...]", "submit --status|--kill [NAMESPACE:]DRIVER_POD [OPTIONS]"},
+    customSynopsis = {"spark-staging submit [OPTIONS] PRIMARY_RESOURCE [APP_ARGS...]",
+        "       spark-staging submit --status|--kill [NAMESPACE:]DRIVER_POD [OPTIONS]"},
     description = "Stages local dependencies and creates the driver pod and its objects, as spark-submit --deploy-mode cluster would.%n"
         + "PRIMARY_RESOURCE is the application's jar or .py file; everything after it goes to the application.")
 final class SubmitCommand implements Callable<Integer> {
@@ -48,7 +48,7 @@ final class SubmitCommand implements Callable<Integer> {
   @ArgGroup(validate = false, order = 2, heading = "%nDependencies:%n") SubmitOptions.Dependencies deps = new SubmitOptions.Dependencies();
   @ArgGroup(validate = false, order = 3, heading = "%nDriver and executors:%n") SubmitOptions.Resources resources = new SubmitOptions.Resources();
   @ArgGroup(validate = false, order = 4, heading = "%nKubernetes and staging:%n") SubmitOptions.Staging staging = new SubmitOptions.Staging();
-  @Mixin UploadCredentialOptions credentials;
+  @ArgGroup(validate = false, order = 5, heading = "%nUpload credentials:%n") UploadCredentialOptions credentials = new UploadCredentialOptions();
   @ArgGroup(validate = false, order = 6, heading = "%nOther actions:%n") SubmitOptions.Actions actions = new SubmitOptions.Actions();
   @ArgGroup(validate = false, order = 7, heading = "%nspark-submit options with no meaning here (refused):%n") SubmitOptions.Refused refused = new SubmitOptions.Refused();
 

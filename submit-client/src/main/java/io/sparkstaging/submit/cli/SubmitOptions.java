@@ -23,7 +23,7 @@ final class SubmitOptions {
     @Option(names = "--class", paramLabel = "CLASS", description = "The application's main class (Java/Scala). Default: the jar's Main-Class.")
     String mainClass;
 
-    @Option(names = "--name", description = "The application's name. Default: the main class's simple name, or the Python file's name.")
+    @Option(names = "--name", paramLabel = "NAME", description = "The application's name. Default: the main class's simple name, or the Python file's name.")
     String name;
 
     @Option(names = {"-c", "--conf"}, paramLabel = "PROP=VALUE", description = "A Spark property; repeatable.")
@@ -92,10 +92,10 @@ final class SubmitOptions {
   }
 
   static final class Staging {
-    @Option(names = "--image", description = "The Spark image (spark.kubernetes.container.image).")
+    @Option(names = "--image", paramLabel = "IMAGE", description = "The Spark image (spark.kubernetes.container.image).")
     String image;
 
-    @Option(names = "--init-image", description = "The init-container image (" + SubmitCommand.INIT_IMAGE + ").")
+    @Option(names = "--init-image", paramLabel = "IMAGE", description = "The init-container image (" + SubmitCommand.INIT_IMAGE + ").")
     String initImage;
 
     @Option(names = "--staging-server", paramLabel = "URI", description = "The staging server, as this machine reaches it (" + SubmitCommand.STAGING_URI + ").")
@@ -139,7 +139,7 @@ final class SubmitOptions {
     @Option(names = "--total-executor-cores", paramLabel = "NUM", description = "Refused: Spark standalone and Mesos only; use --num-executors and --executor-cores.")
     String totalExecutorCores;
 
-    @Option(names = "--principal", paramLabel = "PRINCIPAL", description = "Refused: Kerberos logins are not staged; use a keytab in a Secret and spark.kubernetes.kerberos.*.")
+    @Option(names = "--principal", paramLabel = "PRINCIPAL", description = "Refused: this client does not log in to Kerberos or stage keytabs.")
     String principal;
 
     @Option(names = "--keytab", paramLabel = "KEYTAB", description = "Refused, as --principal.")
@@ -157,7 +157,7 @@ final class SubmitOptions {
         return "--total-executor-cores is for Spark standalone and Mesos; use --num-executors and --executor-cores";
       }
       if (principal != null || keytab != null) {
-        return "--principal/--keytab: Kerberos logins are not staged; mount a keytab from a Secret and set spark.kubernetes.kerberos.*";
+        return "--principal/--keytab: this client does not log in to Kerberos or stage keytabs";
       }
       if (queue != null) {
         return "--queue is for YARN";

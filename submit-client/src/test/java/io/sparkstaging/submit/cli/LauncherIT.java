@@ -1,0 +1,73 @@
+package io.sparkstaging.submit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command a user installs: the release archive's bin/spark-staging, run through a symlink on the PATH, as a person would. */
+@DisabledOnOs(OS.WINDOWS)
+class LauncherIT {
+  private static final Path RELEASE = Path.of(System.getProperty("release.dir"));
+
+  @TempDir Path userBin;
+
+  private record Result(int code, String out, String err) {}
+
+  private Result run(String... args) throws Exception {
+    Path command = Files.createSymbolicLink(userBin.resolve("spark-staging-" + System.nanoTime()), RELEASE.resolve("bin/spark-staging"));
+    Path out = userBin.resolve("out.txt");
+    Path err = userBin.resolve("err.txt");
+    var process = new ProcessBuilder(concat(command.toString(), args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  private static List<String> concat(String first, String... rest) {
+    var all = new java.util.ArrayList<String>();
+    all.add(first);
+    all.addAll(List.of(rest));
+    return all;
+  }
+
+  @Test
+  void theReleaseHoldsTheCommandAndTheJar() {
+    assertThat(RELEASE.resolve("bin/spark-staging")).isExecutable();
+    assertThat(RELEASE.resolve("bin/spark-staging.cmd")).isRegularFile();
+    assertThat(RELEASE.resolve("lib/submit-client.jar")).isRegularFile();
+  }
+
+  @Test
+  void versionIsTheRealOneAndNothingElseIsPrinted() throws Exception {
+    Result result = run("--version");
+
+    assertThat(result.code()).isZero();
+    assertThat(result.out()).startsWith("spark-staging " + System.getProperty("release.version") + "\n");
+    assertThat(result.err()).isEmpty();
+  }
+
+  @Test
+  void helpIsGroupedLikeSparkSubmitsAndStderrStaysQuiet() throws Exception {
+    Result result = run("submit", "--help");
+
+    assertThat(result.code()).isZero();
+    assertThat(result.out()).contains("Usage: spark-staging submit", "Application:", "Dependencies:", "Driver and executors:", "Other actions:");
+    assertThat(result.err()).isEmpty();
+  }
+
+  @Test
+  void aClientFailureIsOneLineAndExitCode2() throws Exception {
+    Result result = run("submit", "--master", "k8s://https://127.0.0.1:1", "--image", "x", "analysis.R");
+
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err().lines().toList()).containsExactly(
+        "submit-client: analysis.R: R applications are not supported (SparkR is deprecated as of Spark 4.0)");
+  }
+}
