@@ -66,7 +66,7 @@ public record BasicDriverStep(SubmitRequest request, AppIdentity identity, Strin
           .withName(identity.driverPodName())
           .withNamespace(request.namespace())
           .addToLabels(labels())
-          .addToAnnotations(withPrefix("spark.kubernetes.driver.annotation."))
+          .addToAnnotations(withAppId(withPrefix("spark.kubernetes.driver.annotation.")))
         .endMetadata()
         .editOrNewSpec()
           .withRestartPolicy("Never")
@@ -119,11 +119,21 @@ public record BasicDriverStep(SubmitRequest request, AppIdentity identity, Strin
 
   /** The labels Spark puts on a driver, and the user's own {@code spark.kubernetes.driver.label.*}. */
   public Map<String, String> labels() {
-    var labels = new LinkedHashMap<>(withPrefix(DRIVER_LABEL_PREFIX));
+    var labels = new LinkedHashMap<>(withAppId(withPrefix(DRIVER_LABEL_PREFIX)));
     labels.put("spark-app-selector", identity.appId());
     labels.put("spark-role", "driver");
     labels.put("spark-app-name", identity.appNameLabel());
     return labels;
+  }
+
+  /**
+   * {@code {{APP_ID}}} replaced by the app id, as Spark does in annotations (3.5 and 4.0) and labels
+   * (4.0; Spark 3.5's own client would send the braces, which no label value may hold).
+   */
+  private Map<String, String> withAppId(Map<String, String> values) {
+    var replaced = new LinkedHashMap<String, String>();
+    values.forEach((key, value) -> replaced.put(key, value.replace("{{APP_ID}}", identity.appId())));
+    return replaced;
   }
 
   /** The properties under {@code prefix}, keyed by the rest of their name. */
@@ -152,6 +162,9 @@ public record BasicDriverStep(SubmitRequest request, AppIdentity identity, Strin
     properties.put("spark.kubernetes.memoryOverheadFactor", String.valueOf(defaultOverheadFactor()));
     properties.put("spark.kubernetes.container.image", request.sparkImage());
     properties.put("spark.driver.memory", memory);
+    // Spark 4.0 then loads the staged jars where the init-container put them instead of copying each into the
+    // driver's working directory; Spark 3.5 does not know the key and copies them, as it always did.
+    properties.putIfAbsent("spark.kubernetes.jars.avoidDownloadSchemes", "local");
     return properties;
   }
 }

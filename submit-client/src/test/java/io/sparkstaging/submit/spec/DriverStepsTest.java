@@ -67,6 +67,19 @@ class DriverStepsTest {
   }
 
   @Test
+  void theAppIdIsFilledIntoDriverLabelsAndAnnotations() {
+    var requests = new Requests();
+    requests.conf = new java.util.HashMap<>(Map.of("spark.kubernetes.driver.annotation.logs", "https://logs.example.com/{{APP_ID}}",
+        "spark.kubernetes.driver.label.run", "{{APP_ID}}"));
+
+    DriverSpec spec = new BasicDriverStep(requests.build(), identity, "me", "app.jar").apply(empty());
+
+    assertThat(spec.pod().getMetadata().getAnnotations()).containsEntry("logs", "https://logs.example.com/" + identity.appId());
+    assertThat(spec.pod().getMetadata().getLabels()).containsEntry("run", identity.appId());
+    assertThat(spec.sparkProperties()).containsEntry("spark.kubernetes.jars.avoidDownloadSchemes", "local");
+  }
+
+  @Test
   void basicDriverStepAddsDriverEnvAndACpuLimitWhenAsked() {
     var requests = new Requests();
     requests.conf = new java.util.HashMap<>(Map.of("spark.kubernetes.driverEnv.LOG_LEVEL", "debug", "spark.kubernetes.driver.limit.cores", "2"));
