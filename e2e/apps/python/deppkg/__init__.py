@@ -1,0 +1,1 @@
+VALUE = "deppkg-ok"
