@@ -9,7 +9,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import picocli.CommandLine;
 
 /**
  * Entry point. Exit codes: 0 success (or, with {@code --wait}, the driver's own exit code); 2

@@ -3,6 +3,7 @@ package io.sparkstaging.submit.cli;
 import io.fabric8.kubernetes.client.Config;
 import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.submit.Submission;
+import io.sparkstaging.submit.deps.DependencyRef;
 import io.sparkstaging.submit.deps.PackageResolver;
 import io.sparkstaging.submit.spec.AppKind;
 import io.sparkstaging.submit.spec.SubmitRequest;
@@ -121,10 +122,11 @@ final class SubmitCommand implements Callable<Integer> {
       return app.mainClass;
     }
     // As spark-submit does: the jar's manifest names it.
-    Path jar = Path.of(primaryResource.startsWith("file:") ? URI.create(primaryResource).getPath() : primaryResource);
-    if (primaryResource.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*") && !primaryResource.startsWith("file:") || !Files.isRegularFile(jar)) {
+    DependencyRef primary = DependencyRef.parse(primaryResource);
+    if (!(primary instanceof DependencyRef.Local local) || !Files.isRegularFile(local.path())) {
       throw new ConfigException("set --class: it can be read from the jar's manifest only when the jar is on this machine");
     }
+    Path jar = local.path();
     try (InputStream in = Files.newInputStream(jar); var manifestReader = new JarInputStream(in)) {
       var manifest = manifestReader.getManifest();
       String main = manifest == null ? null : manifest.getMainAttributes().getValue("Main-Class");
@@ -145,8 +147,11 @@ final class SubmitCommand implements Callable<Integer> {
         .resolve(request);
   }
 
-  private static Path localPath(String text) {
-    return text.startsWith("file:") ? Path.of(URI.create(text)) : Path.of(text);
+  private static Path localPath(String setting) {
+    if (DependencyRef.parse(setting) instanceof DependencyRef.Local local) {
+      return local.path();
+    }
+    throw new ConfigException("spark.jars.ivySettings: " + setting + " is not a file on this machine");
   }
 
   /**

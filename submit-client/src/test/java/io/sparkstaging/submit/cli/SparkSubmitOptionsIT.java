@@ -214,11 +214,16 @@ class SparkSubmitOptionsIT {
   }
 
   @Test
-  void everyOptionIsDescribed() {
-    var submit = Commands.commandLine(Map.of()).getSubcommands().get("submit");
+  void everyOptionOfEveryCommandIsDescribed() {
+    var commands = Commands.commandLine(Map.of());
 
-    assertThat(submit.getCommandSpec().options()).allSatisfy(option ->
-        assertThat(String.join(" ", option.description())).as(option.longestName()).isNotBlank());
-    assertThat(submit.getUsageMessage()).contains("Dependencies:", "--py-files", "--archives", "--packages", "Other actions:", "--status");
+    for (var command : commands.getSubcommands().values()) {
+      assertThat(command.getCommandSpec().options()).allSatisfy(option ->
+          assertThat(String.join(" ", option.description())).as(command.getCommandName() + " " + option.longestName()).isNotBlank());
+      assertThat(command.getCommandSpec().positionalParameters()).allSatisfy(parameter ->
+          assertThat(String.join(" ", parameter.description())).as(command.getCommandName() + " " + parameter.paramLabel()).isNotBlank());
+    }
+    assertThat(commands.getSubcommands().get("submit").getUsageMessage())
+        .contains("Dependencies:", "--py-files", "--archives", "--packages", "Other actions:", "--status");
   }
 }
