@@ -70,12 +70,17 @@ public final class Submission {
     if (plan.stagesAnything() && request.stagingServer().isEmpty()) {
       throw new ConfigException("local dependencies need a staging server: set --staging-server or spark.kubernetes.resourceStagingServer.uri");
     }
+    // Every setting the objects are built from is checked now, before anything is staged.
+    DriverSpecBuilder.build(request, identity, plan, placeholders(), podTrust(), sparkUser());
+  }
+
+  private StagedDependencies placeholders() {
+    return new StagedDependencies(placeholder(plan.jarsToStage().isEmpty(), "jars"), placeholder(plan.filesToStage().isEmpty(), "files"));
   }
 
   /** Prints every object as YAML, with placeholders where staging would fill in ids; contacts nothing and prints no secret. */
   public int dryRun() {
-    var staged = new StagedDependencies(placeholder(plan.jarsToStage().isEmpty(), "jars"), placeholder(plan.filesToStage().isEmpty(), "files"));
-    DriverSpec spec = DriverSpecBuilder.build(request, identity, plan, staged, podTrust(), sparkUser());
+    DriverSpec spec = DriverSpecBuilder.build(request, identity, plan, placeholders(), podTrust(), sparkUser());
     describe(spec);
     var serialization = new KubernetesSerialization();
     out.print(serialization.asYaml(spec.pod()));

@@ -16,9 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Adds the staging init-container to a pod: the init-container itself, the two emptyDir volumes
- * it fills, its properties and secret volumes, and the emptyDir mounts in the Spark container, at
- * the same paths, so that {@code local://} URIs resolve there.
+ * Adds the staging init-container to a pod: the init-container itself (with resource requests and
+ * limits, and a security context the {@code restricted} Pod Security Standard accepts), the two
+ * emptyDir volumes it fills, its properties and secret volumes, and the emptyDir mounts in the
+ * Spark container, at the same paths, so that {@code local://} URIs resolve there.
  *
  * <p>Works on any fabric8 {@link Pod} or {@link PodTemplateSpec} (a driver, an executor pod
  * template, a pod another tool builds); the input is not modified. Existing init-containers,
@@ -93,11 +94,13 @@ public final class InitContainerBootstrap {
         .withImagePullPolicy(spec.imagePullPolicy())
         .withArgs(InitContainerSpec.PROPERTIES_DIR + "/" + InitContainerSpec.PROPERTIES_FILE_NAME)
         .withVolumeMounts(mounts)
+        .withResources(spec.resources())
         .withNewSecurityContext()
           .withRunAsNonRoot(true)
           .withAllowPrivilegeEscalation(false)
           .withReadOnlyRootFilesystem(true)
           .withNewCapabilities().addToDrop("ALL").endCapabilities()
+          .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
         .endSecurityContext()
         .build();
   }

@@ -57,7 +57,7 @@ public record BasicDriverStep(SubmitRequest request, AppIdentity identity, Strin
           .addToLimits("memory", new Quantity(podMemory + "Mi"))
         .endResources()
         .build();
-    String cpuLimit = request.conf().get("spark.kubernetes.driver.limit.cores");
+    String cpuLimit = request.conf().getOrDefault("spark.kubernetes.driver.limit.cores", PodPolicy.of(request.conf()).cpuLimits() ? cores : null);
     if (cpuLimit != null) {
       container = new ContainerBuilder(container).editResources().addToLimits("cpu", new Quantity(cpuLimit)).endResources().build();
     }
@@ -165,6 +165,10 @@ public record BasicDriverStep(SubmitRequest request, AppIdentity identity, Strin
     // Spark 4.0 then loads the staged jars where the init-container put them instead of copying each into the
     // driver's working directory; Spark 3.5 does not know the key and copies them, as it always did.
     properties.putIfAbsent("spark.kubernetes.jars.avoidDownloadSchemes", "local");
+    if (PodPolicy.of(request.conf()).cpuLimits()) {
+      properties.putIfAbsent("spark.kubernetes.executor.limit.cores",
+          request.conf("spark.kubernetes.executor.request.cores", request.conf("spark.executor.cores", "1")));
+    }
     return properties;
   }
 }

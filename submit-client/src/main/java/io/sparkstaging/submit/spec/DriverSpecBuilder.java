@@ -17,11 +17,14 @@ public final class DriverSpecBuilder {
       StagingTrust.ForPods podTrust, String sparkUser) {
     Optional<InitContainerSpec> init = plan.needsInitContainer()
         ? Optional.of(StagedDependenciesStep.initContainerSpec(request, identity, staged, podTrust)) : Optional.empty();
+    PodPolicy policy = PodPolicy.of(request.conf());
     List<DriverStep> steps = List.of(
         new BasicDriverStep(request, identity, sparkUser, plan.primaryInPod()),
+        new LocalDirsStep(request),
         new DriverServiceStep(identity, request.namespace()),
         init.<DriverStep>map(spec -> new StagedDependenciesStep(request, identity, plan, staged, podTrust, spec)).orElse(same -> same),
-        new ExecutorPodTemplateStep(identity, request.namespace(), init),
+        new PodSecurityStep(policy),
+        new ExecutorPodTemplateStep(identity, request.namespace(), init, policy),
         // The dependency properties as the pods see them.
         spec -> spec.withProperties(plan.podProperties()),
         new SparkPropertiesStep(identity, request.namespace(), request.confFiles()),

@@ -1,6 +1,8 @@
 package io.sparkstaging.submit.spec;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.sparkstaging.common.config.ConfigException;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.sparkstaging.submit.deps.DependencyPlan;
 import io.sparkstaging.submit.podspec.InitContainerBootstrap;
@@ -24,6 +26,8 @@ import java.util.stream.Collectors;
 public record StagedDependenciesStep(SubmitRequest request, AppIdentity identity, DependencyPlan plan, StagedDependencies staged,
     StagingTrust.ForPods podTrust, InitContainerSpec initContainer) implements DriverStep {
 
+  /** The prefix of the init-container's own settings, as the original fork named its image setting. */
+  static final String INIT = "spark.kubernetes.initcontainer.";
   static final String JARS_SECRET_KEY = "downloadSubmittedJarsSecret";
   static final String FILES_SECRET_KEY = "downloadSubmittedFilesSecret";
 
@@ -32,7 +36,21 @@ public record StagedDependenciesStep(SubmitRequest request, AppIdentity identity
       StagingTrust.ForPods podTrust) {
     boolean anySecret = staged.jars().isPresent() || staged.files().isPresent() || !podTrust.secretData().isEmpty();
     return new InitContainerSpec(request.initImage(), request.conf("spark.kubernetes.container.image.pullPolicy", "IfNotPresent"),
-        identity.resourcePrefix() + "-init-config", anySecret ? Optional.of(identity.resourcePrefix() + "-init-secret") : Optional.empty());
+        identity.resourcePrefix() + "-init-config", anySecret ? Optional.of(identity.resourcePrefix() + "-init-secret") : Optional.empty(),
+        InitContainerSpec.resources(quantity(request, INIT + "request.cores", InitContainerSpec.DEFAULT_REQUEST_CORES),
+            quantity(request, INIT + "limit.cores", InitContainerSpec.DEFAULT_LIMIT_CORES),
+            quantity(request, INIT + "memory", InitContainerSpec.DEFAULT_MEMORY)));
+  }
+
+  /** A Kubernetes quantity ({@code 500m}, {@code 1}, {@code 256Mi}), checked here rather than by the API server after staging. */
+  static String quantity(SubmitRequest request, String key, String fallback) {
+    String value = request.conf(key, fallback).strip();
+    try {
+      Quantity.getAmountInBytes(new Quantity(value));
+      return value;
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key + "=" + value + " is not a Kubernetes quantity, e.g. 500m, 1 or 256Mi");
+    }
   }
 
   @Override

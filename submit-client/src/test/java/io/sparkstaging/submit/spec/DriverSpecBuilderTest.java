@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.sparkstaging.submit.deps.DependencyPlan;
 import io.sparkstaging.submit.stage.StagedBundle;
+import io.sparkstaging.submit.support.PodChecks;
 import io.sparkstaging.submit.stage.StagingTrust;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -78,7 +79,11 @@ class DriverSpecBuilderTest {
     assertThat(spec.pod().getMetadata().getLabels()).containsEntry("spark-app-selector", identity.appId())
         .containsEntry("spark-role", "driver").containsEntry("spark-app-name", "word-count");
     assertThat(spec.pod().getSpec().getInitContainers()).extracting(Container::getName).containsExactly("spark-init");
-    assertThat(spec.pod().getSpec().getVolumes()).extracting(Volume::getName).noneMatch(name -> name.startsWith("spark-local-dir-"));
+    // Spark's scratch space, which Spark's own client gives the driver.
+    assertThat(spec.pod().getSpec().getVolumes()).extracting(Volume::getName).filteredOn(name -> name.startsWith("spark-local-dir-"))
+        .containsExactly("spark-local-dir-1");
+    assertThat(container(spec.pod(), "spark-kubernetes-driver").getEnv()).anyMatch(env -> env.getName().equals("SPARK_LOCAL_DIRS")
+        && env.getValue().startsWith("/var/data/spark-"));
     assertThat(spec.pod().getSpec().getRestartPolicy()).isEqualTo("Never");
     assertThat(container(spec.pod(), "spark-kubernetes-driver").getResources().getLimits().get("memory").toString()).isEqualTo("1408Mi");
   }
@@ -157,7 +162,71 @@ class DriverSpecBuilderTest {
     DriverSpec spec = build(requests, StagedDependencies.none());
 
     assertThat(spec.pod().getSpec().getInitContainers()).isEmpty();
-    assertThat(spec.resources()).extracting(r -> r.getKind()).containsExactlyInAnyOrder("Service", "ConfigMap");
+    // The executor template is still there, for the executors' pod security.
+    assertThat(spec.resources()).extracting(r -> r.getKind()).containsExactlyInAnyOrder("Service", "ConfigMap", "ConfigMap");
+    Pod template = executorTemplate(spec);
+    assertThat(template.getSpec().getInitContainers()).isEmpty();
+    assertThat(PodChecks.restrictedViolations(template.getSpec())).isEmpty();
+  }
+
+  @Test
+  void withPodSecurityNoneAndNothingToFetchThereIsNoExecutorTemplate() {
+    var requests = new Requests();
+    requests.primaryResource = "local:///opt/spark/examples/jars/spark-examples.jar";
+    requests.conf = new java.util.HashMap<>(Map.of("spark.kubernetes.staging.podSecurity", "none"));
+
+    DriverSpec spec = build(requests, StagedDependencies.none());
+
     assertThat(spec.sparkProperties()).doesNotContainKey("spark.kubernetes.executor.podTemplateFile");
+  }
+
+  private static Pod executorTemplate(DriverSpec spec) {
+    String yaml = resource(spec, ConfigMap.class, "-driver-podspec-conf-map").getData().get("podspec-configmap-key");
+    return new KubernetesSerialization().unmarshal(yaml, Pod.class);
+  }
+
+  @Test
+  void theDriverAndTheExecutorTemplatePassAQuotaOnCpuAndMemoryAndTheRestrictedStandard() {
+    DriverSpec spec = build(appWithLibAndFile(), stagedAppAndLib());
+
+    Pod template = executorTemplate(spec);
+    assertThat(PodChecks.quotaViolations(spec.pod().getSpec())).isEmpty();
+    assertThat(PodChecks.restrictedViolations(spec.pod().getSpec())).isEmpty();
+    assertThat(PodChecks.restrictedViolations(template.getSpec())).isEmpty();
+    // Spark sets the executors' requests and memory limit itself; their CPU limit comes from this property.
+    assertThat(PodChecks.quotaViolations(template.getSpec())).containsExactlyInAnyOrder("spark-kubernetes-executor: no requests.cpu",
+        "spark-kubernetes-executor: no requests.memory", "spark-kubernetes-executor: no limits.cpu", "spark-kubernetes-executor: no limits.memory");
+    assertThat(spec.sparkProperties()).containsEntry("spark.kubernetes.executor.limit.cores", "1");
+    Container init = template.getSpec().getInitContainers().get(0);
+    assertThat(init.getResources().getRequests()).containsEntry("cpu", new io.fabric8.kubernetes.api.model.Quantity("250m"))
+        .containsEntry("memory", new io.fabric8.kubernetes.api.model.Quantity("256Mi"));
+    assertThat(container(spec.pod(), "spark-kubernetes-driver").getSecurityContext().getRunAsUser()).isEqualTo(185L);
+  }
+
+  @Test
+  void bothDefaultsCanBeRelaxedAndTheInitContainerSized() {
+    var requests = appWithLibAndFile();
+    requests.conf = new java.util.HashMap<>(Map.of("spark.kubernetes.staging.podSecurity", "none", "spark.kubernetes.staging.cpuLimits", "false",
+        "spark.kubernetes.initcontainer.memory", "512Mi", "spark.kubernetes.initcontainer.limit.cores", "2"));
+
+    DriverSpec spec = build(requests, stagedAppAndLib());
+
+    assertThat(PodChecks.quotaViolations(spec.pod().getSpec())).containsExactly("spark-kubernetes-driver: no limits.cpu");
+    assertThat(PodChecks.restrictedViolations(spec.pod().getSpec())).contains("spark-kubernetes-driver: allowPrivilegeEscalation is not false");
+    assertThat(spec.sparkProperties()).doesNotContainKey("spark.kubernetes.executor.limit.cores");
+    Container init = spec.pod().getSpec().getInitContainers().get(0);
+    assertThat(init.getResources().getLimits().get("memory").toString()).isEqualTo("512Mi");
+    assertThat(init.getResources().getLimits().get("cpu").toString()).isEqualTo("2");
+  }
+
+  @Test
+  void aBadQuantityOrPolicyIsNamed() {
+    for (var entry : Map.of("spark.kubernetes.initcontainer.memory", "lots", "spark.kubernetes.staging.podSecurity", "baseline").entrySet()) {
+      var requests = appWithLibAndFile();
+      requests.conf = new java.util.HashMap<>(Map.of(entry.getKey(), entry.getValue()));
+
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> build(requests, stagedAppAndLib()))
+          .isInstanceOf(io.sparkstaging.common.config.ConfigException.class).hasMessageStartingWith(entry.getKey() + "=" + entry.getValue());
+    }
   }
 }
