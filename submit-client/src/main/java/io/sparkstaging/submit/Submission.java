@@ -22,6 +22,7 @@ import io.sparkstaging.submit.spec.DriverSpecBuilder;
 import io.sparkstaging.submit.spec.Redaction;
 import io.sparkstaging.submit.spec.StagedDependencies;
 import io.sparkstaging.submit.spec.SubmitRequest;
+import io.sparkstaging.submit.spec.UnsupportedKeys;
 import io.sparkstaging.submit.stage.BundlePackager;
 import io.sparkstaging.submit.stage.StageFailure;
 import io.sparkstaging.submit.stage.StagedBundle;
@@ -33,7 +34,9 @@ import io.sparkstaging.submit.watch.PodPhaseWatcher;
 import io.sparkstaging.submit.watch.WatchFailure;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
+import io.sparkstaging.common.units.DurationText;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,12 +60,10 @@ public final class Submission {
     this.uploadCredentials = uploadCredentials;
     this.out = out;
     this.err = err;
-    this.identity = AppIdentity.create(request.appName(), new SecureRandom(), Clock.systemUTC());
-    for (String template : new String[] {"spark.kubernetes.driver.podTemplateFile", "spark.kubernetes.executor.podTemplateFile"}) {
-      if (request.conf().containsKey(template)) {
-        throw new ConfigException(template + " is not supported yet: this client builds the pods itself (see README, Submit client)");
-      }
-    }
+    AppIdentity created = AppIdentity.create(request.appName(), new SecureRandom(), Clock.systemUTC());
+    String podName = request.conf().get("spark.kubernetes.driver.pod.name");
+    this.identity = podName == null ? created : created.withDriverPodName(podName);
+    UnsupportedKeys.check(request.conf());
     this.plan = DependencyPlan.of(request, PluginJar.path());
     if (plan.needsInitContainer() && request.initImage() == null) {
       throw new ConfigException("dependencies need the init-container: set --init-image or spark.kubernetes.initcontainer.docker.image");
@@ -72,6 +73,7 @@ public final class Submission {
     }
     // Every setting the objects are built from is checked now, before anything is staged.
     DriverSpecBuilder.build(request, identity, plan, placeholders(), podTrust(), sparkUser());
+    reportInterval();
   }
 
   private StagedDependencies placeholders() {
@@ -134,7 +136,8 @@ public final class Submission {
       Thread notice = new Thread(() -> err.println("submit-client: stopped waiting; " + name + " keeps running"), "stop-waiting");
       Runtime.getRuntime().addShutdownHook(notice);
       try {
-        int exitCode = new PodPhaseWatcher(client, out, err).follow(namespace, name, BasicDriverStep.CONTAINER);
+        int exitCode = new PodPhaseWatcher(client, out, err).follow(namespace, name, BasicDriverStep.CONTAINER, identity.appId(),
+            reportInterval());
         err.printf("submit-client: Application %s with application ID %s and submission ID %s:%s finished%n", request.appName(),
             identity.appId(), namespace, name);
         err.flush();
@@ -171,6 +174,20 @@ public final class Submission {
       } catch (StageFailure e) {
         err.println("submit-client: " + e.getMessage() + " (the server's expiry will remove it)");
       }
+    }
+  }
+
+  /** {@code spark.kubernetes.report.interval}: Spark's time syntax, a bare number being milliseconds; 1 s by default. */
+  private Duration reportInterval() {
+    String text = request.conf("spark.kubernetes.report.interval", "1s").strip();
+    try {
+      Duration interval = text.chars().allMatch(Character::isDigit) ? Duration.ofMillis(Long.parseLong(text)) : DurationText.parse(text);
+      if (interval.isZero() || interval.isNegative()) {
+        throw new IllegalArgumentException("not positive");
+      }
+      return interval;
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("spark.kubernetes.report.interval=" + text + ": expected a positive time such as 500ms or 5s");
     }
   }
 

@@ -108,7 +108,9 @@ final class SubmitCommand implements Callable<Integer> {
         Optional.ofNullable(properties.get(STAGING_URI)).map(URI::create), Optional.ofNullable(properties.get(STAGING_INTERNAL_URI)).map(URI::create));
     UploadCredentials upload = staging.dryRun ? UploadCredentials.none() : credentials.credentials(() -> kubernetes);
     var submission = new Submission(request, upload, spec.commandLine().getOut(), spec.commandLine().getErr(), actions.verbose);
-    return staging.dryRun ? submission.dryRun() : submission.run(kubernetes, staging.waitForCompletion);
+    boolean follow = staging.waitForCompletion != null ? staging.waitForCompletion
+        : Boolean.parseBoolean(properties.getOrDefault("spark.kubernetes.submission.waitAppCompletion", "true"));
+    return staging.dryRun ? submission.dryRun() : submission.run(kubernetes, follow);
   }
 
   private String mainClass(AppKind kind) throws IOException {

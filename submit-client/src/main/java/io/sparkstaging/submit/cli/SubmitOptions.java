@@ -108,9 +108,10 @@ final class SubmitOptions {
     @Option(names = "--dry-run", description = "Print the objects it would create, as YAML; stage nothing and contact nothing.")
     boolean dryRun;
 
-    @Option(names = "--wait", negatable = true, defaultValue = "true", fallbackValue = "true",
-        description = "Follow the driver until it ends and exit with its exit code (default); --no-wait returns once it is created.")
-    boolean waitForCompletion;
+    @Option(names = "--wait", negatable = true,
+        description = "Follow the driver until it ends and exit with its exit code (default, or spark.kubernetes.submission.waitAppCompletion); "
+            + "--no-wait returns once it is created.")
+    Boolean waitForCompletion;
   }
 
   static final class Actions {

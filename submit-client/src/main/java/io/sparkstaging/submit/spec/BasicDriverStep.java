@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.submit.deps.DependencyPlan;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,12 +39,12 @@ public record BasicDriverStep(SubmitRequest request, AppIdentity identity, Strin
 
     var container = new ContainerBuilder()
         .withName(CONTAINER)
-        .withImage(request.sparkImage())
+        .withImage(request.conf("spark.kubernetes.driver.container.image", request.sparkImage()))
         .withImagePullPolicy(request.conf("spark.kubernetes.container.image.pullPolicy", "IfNotPresent"))
         .withArgs(args)
         .addNewEnv().withName("SPARK_USER").withValue(sparkUser).endEnv()
         .addNewEnv().withName("SPARK_APPLICATION_ID").withValue(identity.appId()).endEnv()
-        .addToEnv(withPrefix("spark.kubernetes.driverEnv.").entrySet().stream()
+        .addToEnv(request.confWithPrefix("spark.kubernetes.driverEnv.").entrySet().stream()
             .map(entry -> new EnvVarBuilder().withName(entry.getKey()).withValue(entry.getValue()).build()).toArray(EnvVar[]::new))
         .addNewEnv().withName("SPARK_DRIVER_BIND_ADDRESS").withNewValueFrom().withNewFieldRef("v1", "status.podIP").endValueFrom().endEnv()
         .addToEnv(pythonEnv().entrySet().stream()
@@ -57,6 +58,9 @@ public record BasicDriverStep(SubmitRequest request, AppIdentity identity, Strin
           .addToLimits("memory", new Quantity(podMemory + "Mi"))
         .endResources()
         .build();
+    for (var custom : customResources().entrySet()) {
+      container = new ContainerBuilder(container).editResources().addToLimits(custom.getKey(), new Quantity(custom.getValue())).endResources().build();
+    }
     String cpuLimit = request.conf().getOrDefault("spark.kubernetes.driver.limit.cores", PodPolicy.of(request.conf()).cpuLimits() ? cores : null);
     if (cpuLimit != null) {
       container = new ContainerBuilder(container).editResources().addToLimits("cpu", new Quantity(cpuLimit)).endResources().build();
@@ -66,13 +70,13 @@ public record BasicDriverStep(SubmitRequest request, AppIdentity identity, Strin
           .withName(identity.driverPodName())
           .withNamespace(request.namespace())
           .addToLabels(labels())
-          .addToAnnotations(withAppId(withPrefix("spark.kubernetes.driver.annotation.")))
+          .addToAnnotations(withAppId(request.confWithPrefix("spark.kubernetes.driver.annotation.")))
         .endMetadata()
         .editOrNewSpec()
           .withRestartPolicy("Never")
           .addToContainers(container)
-          .addToNodeSelector(withPrefix("spark.kubernetes.node.selector."))
-          .addToNodeSelector(withPrefix("spark.kubernetes.driver.node.selector."))
+          .addToNodeSelector(request.confWithPrefix("spark.kubernetes.node.selector."))
+          .addToNodeSelector(request.confWithPrefix("spark.kubernetes.driver.node.selector."))
         .endSpec();
     // The same secrets pull the init-container image, often from the same private registry.
     for (String secret : request.conf("spark.kubernetes.container.image.pullSecrets", "").split(",")) {
@@ -80,6 +84,8 @@ public record BasicDriverStep(SubmitRequest request, AppIdentity identity, Strin
         pod.editSpec().addNewImagePullSecret(secret.strip()).endSpec();
       }
     }
+    Optional.ofNullable(request.conf().getOrDefault("spark.kubernetes.driver.scheduler.name", request.conf().get("spark.kubernetes.scheduler.name")))
+        .ifPresent(scheduler -> pod.editSpec().withSchedulerName(scheduler).endSpec());
     String serviceAccount = request.conf().get("spark.kubernetes.authenticate.driver.serviceAccountName");
     if (serviceAccount != null) {
       pod.editSpec().withServiceAccountName(serviceAccount).endSpec();
@@ -119,11 +125,28 @@ public record BasicDriverStep(SubmitRequest request, AppIdentity identity, Strin
 
   /** The labels Spark puts on a driver, and the user's own {@code spark.kubernetes.driver.label.*}. */
   public Map<String, String> labels() {
-    var labels = new LinkedHashMap<>(withAppId(withPrefix(DRIVER_LABEL_PREFIX)));
+    var labels = new LinkedHashMap<>(withAppId(request.confWithPrefix(DRIVER_LABEL_PREFIX)));
     labels.put("spark-app-selector", identity.appId());
     labels.put("spark-role", "driver");
     labels.put("spark-app-name", identity.appNameLabel());
     return labels;
+  }
+
+  /** {@code spark.driver.resource.NAME.amount} with its {@code .vendor}, as limits named {@code VENDOR/NAME} (GPUs and the like). */
+  private Map<String, String> customResources() {
+    var resources = new LinkedHashMap<String, String>();
+    request.confWithPrefix("spark.driver.resource.").forEach((key, amount) -> {
+      if (key.endsWith(".amount")) {
+        String name = key.substring(0, key.length() - ".amount".length());
+        String vendor = request.conf().get("spark.driver.resource." + name + ".vendor");
+        if (vendor == null) {
+          throw new ConfigException("spark.driver.resource." + name + ".amount is set but spark.driver.resource." + name
+              + ".vendor is not: Kubernetes names the resource VENDOR/" + name);
+        }
+        resources.put(vendor + "/" + name, amount);
+      }
+    });
+    return resources;
   }
 
   /**
@@ -134,17 +157,6 @@ public record BasicDriverStep(SubmitRequest request, AppIdentity identity, Strin
     var replaced = new LinkedHashMap<String, String>();
     values.forEach((key, value) -> replaced.put(key, value.replace("{{APP_ID}}", identity.appId())));
     return replaced;
-  }
-
-  /** The properties under {@code prefix}, keyed by the rest of their name. */
-  private Map<String, String> withPrefix(String prefix) {
-    var values = new LinkedHashMap<String, String>();
-    request.conf().forEach((key, value) -> {
-      if (key.startsWith(prefix)) {
-        values.put(key.substring(prefix.length()), value);
-      }
-    });
-    return values;
   }
 
   private Map<String, String> properties(String memory) {

@@ -21,7 +21,8 @@ public final class DriverSpecBuilder {
     List<DriverStep> steps = List.of(
         new BasicDriverStep(request, identity, sparkUser, plan.primaryInPod()),
         new LocalDirsStep(request),
-        new DriverServiceStep(identity, request.namespace()),
+        new DriverMountsStep(request, identity),
+        new DriverServiceStep(identity, request),
         init.<DriverStep>map(spec -> new StagedDependenciesStep(request, identity, plan, staged, podTrust, spec)).orElse(same -> same),
         new PodSecurityStep(policy),
         new ExecutorPodTemplateStep(identity, request.namespace(), init, policy),

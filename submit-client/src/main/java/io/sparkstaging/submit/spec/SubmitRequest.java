@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * One application submission, as spark-submit's options describe it, after {@code --packages}
@@ -57,6 +58,17 @@ public record SubmitRequest(
 
   public String conf(String key, String fallback) {
     return conf.getOrDefault(key, fallback);
+  }
+
+  /** The properties under {@code prefix}, keyed by the rest of their name, sorted. */
+  public Map<String, String> confWithPrefix(String prefix) {
+    var values = new TreeMap<String, String>();
+    conf.forEach((key, value) -> {
+      if (key.startsWith(prefix)) {
+        values.put(key.substring(prefix.length()), value);
+      }
+    });
+    return values;
   }
 
   public Optional<URI> podStagingServer() {

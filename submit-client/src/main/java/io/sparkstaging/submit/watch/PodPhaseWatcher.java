@@ -11,6 +11,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.time.Duration;
 
 /**
  * Follows a driver pod with a watch, printing each phase change, until it succeeds or fails, and
@@ -28,8 +31,13 @@ public final class PodPhaseWatcher {
     this.err = err;
   }
 
-  /** @return the exit code of {@code container}: 0 on success, the container's own code on failure */
-  public int follow(String namespace, String name, String container) throws InterruptedException, WatchFailure {
+  /**
+   * @param reportInterval how often to log the phase while nothing changes, as spark-submit does
+   *     ({@code spark.kubernetes.report.interval})
+   * @return the exit code of {@code container}: 0 on success, the container's own code on failure
+   */
+  public int follow(String namespace, String name, String container, String appId, Duration reportInterval)
+      throws InterruptedException, WatchFailure {
     var finished = new CompletableFuture<Pod>();
     var reporter = new PhaseReporter(name, container);
     var pods = client.pods().inNamespace(namespace).withName(name);
@@ -50,7 +58,15 @@ public final class PodPhaseWatcher {
     })) {
       // The pod may have changed, or even ended, before the watch began.
       Optional.ofNullable(pods.get()).filter(reporter::seen).ifPresent(finished::complete);
-      Pod ended = finished.get();
+      Pod ended = null;
+      while (ended == null) {
+        try {
+          ended = finished.get(reportInterval.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException stillRunning) {
+          err.println("submit-client: Application status for " + appId + " (phase: " + reporter.lastPhase() + ")");
+          err.flush();
+        }
+      }
       err.println("submit-client: Container final statuses:\n\n" + PodStateText.containers(ended, 1));
       err.flush();
       return exitCode(ended, container);
@@ -67,6 +83,10 @@ public final class PodPhaseWatcher {
     PhaseReporter(String name, String container) {
       this.name = name;
       this.container = container;
+    }
+
+    synchronized String lastPhase() {
+      return lastPhase == null ? "Pending" : lastPhase;
     }
 
     /** Prints a phase change; true once the pod has ended. */

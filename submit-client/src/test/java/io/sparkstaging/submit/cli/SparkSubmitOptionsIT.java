@@ -166,7 +166,15 @@ class SparkSubmitOptionsIT {
         Arguments.of("client mode", List.of("--deploy-mode", "client", "--class", "x.Main", "WORK/app.jar"), "cluster mode only"),
         Arguments.of("--supervise", List.of("--supervise", "--class", "x.Main", "WORK/app.jar"), "--supervise: Kubernetes restarts nothing"),
         Arguments.of("--total-executor-cores", List.of("--total-executor-cores", "8", "--class", "x.Main", "WORK/app.jar"), "Spark standalone"),
-        Arguments.of("--class for a Python app", List.of("--class", "x.Main", "WORK/job.py"), "--class is for Java applications"));
+        Arguments.of("--class for a Python app", List.of("--class", "x.Main", "WORK/job.py"), "--class is for Java applications"),
+        Arguments.of("a key Spark's client applies and this one does not", List.of("--conf", "spark.kubernetes.kerberos.krb5.path=/etc/krb5.conf",
+            "--class", "x.Main", "WORK/app.jar"), "spark.kubernetes.kerberos.krb5.path is not supported"),
+        Arguments.of("a volume without its mount path", List.of("--conf", "spark.kubernetes.driver.volumes.emptyDir.scratch.options.medium=Memory",
+            "--class", "x.Main", "WORK/app.jar"), "spark.kubernetes.driver.volumes.emptyDir.scratch.mount.path is required"),
+        Arguments.of("an init-container size that is no quantity", List.of("--conf", "spark.kubernetes.initcontainer.memory=lots",
+            "--class", "x.Main", "WORK/app.jar"), "spark.kubernetes.initcontainer.memory=lots is not a Kubernetes quantity"),
+        Arguments.of("a report interval that is no time", List.of("--conf", "spark.kubernetes.report.interval=soon",
+            "--class", "x.Main", "WORK/app.jar"), "spark.kubernetes.report.interval=soon"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -181,6 +189,39 @@ class SparkSubmitOptionsIT {
       assertThat(ours.get(0)).contains(message.replace("WORK", work.toString()));
       assertThat(client.pods().inNamespace(NAMESPACE).list().getItems()).isEmpty();
       assertThat(staging.store().list()).isEmpty();
+    }
+  }
+
+  @Test
+  void anOnDemandClaimIsCreatedWithTheDriverAndOwnedByIt() throws Exception {
+    String volume = "spark.kubernetes.driver.volumes.persistentVolumeClaim.data.";
+    try (var staging = TestServer.start(dataDir)) {
+      Submitter.Run run = submit(staging.baseUri(), "--class", "x.Main", "--conf", volume + "mount.path=/data",
+          "--conf", volume + "options.claimName=OnDemand", "--conf", volume + "options.storageClass=fast", "--conf", volume + "options.sizeLimit=1Gi",
+          path("app.jar"));
+
+      assertThat(run.code()).as(run.err()).isZero();
+      var driver = client.pods().inNamespace(NAMESPACE).list().getItems().get(0);
+      var claims = client.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems();
+      assertThat(claims).singleElement().satisfies(claim -> {
+        assertThat(claim.getMetadata().getOwnerReferences().get(0).getUid()).isEqualTo(driver.getMetadata().getUid());
+        assertThat(claim.getMetadata().getName()).isEqualTo(driver.getSpec().getVolumes().stream()
+            .filter(v -> v.getName().equals("data")).findFirst().orElseThrow().getPersistentVolumeClaim().getClaimName());
+      });
+    }
+  }
+
+  @Test
+  void waitAppCompletionFalseReturnsOnceTheDriverIsCreated() throws Exception {
+    try (var staging = TestServer.start(dataDir)) {
+      var args = new ArrayList<>(List.of("submit", "--master", "k8s://" + client.getConfiguration().getMasterUrl(),
+          "--conf", "spark.kubernetes.namespace=" + NAMESPACE, "--conf", "spark.kubernetes.submission.waitAppCompletion=false",
+          "--image", "apache/spark:4.0.1", "--staging-server", staging.baseUri(), "--class", "x.Main", "local:///opt/app.jar"));
+
+      Submitter.Run run = new Submitter(environment).run(args.toArray(String[]::new));
+
+      assertThat(run.code()).as(run.err()).isZero();
+      assertThat(run.out()).contains("submitted ").doesNotContain("finished with exit code");
     }
   }
 

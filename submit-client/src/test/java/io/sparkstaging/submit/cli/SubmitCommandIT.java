@@ -71,15 +71,19 @@ class SubmitCommandIT {
     return submitWaiting(new ByteArrayOutputStream(), stagingServer, extra);
   }
 
-  /** @param out receives the command's stdout as it runs */
   private Submitter.Run submitWaiting(ByteArrayOutputStream out, String stagingServer, String... extra) {
+    return submitWaiting(out, new ByteArrayOutputStream(), stagingServer, extra);
+  }
+
+  /** @param out and {@code err} receive the command's stdout and stderr as it runs */
+  private Submitter.Run submitWaiting(ByteArrayOutputStream out, ByteArrayOutputStream err, String stagingServer, String... extra) {
     var args = new ArrayList<>(List.of("submit", "--master", "k8s://" + client.getConfiguration().getMasterUrl(),
         "--conf", "spark.kubernetes.namespace=" + NAMESPACE, "--name", "Word Count", "--class", "org.example.WordCount",
         "--image", "apache/spark:3.5.6", "--init-image", "registry.example.com/spark-staging-init:0.1.0",
         "--staging-server", stagingServer, "--jars", libJar + ",https://repo.example.com/remote.jar", "--files", wordsFile.toString()));
     args.addAll(List.of(extra));
     args.addAll(List.of(appJar.toString(), "--input", "in.txt"));
-    return submitter.run(out, args.toArray(String[]::new));
+    return submitter.run(out, err, args.toArray(String[]::new));
   }
 
   @Test
@@ -157,12 +161,16 @@ class SubmitCommandIT {
   void waitFollowsTheDriverAndExitsWithItsExitCode(String finalPhase, int exitCode) throws Exception {
     try (var staging = TestServer.start(dataDir)) {
       var out = new ByteArrayOutputStream();
-      CompletableFuture<Submitter.Run> running = CompletableFuture.supplyAsync(() -> submitWaiting(out, staging.baseUri()));
+      var err = new ByteArrayOutputStream();
+      CompletableFuture<Submitter.Run> running = CompletableFuture.supplyAsync(() -> submitWaiting(out, err, staging.baseUri(),
+          "--conf", "spark.kubernetes.report.interval=200ms"));
       Pod driver = awaitDriver();
       var pod = client.pods().inNamespace(NAMESPACE).withName(driver.getMetadata().getName());
 
       pod.editStatus(p -> new PodBuilder(p).withNewStatus().withPhase("Running").endStatus().build());
       awaitOutput(out, ": Running");
+      // spark-submit's periodic status line, every report interval while nothing changes.
+      awaitOutput(err, "(phase: Running)");
       pod.editStatus(p -> new PodBuilder(p).withNewStatus().withPhase(finalPhase)
           .addNewContainerStatus().withName("spark-kubernetes-driver").withNewState().withNewTerminated().withExitCode(exitCode).endTerminated()
           .endState().endContainerStatus().endStatus().build());
@@ -173,7 +181,8 @@ class SubmitCommandIT {
           .contains("finished with exit code " + exitCode);
       // spark-submit's own shapes, which wrappers such as Airflow's parse.
       assertThat(run.err()).contains("\n\t pod name: " + driver.getMetadata().getName() + "\n")
-          .contains("\n\t\t exit code: " + exitCode + "\n").contains("Container final statuses:");
+          .contains("\n\t\t exit code: " + exitCode + "\n").contains("Container final statuses:")
+          .contains("Application status for " + driver.getMetadata().getLabels().get("spark-app-selector") + " (phase: Running)");
     }
   }
 

@@ -22,7 +22,11 @@ final class Submitter {
 
   /** @param out receives stdout as the command runs */
   Run run(ByteArrayOutputStream out, String... args) {
-    var err = new ByteArrayOutputStream();
+    return run(out, new ByteArrayOutputStream(), args);
+  }
+
+  /** @param out and {@code err} receive stdout and stderr as the command runs */
+  Run run(ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
     int code = SubmitClientMain.run(args, environment, new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
     return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

@@ -153,7 +153,7 @@ class DriverStepsTest {
 
   @Test
   void driverServiceStepSelectsTheDriverPod() {
-    DriverSpec spec = new DriverServiceStep(identity, "spark-jobs").apply(withDriver());
+    DriverSpec spec = new DriverServiceStep(identity, request).apply(withDriver());
 
     Service service = (Service) spec.resources().get(0);
     assertThat(service.getMetadata().getName()).isEqualTo(identity.driverServiceName());
