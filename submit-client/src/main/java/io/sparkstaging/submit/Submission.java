@@ -136,7 +136,7 @@ public final class Submission {
       Thread notice = new Thread(() -> err.println("submit-client: stopped waiting; " + name + " keeps running"), "stop-waiting");
       Runtime.getRuntime().addShutdownHook(notice);
       try {
-        int exitCode = new PodPhaseWatcher(client, out, err).follow(namespace, name, BasicDriverStep.CONTAINER, identity.appId(),
+        int exitCode = new PodPhaseWatcher(client, out, err).follow(namespace, name, spec.sparkContainer(), identity.appId(),
             reportInterval());
         err.printf("submit-client: Application %s with application ID %s and submission ID %s:%s finished%n", request.appName(),
             identity.appId(), namespace, name);

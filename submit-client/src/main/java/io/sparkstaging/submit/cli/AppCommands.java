@@ -63,6 +63,12 @@ final class AppCommands {
     }
 
     abstract int act(KubernetesClient client, Pod driver, PrintWriter out) throws Exception;
+
+    /** The container that runs Spark's driver: its first argument is {@code driver}, whatever a template named it. */
+    static String sparkContainer(Pod driver) {
+      return driver.getSpec().getContainers().stream().filter(c -> !c.getArgs().isEmpty() && c.getArgs().get(0).equals("driver"))
+          .map(c -> c.getName()).findFirst().orElse(BasicDriverStep.CONTAINER);
+    }
   }
 
   @Command(name = "status", mixinStandardHelpOptions = true, description = "Shows the driver pod's phase and the Spark container's state.")
@@ -73,7 +79,7 @@ final class AppCommands {
       out.printf("application: %s%ndriver pod:  %s/%s%nphase:       %s%n", driver.getMetadata().getLabels().get("spark-app-selector"),
           driver.getMetadata().getNamespace(), driver.getMetadata().getName(), status == null ? "Unknown" : status.getPhase());
       if (status != null && status.getContainerStatuses() != null) {
-        status.getContainerStatuses().stream().filter(c -> c.getName().equals(BasicDriverStep.CONTAINER)).findFirst()
+        status.getContainerStatuses().stream().filter(c -> c.getName().equals(sparkContainer(driver))).findFirst()
             .ifPresent(container -> out.printf("container:   %s%n", describe(container.getState())));
       }
       out.flush();
@@ -102,7 +108,7 @@ final class AppCommands {
     @Override
     int act(KubernetesClient client, Pod driver, PrintWriter out) throws Exception {
       var container = client.pods().inNamespace(driver.getMetadata().getNamespace()).withName(driver.getMetadata().getName())
-          .inContainer(BasicDriverStep.CONTAINER);
+          .inContainer(sparkContainer(driver));
       if (!follow) {
         out.print(container.getLog());
         out.flush();

@@ -4,6 +4,9 @@ import io.fabric8.kubernetes.client.Config;
 import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.submit.Submission;
 import io.sparkstaging.submit.deps.DependencyRef;
+import io.sparkstaging.submit.podspec.PodTemplate;
+import io.sparkstaging.submit.spec.BasicDriverStep;
+import io.sparkstaging.submit.spec.ExecutorPodTemplateStep;
 import io.sparkstaging.submit.deps.PackageResolver;
 import io.sparkstaging.submit.spec.AppKind;
 import io.sparkstaging.submit.spec.SubmitRequest;
@@ -103,8 +106,10 @@ final class SubmitCommand implements Callable<Integer> {
         list(properties.get("spark.archives")));
     Map<String, String> confFiles = confDir.podFiles(Long.parseLong(properties.getOrDefault(SparkConfDir.MAX_SIZE, String.valueOf(SparkConfDir.DEFAULT_MAX_SIZE))),
         skipped -> spec.commandLine().getErr().println("submit-client: not shipping " + skipped + " from the Spark configuration directory"));
+    var templates = new SubmitRequest.Templates(template(properties, "driver", BasicDriverStep.CONTAINER),
+        template(properties, "executor", ExecutorPodTemplateStep.CONTAINER));
     var request = new SubmitRequest(appName, kind, mainClass, primaryResource, appArgs, dependencies, properties, confFiles, app.proxyUser,
-        environment, namespace, sparkImage, properties.get(INIT_IMAGE),
+        environment, templates, namespace, sparkImage, properties.get(INIT_IMAGE),
         Optional.ofNullable(properties.get(STAGING_URI)).map(URI::create), Optional.ofNullable(properties.get(STAGING_INTERNAL_URI)).map(URI::create));
     UploadCredentials upload = staging.dryRun ? UploadCredentials.none() : credentials.credentials(() -> kubernetes);
     var submission = new Submission(request, upload, spec.commandLine().getOut(), spec.commandLine().getErr(), actions.verbose);
@@ -147,6 +152,18 @@ final class SubmitCommand implements Callable<Integer> {
     PrintStream log = new PrintStream(errors.get(), true, StandardCharsets.UTF_8);
     return new PackageResolver(PackageResolver.Defaults.spark(Optional.ofNullable(environment.get("DEFAULT_ARTIFACT_REPOSITORY"))), log)
         .resolve(request);
+  }
+
+  /** {@code spark.kubernetes.ROLE.podTemplateFile}: read here, where Spark's own client reads it. */
+  private static Optional<PodTemplate> template(Map<String, String> properties, String role, String defaultContainer) {
+    String key = "spark.kubernetes." + role + ".podTemplateFile";
+    return Optional.ofNullable(properties.get(key)).map(file -> {
+      if (!(DependencyRef.parse(file) instanceof DependencyRef.Local local) || !Files.isRegularFile(local.path())) {
+        throw new ConfigException(key + "=" + file + ": no such file on this machine");
+      }
+      return PodTemplate.load(local.path(), Optional.ofNullable(properties.get("spark.kubernetes." + role + ".podTemplateContainerName")), key,
+          defaultContainer);
+    });
   }
 
   private static Path localPath(String setting) {

@@ -12,7 +12,7 @@ public record AppLabelsStep(AppIdentity identity) implements DriverStep {
 
   @Override
   public DriverSpec apply(DriverSpec spec) {
-    DriverSpec labelled = new DriverSpec(spec.pod(), spec.sparkProperties(), List.of());
+    DriverSpec labelled = new DriverSpec(spec.pod(), spec.sparkContainer(), spec.sparkProperties(), List.of());
     for (HasMetadata resource : spec.resources()) {
       HasMetadata copy = SERIALIZATION.clone(resource);
       var labels = new HashMap<>(copy.getMetadata().getLabels() == null ? Map.<String, String>of() : copy.getMetadata().getLabels());

@@ -1,5 +1,6 @@
 package io.sparkstaging.submit.spec;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -37,8 +38,11 @@ public record BasicDriverStep(SubmitRequest request, AppIdentity identity, Strin
     args.addAll(List.of("--properties-file", SparkPropertiesStep.PROPERTIES_PATH, "--class", request.mainClass(), primaryResource));
     args.addAll(request.appArgs());
 
-    var container = new ContainerBuilder()
-        .withName(CONTAINER)
+    // On the template's Spark container, if any: its own env, mounts, resources and security context stay, as with Spark.
+    Container base = spec.pod().getSpec() == null ? null : spec.pod().getSpec().getContainers().stream()
+        .filter(c -> spec.sparkContainer().equals(c.getName())).findFirst().orElse(null);
+    var container = (base == null ? new ContainerBuilder() : new ContainerBuilder(base))
+        .withName(spec.sparkContainer())
         .withImage(request.conf("spark.kubernetes.driver.container.image", request.sparkImage()))
         .withImagePullPolicy(request.conf("spark.kubernetes.container.image.pullPolicy", "IfNotPresent"))
         .withArgs(args)
@@ -52,7 +56,7 @@ public record BasicDriverStep(SubmitRequest request, AppIdentity identity, Strin
         .addNewPort().withName("driver-rpc-port").withContainerPort(DRIVER_PORT).withProtocol("TCP").endPort()
         .addNewPort().withName("blockmanager").withContainerPort(BLOCK_MANAGER_PORT).withProtocol("TCP").endPort()
         .addNewPort().withName("spark-ui").withContainerPort(UI_PORT).withProtocol("TCP").endPort()
-        .withNewResources()
+        .editOrNewResources()
           .addToRequests("cpu", new Quantity(cores))
           .addToRequests("memory", new Quantity(podMemory + "Mi"))
           .addToLimits("memory", new Quantity(podMemory + "Mi"))
@@ -74,6 +78,8 @@ public record BasicDriverStep(SubmitRequest request, AppIdentity identity, Strin
         .endMetadata()
         .editOrNewSpec()
           .withRestartPolicy("Never")
+          // Spark puts its container last, after the template's sidecars.
+          .removeMatchingFromContainers(c -> spec.sparkContainer().equals(c.getName()))
           .addToContainers(container)
           .addToNodeSelector(request.confWithPrefix("spark.kubernetes.node.selector."))
           .addToNodeSelector(request.confWithPrefix("spark.kubernetes.driver.node.selector."))

@@ -21,7 +21,7 @@ public record DriverMountsStep(SubmitRequest request, AppIdentity identity) impl
     var pod = new PodBuilder(spec.pod());
     DriverSpec result = spec;
     for (DriverVolumes.Mounted mounted : DriverVolumes.parse(request, identity.resourcePrefix(), identity.appId())) {
-      pod.editSpec().addToVolumes(mounted.volume()).editMatchingContainer(c -> c.getName().equals(BasicDriverStep.CONTAINER))
+      pod.editSpec().addToVolumes(mounted.volume()).editMatchingContainer(c -> c.getName().equals(spec.sparkContainer()))
           .addToVolumeMounts(mounted.mount()).endContainer().endSpec();
       if (mounted.claim().isPresent()) {
         result = result.withResource(mounted.claim().get());
@@ -29,7 +29,7 @@ public record DriverMountsStep(SubmitRequest request, AppIdentity identity) impl
     }
     request.confWithPrefix(SECRETS).forEach((secret, path) -> pod.editSpec()
         .addToVolumes(new VolumeBuilder().withName(secret + "-volume").withNewSecret().withSecretName(secret).endSecret().build())
-        .editMatchingContainer(c -> c.getName().equals(BasicDriverStep.CONTAINER))
+        .editMatchingContainer(c -> c.getName().equals(spec.sparkContainer()))
           .addToVolumeMounts(new VolumeMountBuilder().withName(secret + "-volume").withMountPath(path).build())
         .endContainer().endSpec());
     request.confWithPrefix(SECRET_KEY_REFS).forEach((env, reference) -> {
@@ -37,7 +37,7 @@ public record DriverMountsStep(SubmitRequest request, AppIdentity identity) impl
       if (colon <= 0 || colon == reference.length() - 1) {
         throw new ConfigException(SECRET_KEY_REFS + env + "=" + reference + ": expected SECRET_NAME:KEY");
       }
-      pod.editSpec().editMatchingContainer(c -> c.getName().equals(BasicDriverStep.CONTAINER))
+      pod.editSpec().editMatchingContainer(c -> c.getName().equals(spec.sparkContainer()))
           .addToEnv(new EnvVarBuilder().withName(env).withNewValueFrom().withNewSecretKeyRef(reference.substring(colon + 1),
               reference.substring(0, colon), false).endValueFrom().build())
           .endContainer().endSpec();

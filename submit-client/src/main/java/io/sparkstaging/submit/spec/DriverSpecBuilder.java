@@ -25,12 +25,14 @@ public final class DriverSpecBuilder {
         new DriverServiceStep(identity, request),
         init.<DriverStep>map(spec -> new StagedDependenciesStep(request, identity, plan, staged, podTrust, spec)).orElse(same -> same),
         new PodSecurityStep(policy),
-        new ExecutorPodTemplateStep(identity, request.namespace(), init, policy),
+        new ExecutorPodTemplateStep(identity, request.namespace(), init, policy, request.templates().executor()),
         // The dependency properties as the pods see them.
         spec -> spec.withProperties(plan.podProperties()),
         new SparkPropertiesStep(identity, request.namespace(), request.confFiles()),
         new AppLabelsStep(identity));
-    DriverSpec spec = new DriverSpec(new PodBuilder().build(), Map.of(), List.of());
+    DriverSpec spec = request.templates().driver()
+        .map(template -> new DriverSpec(template.pod(), template.sparkContainer(), Map.of(), List.of()))
+        .orElse(new DriverSpec(new PodBuilder().build(), Map.of(), List.of()));
     for (DriverStep step : steps) {
       spec = step.apply(spec);
     }

@@ -4,19 +4,22 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.submit.podspec.InitContainerBootstrap;
 import io.sparkstaging.submit.podspec.InitContainerSpec;
 import io.sparkstaging.submit.podspec.PodSecurity;
+import io.sparkstaging.submit.podspec.PodTemplate;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The executor pod template: the same init-container, Secret and volumes as the driver, so that
- * the executor pods Spark's scheduler backend creates fetch the same dependencies, and the same
- * pod security. Shipped in a ConfigMap mounted into the driver, where Spark reads it at start.
+ * The executor pod template: the user's own ({@code spark.kubernetes.executor.podTemplateFile}),
+ * if any, with the same init-container, Secret and volumes as the driver, so that the executor
+ * pods Spark's scheduler backend creates fetch the same dependencies, and the same pod security.
+ * Shipped in a ConfigMap mounted into the driver, where Spark reads it at start.
  */
-public record ExecutorPodTemplateStep(AppIdentity identity, String namespace, Optional<InitContainerSpec> initContainer, PodPolicy policy)
-    implements DriverStep {
+public record ExecutorPodTemplateStep(AppIdentity identity, String namespace, Optional<InitContainerSpec> initContainer, PodPolicy policy,
+    Optional<PodTemplate> userTemplate) implements DriverStep {
   public static final String CONTAINER = "spark-kubernetes-executor";
   static final String DIR = "/opt/spark/pod-template";
   static final String FILE = "pod-spec-template.yml";
@@ -25,15 +28,21 @@ public record ExecutorPodTemplateStep(AppIdentity identity, String namespace, Op
 
   @Override
   public DriverSpec apply(DriverSpec spec) {
-    if (initContainer.isEmpty() && !policy.restricted()) {
+    if (initContainer.isEmpty() && !policy.restricted() && userTemplate.isEmpty()) {
       return spec;
     }
-    Pod template = new PodBuilder().withNewSpec().addNewContainer().withName(CONTAINER).endContainer().endSpec().build();
+    Pod template = userTemplate.map(PodTemplate::pod)
+        .orElse(new PodBuilder().withNewSpec().addNewContainer().withName(CONTAINER).endContainer().endSpec().build());
+    String container = userTemplate.map(PodTemplate::sparkContainer).orElse(CONTAINER);
     if (initContainer.isPresent()) {
-      template = InitContainerBootstrap.decorate(template, CONTAINER, initContainer.get());
+      try {
+        template = InitContainerBootstrap.decorate(template, container, initContainer.get());
+      } catch (IllegalArgumentException clash) {
+        throw new ConfigException("spark.kubernetes.executor.podTemplateFile: " + clash.getMessage() + ", which the init-container needs");
+      }
     }
     if (policy.restricted()) {
-      template = new PodBuilder(template).withSpec(PodSecurity.restricted(template.getSpec(), CONTAINER)).build();
+      template = new PodBuilder(template).withSpec(PodSecurity.restricted(template.getSpec(), container)).build();
     }
     String name = identity.resourcePrefix() + "-driver-podspec-conf-map";
     var configMap = new ConfigMapBuilder()
@@ -45,13 +54,13 @@ public record ExecutorPodTemplateStep(AppIdentity identity, String namespace, Op
         .editSpec()
           .addNewVolume().withName(VOLUME).withNewConfigMap().withName(name)
             .addNewItem().withKey(KEY).withPath(FILE).endItem().endConfigMap().endVolume()
-          .editMatchingContainer(container -> container.getName().equals(BasicDriverStep.CONTAINER))
+          .editMatchingContainer(c -> c.getName().equals(spec.sparkContainer()))
             .addNewVolumeMount().withName(VOLUME).withMountPath(DIR).endVolumeMount()
           .endContainer()
         .endSpec()
         .build();
     return spec.withPod(pod).withResource(configMap).withProperties(Map.of(
         "spark.kubernetes.executor.podTemplateFile", DIR + "/" + FILE,
-        "spark.kubernetes.executor.podTemplateContainerName", CONTAINER));
+        "spark.kubernetes.executor.podTemplateContainerName", container));
   }
 }

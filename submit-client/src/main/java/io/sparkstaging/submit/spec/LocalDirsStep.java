@@ -17,6 +17,16 @@ import java.util.UUID;
 public record LocalDirsStep(SubmitRequest request) implements DriverStep {
   @Override
   public DriverSpec apply(DriverSpec spec) {
+    // As Spark: a template that mounts spark-local-dir-* volumes into the Spark container has chosen its own.
+    boolean templateHasThem = spec.pod().getSpec().getContainers().stream().filter(c -> c.getName().equals(spec.sparkContainer()))
+        .flatMap(c -> c.getVolumeMounts().stream()).anyMatch(mount -> mount.getName().startsWith("spark-local-dir-"));
+    if (templateHasThem) {
+      String paths = spec.pod().getSpec().getContainers().stream().filter(c -> c.getName().equals(spec.sparkContainer()))
+          .flatMap(c -> c.getVolumeMounts().stream()).filter(mount -> mount.getName().startsWith("spark-local-dir-"))
+          .map(mount -> mount.getMountPath()).collect(java.util.stream.Collectors.joining(","));
+      return spec.withPod(new PodBuilder(spec.pod()).editSpec().editMatchingContainer(c -> c.getName().equals(spec.sparkContainer()))
+          .addNewEnv().withName("SPARK_LOCAL_DIRS").withValue(paths).endEnv().endContainer().endSpec().build());
+    }
     String[] dirs = Optional.ofNullable(request.environment().get("SPARK_LOCAL_DIRS"))
         .or(() -> Optional.ofNullable(request.conf().get("spark.local.dir")))
         .orElse("/var/data/spark-" + UUID.randomUUID()).split(",");
@@ -27,12 +37,12 @@ public record LocalDirsStep(SubmitRequest request) implements DriverStep {
       String path = dirs[i].strip();
       pod.editSpec()
           .addToVolumes(new VolumeBuilder().withName(name).withNewEmptyDir().withMedium(tmpfs ? "Memory" : null).endEmptyDir().build())
-          .editMatchingContainer(container -> container.getName().equals(BasicDriverStep.CONTAINER))
+          .editMatchingContainer(container -> container.getName().equals(spec.sparkContainer()))
             .addToVolumeMounts(new VolumeMountBuilder().withName(name).withMountPath(path).build())
           .endContainer()
         .endSpec();
     }
-    pod.editSpec().editMatchingContainer(container -> container.getName().equals(BasicDriverStep.CONTAINER))
+    pod.editSpec().editMatchingContainer(container -> container.getName().equals(spec.sparkContainer()))
         .addNewEnv().withName("SPARK_LOCAL_DIRS").withValue(String.join(",", Arrays.stream(dirs).map(String::strip).toList())).endEnv()
         .endContainer().endSpec();
     return spec.withPod(pod.build());

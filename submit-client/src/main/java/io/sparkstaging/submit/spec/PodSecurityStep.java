@@ -10,6 +10,6 @@ public record PodSecurityStep(PodPolicy policy) implements DriverStep {
     if (!policy.restricted()) {
       return spec;
     }
-    return spec.withPod(new PodBuilder(spec.pod()).withSpec(PodSecurity.restricted(spec.pod().getSpec(), BasicDriverStep.CONTAINER)).build());
+    return spec.withPod(new PodBuilder(spec.pod()).withSpec(PodSecurity.restricted(spec.pod().getSpec(), spec.sparkContainer())).build());
   }
 }

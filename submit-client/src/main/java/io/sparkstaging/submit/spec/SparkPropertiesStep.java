@@ -32,7 +32,7 @@ public record SparkPropertiesStep(AppIdentity identity, String namespace, Map<St
     var pod = new PodBuilder(spec.pod())
         .editSpec()
           .addNewVolume().withName(VOLUME).withNewConfigMap().withName(name).withItems(items).endConfigMap().endVolume()
-          .editMatchingContainer(container -> container.getName().equals(BasicDriverStep.CONTAINER))
+          .editMatchingContainer(container -> container.getName().equals(spec.sparkContainer()))
             .addNewVolumeMount().withName(VOLUME).withMountPath(CONF_DIR).endVolumeMount()
             .addNewEnv().withName("SPARK_CONF_DIR").withValue(CONF_DIR).endEnv()
           .endContainer()

@@ -58,7 +58,12 @@ public record StagedDependenciesStep(SubmitRequest request, AppIdentity identity
     if (!plan.needsInitContainer()) {
       return spec;
     }
-    DriverSpec result = spec.withPod(InitContainerBootstrap.decorate(spec.pod(), BasicDriverStep.CONTAINER, initContainer));
+    DriverSpec result;
+    try {
+      result = spec.withPod(InitContainerBootstrap.decorate(spec.pod(), spec.sparkContainer(), initContainer));
+    } catch (IllegalArgumentException clash) {
+      throw new ConfigException("spark.kubernetes.driver.podTemplateFile: " + clash.getMessage() + ", which the init-container needs");
+    }
     if (initContainer.secretName().isPresent()) {
       var secret = new SecretBuilder().withNewMetadata().withName(initContainer.secretName().get()).withNamespace(request.namespace())
           .addToLabels("spark-app-selector", identity.appId()).endMetadata();

@@ -1,5 +1,6 @@
 package io.sparkstaging.submit.spec;
 
+import io.sparkstaging.submit.podspec.PodTemplate;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.TreeMap;
  * @param confFiles the submitter's Spark configuration files (log4j2.properties…) for the driver's conf directory
  * @param proxyUser the user the driver runs the application as, or null
  * @param environment the submitter's environment, of which Spark's client reads the Python choices
+ * @param templates the user's driver and executor pod templates, read from their files
  * @param stagingServer where the client uploads bundles
  * @param internalStagingServer where the pods download them (defaults to {@code stagingServer})
  */
@@ -29,6 +31,7 @@ public record SubmitRequest(
     Map<String, String> confFiles,
     String proxyUser,
     Map<String, String> environment,
+    Templates templates,
     String namespace,
     String sparkImage,
     String initImage,
@@ -46,6 +49,13 @@ public record SubmitRequest(
 
     public static Dependencies none() {
       return new Dependencies(List.of(), List.of(), List.of(), List.of());
+    }
+  }
+
+  /** The user's pod templates, if any: the base of the driver pod and of the executor template. */
+  public record Templates(Optional<PodTemplate> driver, Optional<PodTemplate> executor) {
+    public static Templates none() {
+      return new Templates(Optional.empty(), Optional.empty());
     }
   }
 

@@ -13,10 +13,6 @@ public final class UnsupportedKeys {
   private static final Map<String, String> REFUSED = new LinkedHashMap<>();
 
   static {
-    for (String template : new String[] {"spark.kubernetes.driver.podTemplateFile", "spark.kubernetes.executor.podTemplateFile",
-        "spark.kubernetes.driver.podTemplateContainerName", "spark.kubernetes.executor.podTemplateContainerName"}) {
-      REFUSED.put(template, "is not supported yet: this client builds the pods itself (see README, Submit client)");
-    }
     REFUSED.put("spark.kubernetes.driver.pod.featureSteps", "runs Spark's own classes in its client; this client cannot");
     REFUSED.put("spark.kubernetes.driver.resourceNamePrefix", "is honoured by Spark only in its own tests");
     REFUSED.put("spark.kubernetes.hadoop.configMapName", "is not supported: mount the ConfigMap with spark.kubernetes.driver.volumes.* and "

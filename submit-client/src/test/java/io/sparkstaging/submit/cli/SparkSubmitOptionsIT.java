@@ -52,6 +52,11 @@ class SparkSubmitOptionsIT {
     Files.writeString(work.resolve("data one.txt"), "data");
     Files.write(work.resolve("env.tar.gz"), new byte[] {0x1f, (byte) 0x8b});
     Files.writeString(work.resolve("app.jar"), "jar");
+    Files.writeString(work.resolve("broken.yaml"), "kind: Pod\nspec: [unclosed\n");
+    Files.writeString(work.resolve("deployment.yaml"), "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\n");
+    Files.writeString(work.resolve("driver.yaml"), String.join("\n", "apiVersion: v1", "kind: Pod", "metadata:", "  labels: {team: data}",
+        "spec:", "  tolerations: [{key: spark, operator: Exists, effect: NoSchedule}]",
+        "  containers:", "  - {name: log-shipper, image: fluent-bit}", "  - {name: main, env: [{name: TEAM, value: data}]}", ""));
     // --packages must never reach the network in a test.
     environment.put("DEFAULT_ARTIFACT_REPOSITORY", emptyRepository.toUri().toString());
   }
@@ -173,6 +178,13 @@ class SparkSubmitOptionsIT {
             "--class", "x.Main", "WORK/app.jar"), "spark.kubernetes.driver.volumes.emptyDir.scratch.mount.path is required"),
         Arguments.of("an init-container size that is no quantity", List.of("--conf", "spark.kubernetes.initcontainer.memory=lots",
             "--class", "x.Main", "WORK/app.jar"), "spark.kubernetes.initcontainer.memory=lots is not a Kubernetes quantity"),
+        Arguments.of("a pod template that does not parse", List.of("--conf", "spark.kubernetes.driver.podTemplateFile=WORK/broken.yaml",
+            "--class", "x.Main", "WORK/app.jar"), "spark.kubernetes.driver.podTemplateFile=WORK/broken.yaml: not a pod template"),
+        Arguments.of("a pod template that is not a Pod", List.of("--conf", "spark.kubernetes.executor.podTemplateFile=WORK/deployment.yaml",
+            "--class", "x.Main", "WORK/app.jar"), "a pod template must be a Pod, this is Deployment"),
+        Arguments.of("a pod template without the named container", List.of("--conf", "spark.kubernetes.driver.podTemplateFile=WORK/driver.yaml",
+            "--conf", "spark.kubernetes.driver.podTemplateContainerName=spark", "--class", "x.Main", "WORK/app.jar"),
+            "it has no container named 'spark'"),
         Arguments.of("a report interval that is no time", List.of("--conf", "spark.kubernetes.report.interval=soon",
             "--class", "x.Main", "WORK/app.jar"), "spark.kubernetes.report.interval=soon"));
   }
@@ -189,6 +201,26 @@ class SparkSubmitOptionsIT {
       assertThat(ours.get(0)).contains(message.replace("WORK", work.toString()));
       assertThat(client.pods().inNamespace(NAMESPACE).list().getItems()).isEmpty();
       assertThat(staging.store().list()).isEmpty();
+    }
+  }
+
+  @Test
+  void theUsersPodTemplatesAreMergedIntoTheDriverAndTheExecutorTemplate() throws Exception {
+    try (var staging = TestServer.start(dataDir)) {
+      Submitter.Run run = submit(staging.baseUri(), "--class", "x.Main", "--files", path("data one.txt"),
+          "--conf", "spark.kubernetes.driver.podTemplateFile=" + path("driver.yaml"), "--conf", "spark.kubernetes.driver.podTemplateContainerName=main",
+          "--conf", "spark.kubernetes.executor.podTemplateFile=" + path("driver.yaml"), "--conf", "spark.kubernetes.executor.podTemplateContainerName=main",
+          path("app.jar"));
+
+      assertThat(run.code()).as(run.err()).isZero();
+      var driver = client.pods().inNamespace(NAMESPACE).list().getItems().get(0);
+      assertThat(driver.getSpec().getTolerations()).extracting(t -> t.getKey()).containsExactly("spark");
+      assertThat(driver.getMetadata().getLabels()).containsEntry("team", "data");
+      assertThat(driver.getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("log-shipper", "main");
+      assertThat(driver.getSpec().getInitContainers()).extracting(c -> c.getName()).containsExactly("spark-init");
+      String template = configMap("-driver-podspec-conf-map").getData().get("podspec-configmap-key");
+      assertThat(template).contains("key: \"spark\"").contains("name: \"log-shipper\"").contains("name: \"spark-init\"");
+      assertThat(configMap("spark-drv-").getData().get("spark.properties")).contains("spark.kubernetes.executor.podTemplateContainerName=main");
     }
   }
 

@@ -272,11 +272,11 @@ class SubmitCommandIT {
   }
 
   @Test
-  void aUserPodTemplateIsRefusedRatherThanSilentlyReplaced() {
-    Submitter.Run run = submit("http://127.0.0.1:1", "--conf", "spark.kubernetes.executor.podTemplateFile=/tmp/t.yml");
+  void aPodTemplateThatIsNotThereIsNamed() {
+    Submitter.Run run = submit("http://127.0.0.1:1", "--conf", "spark.kubernetes.executor.podTemplateFile=/nowhere/t.yml");
 
     assertThat(run.code()).isEqualTo(SubmitClientMain.USAGE);
-    assertThat(run.err()).contains("spark.kubernetes.executor.podTemplateFile is not supported yet");
+    assertThat(run.err()).contains("spark.kubernetes.executor.podTemplateFile=/nowhere/t.yml: no such file on this machine");
   }
 
   @Test

@@ -31,7 +31,7 @@ class DependencyPlanTest {
 
   private static DependencyPlan plan(AppKind kind, String primary, SubmitRequest.Dependencies dependencies, Map<String, String> conf) {
     var request = new SubmitRequest("app", kind, kind == AppKind.JAVA ? "org.example.Main" : AppKind.PYTHON_RUNNER, primary, List.of(),
-        dependencies, conf, Map.of(), null, Map.of(), "ns", "apache/spark:3.5.6", "init", Optional.of(URI.create("http://staging")),
+        dependencies, conf, Map.of(), null, Map.of(), SubmitRequest.Templates.none(), "ns", "apache/spark:3.5.6", "init", Optional.of(URI.create("http://staging")),
         Optional.empty());
     return DependencyPlan.of(request, PLUGIN);
   }

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.sparkstaging.submit.deps.DependencyPlan;
+import io.sparkstaging.submit.podspec.PodTemplate;
 import io.sparkstaging.submit.stage.StagedBundle;
 import io.sparkstaging.submit.support.PodChecks;
 import io.sparkstaging.submit.stage.StagingTrust;
@@ -183,6 +184,83 @@ class DriverSpecBuilderTest {
   private static Pod executorTemplate(DriverSpec spec) {
     String yaml = resource(spec, ConfigMap.class, "-driver-podspec-conf-map").getData().get("podspec-configmap-key");
     return new KubernetesSerialization().unmarshal(yaml, Pod.class);
+  }
+
+  private PodTemplate template(String yaml, String key) throws Exception {
+    Path file = java.nio.file.Files.createTempFile("template", ".yaml");
+    java.nio.file.Files.writeString(file, yaml);
+    return PodTemplate.load(file, Optional.of("main"), key, "spark-kubernetes-driver");
+  }
+
+  private static final String TEMPLATE = String.join("\n",
+      "apiVersion: v1",
+      "kind: Pod",
+      "metadata:",
+      "  name: ignored",
+      "  labels: {team: data}",
+      "  annotations: {owner: alice}",
+      "spec:",
+      "  securityContext: {runAsUser: 1000, fsGroup: 1000}",
+      "  tolerations: [{key: spark, operator: Exists, effect: NoSchedule}]",
+      "  affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: "
+          + "[{matchExpressions: [{key: pool, operator: In, values: [spark]}]}]}}}",
+      "  initContainers: [{name: wait-for-db, image: busybox}]",
+      "  volumes: [{name: certs, secret: {secretName: certs}}]",
+      "  containers:",
+      "  - name: main",
+      "    env: [{name: TEAM, value: data}]",
+      "    volumeMounts: [{name: certs, mountPath: /etc/certs}]",
+      "    resources: {limits: {ephemeral-storage: 2Gi}}",
+      "  - name: log-shipper",
+      "    image: fluent-bit",
+      "");
+
+  @Test
+  void theUsersTemplatesAreTheBaseOfTheDriverAndOfTheExecutorTemplate() throws Exception {
+    var requests = appWithLibAndFile();
+    requests.templates = new SubmitRequest.Templates(Optional.of(template(TEMPLATE, "spark.kubernetes.driver.podTemplateFile")),
+        Optional.of(template(TEMPLATE, "spark.kubernetes.executor.podTemplateFile")));
+
+    DriverSpec spec = build(requests, stagedAppAndLib());
+
+    for (Pod pod : List.of(spec.pod(), executorTemplate(spec))) {
+      var podSpec = pod.getSpec();
+      assertThat(podSpec.getTolerations()).extracting(t -> t.getKey()).containsExactly("spark");
+      assertThat(podSpec.getAffinity().getNodeAffinity()).isNotNull();
+      assertThat(podSpec.getSecurityContext().getRunAsUser()).isEqualTo(1000L);
+      assertThat(podSpec.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+      // The user's init-containers run first, then the staging init-container.
+      assertThat(podSpec.getInitContainers()).extracting(Container::getName).containsExactly("wait-for-db", "spark-init");
+      assertThat(podSpec.getVolumes()).extracting(Volume::getName).contains("certs", "download-jars-volume");
+      // The Spark container keeps its name, env, mounts and other resources.
+      assertThat(podSpec.getContainers()).extracting(Container::getName).containsExactlyInAnyOrder("log-shipper", "main");
+      Container main = podSpec.getContainers().stream().filter(c -> c.getName().equals("main")).findFirst().orElseThrow();
+      assertThat(main.getEnv()).anyMatch(env -> env.getName().equals("TEAM"));
+      assertThat(main.getVolumeMounts()).extracting(m -> m.getName()).contains("certs", "download-jars-volume");
+      assertThat(main.getResources().getLimits()).containsKey("ephemeral-storage");
+      // The template says which user; the stock image's uid is not forced on it.
+      assertThat(main.getSecurityContext().getRunAsUser()).isNull();
+    }
+    assertThat(spec.sparkContainer()).isEqualTo("main");
+    // In the driver it comes last, after the template's sidecars, as Spark puts it (Spark does the same for each executor).
+    assertThat(spec.pod().getSpec().getContainers()).extracting(Container::getName).containsExactly("log-shipper", "main");
+    assertThat(spec.pod().getMetadata().getName()).isEqualTo(identity.driverPodName());
+    assertThat(spec.pod().getMetadata().getLabels()).containsEntry("team", "data").containsEntry("spark-role", "driver");
+    assertThat(spec.pod().getMetadata().getAnnotations()).containsEntry("owner", "alice");
+    assertThat(spec.pod().getSpec().getContainers().get(1).getArgs()).startsWith("driver", "--properties-file");
+    assertThat(spec.sparkProperties()).containsEntry("spark.kubernetes.executor.podTemplateContainerName", "main");
+  }
+
+  @Test
+  void aTemplateThatAlreadyHasTheInitContainersVolumeIsNamed() throws Exception {
+    var requests = appWithLibAndFile();
+    requests.templates = new SubmitRequest.Templates(Optional.of(template(
+        "apiVersion: v1\nkind: Pod\nspec:\n  volumes: [{name: download-files, emptyDir: {}}]\n  containers: [{name: main}]\n",
+        "spark.kubernetes.driver.podTemplateFile")), Optional.empty());
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> build(requests, stagedAppAndLib()))
+        .isInstanceOf(io.sparkstaging.common.config.ConfigException.class)
+        .hasMessage("spark.kubernetes.driver.podTemplateFile: the pod already has a volume named 'download-files', which the init-container needs");
   }
 
   @Test

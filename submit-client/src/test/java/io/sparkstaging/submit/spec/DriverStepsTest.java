@@ -165,14 +165,14 @@ class DriverStepsTest {
   void executorPodTemplateStepDoesNothingWithoutAnInitContainer() {
     DriverSpec before = withDriver();
 
-    assertThat(new ExecutorPodTemplateStep(identity, "ns", Optional.empty(), new PodPolicy(false, true)).apply(before)).isEqualTo(before);
+    assertThat(new ExecutorPodTemplateStep(identity, "ns", Optional.empty(), new PodPolicy(false, true), Optional.empty()).apply(before)).isEqualTo(before);
   }
 
   @Test
   void executorPodTemplateStepMountsTheTemplateInTheDriver() {
     var init = new InitContainerSpec("init", "IfNotPresent", "cfg", Optional.empty());
 
-    DriverSpec spec = new ExecutorPodTemplateStep(identity, "ns", Optional.of(init), new PodPolicy(true, true)).apply(withDriver());
+    DriverSpec spec = new ExecutorPodTemplateStep(identity, "ns", Optional.of(init), new PodPolicy(true, true), Optional.empty()).apply(withDriver());
 
     assertThat(spec.pod().getSpec().getContainers().get(0).getVolumeMounts()).extracting(mount -> mount.getMountPath())
         .containsExactly("/opt/spark/pod-template");

@@ -27,11 +27,12 @@ final class Requests {
   Map<String, String> confFiles = Map.of();
   Map<String, String> environment = Map.of();
   String proxyUser;
+  SubmitRequest.Templates templates = SubmitRequest.Templates.none();
   String namespace = "spark-jobs";
 
   SubmitRequest build() {
     return new SubmitRequest(appName, kind, mainClass, primaryResource, appArgs, new SubmitRequest.Dependencies(jars, files, pyFiles, archives),
-        conf, confFiles, proxyUser, environment, namespace, "apache/spark:3.5.6", "registry.example.com/spark-staging-init:0.1.0",
+        conf, confFiles, proxyUser, environment, templates, namespace, "apache/spark:3.5.6", "registry.example.com/spark-staging-init:0.1.0",
         Optional.of(URI.create("https://staging.example.com")), Optional.of(URI.create("http://spark-staging.spark.svc:10000")));
   }
 
