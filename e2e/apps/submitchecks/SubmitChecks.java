@@ -13,20 +13,23 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * Checks what a spark-submit user expects of --files, --archives and --packages, on the driver and
- * in executor tasks. Args: FILE_NAME EXPECTED_CONTENT ARCHIVE_ALIAS MARKER_PATH MARKER_CONTENT PACKAGE_CLASS.
+ * in executor tasks, and, with a seventh argument NAME=VALUE, that the pod templates' environment
+ * variable reached the driver and the executors. Args: FILE_NAME EXPECTED_CONTENT ARCHIVE_ALIAS
+ * MARKER_PATH MARKER_CONTENT PACKAGE_CLASS [NAME=VALUE].
  */
 public final class SubmitChecks {
   public static void main(String[] args) throws Exception {
     String file = args[0], content = args[1], alias = args[2], marker = args[3], markerContent = args[4], packageClass = args[5];
+    String env = args.length > 6 ? args[6] : null;
     List<String> failures = new ArrayList<>();
     JavaSparkContext sc = new JavaSparkContext(new SparkConf());
     try {
-      String driver = checks(file, content, alias, marker, markerContent, packageClass, true);
+      String driver = checks(file, content, alias, marker, markerContent, packageClass, true) + envCheck(env);
       System.out.println("SUBMIT-CHECK driver: " + driver);
       if (driver.contains("FAIL")) failures.add("driver: " + driver);
       List<String> tasks = sc.parallelize(IntStream.range(0, 8).boxed().collect(Collectors.toList()), 8).map(i -> {
         Thread.sleep(300);
-        return SparkEnv.get().executorId() + ": " + checks(file, content, alias, marker, markerContent, packageClass, false);
+        return SparkEnv.get().executorId() + ": " + checks(file, content, alias, marker, markerContent, packageClass, false) + envCheck(env);
       }).collect();
       tasks.forEach(t -> System.out.println("SUBMIT-CHECK task " + t));
       tasks.stream().filter(t -> t.contains("FAIL")).forEach(failures::add);
@@ -55,6 +58,15 @@ public final class SubmitChecks {
       out.append(" [FAIL package class " + packageClass + " not found]");
     }
     return out.toString();
+  }
+
+  static String envCheck(String expected) {
+    if (expected == null) {
+      return "";
+    }
+    String name = expected.substring(0, expected.indexOf('='));
+    String actual = System.getenv(name);
+    return expected.equals(name + "=" + actual) ? " [OK env " + expected + "]" : " [FAIL env " + name + "=" + actual + "]";
   }
 
   static String check(String what, Path path, String expected) {
