@@ -49,7 +49,7 @@ public final class ObjectApplier {
   }
 
   /** The owner reference Spark's client puts on a driver's objects. */
-  static OwnerReference ownedBy(Pod pod) {
+  public static OwnerReference ownedBy(Pod pod) {
     return new OwnerReferenceBuilder().withApiVersion("v1").withKind("Pod").withName(pod.getMetadata().getName())
         .withUid(pod.getMetadata().getUid()).withController(true).build();
   }

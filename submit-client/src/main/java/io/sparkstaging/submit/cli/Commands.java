@@ -18,6 +18,10 @@ public final class Commands implements Runnable {
     // As with spark-submit, everything after the primary resource belongs to the application.
     submit.setStopAtPositional(true);
     commandLine.addSubcommand("submit", submit);
+    var sparkSubmit = new CommandLine(new SparkSubmitCommand(environment));
+    // Everything it does not know is spark-submit's, options included.
+    sparkSubmit.setUnmatchedOptionsArePositionalParams(true).setStopAtPositional(true);
+    commandLine.addSubcommand("spark-submit", sparkSubmit);
     return commandLine;
   }
 

@@ -3,6 +3,7 @@ package io.sparkstaging.submit.cli;
 import io.sparkstaging.common.config.ConfigException;
 import java.io.File;
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.function.Consumer;
 
 /**
@@ -30,6 +32,25 @@ record SparkConfDir(Optional<Path> dir) {
     return new SparkConfDir(Optional.ofNullable(environment.get("SPARK_CONF_DIR"))
         .or(() -> Optional.ofNullable(environment.get("SPARK_HOME")).map(home -> home + File.separator + "conf"))
         .map(Path::of));
+  }
+
+  /** The properties file given, else {@code spark-defaults.conf} here, as spark-submit reads them; empty if neither. */
+  LinkedHashMap<String, String> properties(Optional<Path> given) {
+    var properties = new LinkedHashMap<String, String>();
+    Optional<Path> file = given.or(this::defaultsFile);
+    if (file.isPresent()) {
+      if (!Files.isRegularFile(file.get())) {
+        throw new ConfigException("--properties-file " + file.get() + ": no such file");
+      }
+      var loaded = new Properties();
+      try (Reader reader = Files.newBufferedReader(file.get(), StandardCharsets.UTF_8)) {
+        loaded.load(reader);
+      } catch (IOException e) {
+        throw new ConfigException("cannot read " + file.get() + ": " + e.getMessage(), e);
+      }
+      loaded.stringPropertyNames().forEach(key -> properties.put(key, loaded.getProperty(key).strip()));
+    }
+    return properties;
   }
 
   Optional<Path> defaultsFile() {

@@ -4,31 +4,20 @@ import io.fabric8.kubernetes.client.Config;
 import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.submit.Submission;
 import io.sparkstaging.submit.deps.DependencyRef;
-import io.sparkstaging.submit.podspec.PodTemplate;
-import io.sparkstaging.submit.spec.BasicDriverStep;
-import io.sparkstaging.submit.spec.ExecutorPodTemplateStep;
-import io.sparkstaging.submit.deps.PackageResolver;
 import io.sparkstaging.submit.spec.AppKind;
 import io.sparkstaging.submit.spec.SubmitRequest;
 import io.sparkstaging.submit.stage.UploadCredentials;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
-import java.io.Reader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.jar.JarInputStream;
-import org.apache.commons.io.output.WriterOutputStream;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -96,18 +85,17 @@ final class SubmitCommand implements Callable<Integer> {
     String mainClass = mainClass(kind);
     String appName = Optional.ofNullable(properties.get("spark.app.name"))
         .orElse(kind == AppKind.JAVA ? simpleName(mainClass) : Path.of(primaryResource).getFileName().toString());
-    var jars = new ArrayList<>(list(properties.get("spark.jars")));
+    var jars = new ArrayList<>(SubmissionInputs.list(properties.get("spark.jars")));
     if (!staging.dryRun) {
-      resolvePackages(properties).forEach(jar -> jars.add(jar.toString()));
+      SubmissionInputs.resolvePackages(properties, environment, spec.commandLine().getErr()).forEach(jar -> jars.add(jar.toString()));
     } else if (properties.containsKey("spark.jars.packages")) {
       spec.commandLine().getErr().println("submit-client: --dry-run does not resolve --packages; their jars are not shown");
     }
-    var dependencies = new SubmitRequest.Dependencies(jars, list(properties.get("spark.files")), list(properties.get("spark.submit.pyFiles")),
-        list(properties.get("spark.archives")));
+    var dependencies = new SubmitRequest.Dependencies(jars, SubmissionInputs.list(properties.get("spark.files")), SubmissionInputs.list(properties.get("spark.submit.pyFiles")),
+        SubmissionInputs.list(properties.get("spark.archives")));
     Map<String, String> confFiles = confDir.podFiles(Long.parseLong(properties.getOrDefault(SparkConfDir.MAX_SIZE, String.valueOf(SparkConfDir.DEFAULT_MAX_SIZE))),
         skipped -> spec.commandLine().getErr().println("submit-client: not shipping " + skipped + " from the Spark configuration directory"));
-    var templates = new SubmitRequest.Templates(template(properties, "driver", BasicDriverStep.CONTAINER),
-        template(properties, "executor", ExecutorPodTemplateStep.CONTAINER));
+    var templates = SubmissionInputs.templates(properties);
     var request = new SubmitRequest(appName, kind, mainClass, primaryResource, appArgs, dependencies, properties, confFiles, app.proxyUser,
         environment, templates, namespace, sparkImage, properties.get(INIT_IMAGE),
         Optional.ofNullable(properties.get(STAGING_URI)).map(URI::create), Optional.ofNullable(properties.get(STAGING_INTERNAL_URI)).map(URI::create));
@@ -144,52 +132,12 @@ final class SubmitCommand implements Callable<Integer> {
     }
   }
 
-  private List<Path> resolvePackages(Map<String, String> properties) throws IOException {
-    var request = new PackageResolver.Request(list(properties.get("spark.jars.packages")), list(properties.get("spark.jars.excludes")),
-        list(properties.get("spark.jars.repositories")), Optional.ofNullable(properties.get("spark.jars.ivySettings")).map(SubmitCommand::localPath),
-        Optional.ofNullable(properties.get("spark.jars.ivy")).filter(s -> !s.isBlank()).map(Path::of));
-    var errors = WriterOutputStream.builder().setWriter(spec.commandLine().getErr()).setCharset(StandardCharsets.UTF_8).setWriteImmediately(true);
-    PrintStream log = new PrintStream(errors.get(), true, StandardCharsets.UTF_8);
-    return new PackageResolver(PackageResolver.Defaults.spark(Optional.ofNullable(environment.get("DEFAULT_ARTIFACT_REPOSITORY"))), log)
-        .resolve(request);
-  }
-
-  /** {@code spark.kubernetes.ROLE.podTemplateFile}: read here, where Spark's own client reads it. */
-  private static Optional<PodTemplate> template(Map<String, String> properties, String role, String defaultContainer) {
-    String key = "spark.kubernetes." + role + ".podTemplateFile";
-    return Optional.ofNullable(properties.get(key)).map(file -> {
-      if (!(DependencyRef.parse(file) instanceof DependencyRef.Local local) || !Files.isRegularFile(local.path())) {
-        throw new ConfigException(key + "=" + file + ": no such file on this machine");
-      }
-      return PodTemplate.load(local.path(), Optional.ofNullable(properties.get("spark.kubernetes." + role + ".podTemplateContainerName")), key,
-          defaultContainer);
-    });
-  }
-
-  private static Path localPath(String setting) {
-    if (DependencyRef.parse(setting) instanceof DependencyRef.Local local) {
-      return local.path();
-    }
-    throw new ConfigException("spark.jars.ivySettings: " + setting + " is not a file on this machine");
-  }
-
   /**
    * spark-submit's precedence: the properties file (else spark-defaults.conf), then {@code --conf},
    * then the dedicated flags.
    */
-  private Map<String, String> properties(SparkConfDir confDir) throws IOException {
-    var properties = new LinkedHashMap<String, String>();
-    Optional<Path> file = Optional.ofNullable(app.propertiesFile).or(confDir::defaultsFile);
-    if (file.isPresent()) {
-      if (!Files.isRegularFile(file.get())) {
-        throw new ConfigException("--properties-file " + file.get() + ": no such file");
-      }
-      var loaded = new Properties();
-      try (Reader reader = Files.newBufferedReader(file.get(), StandardCharsets.UTF_8)) {
-        loaded.load(reader);
-      }
-      loaded.stringPropertyNames().forEach(key -> properties.put(key, loaded.getProperty(key).strip()));
-    }
+  private Map<String, String> properties(SparkConfDir confDir) {
+    var properties = confDir.properties(Optional.ofNullable(app.propertiesFile));
     properties.putAll(app.conf);
     put(properties, "spark.jars", deps.jars);
     put(properties, "spark.jars.packages", deps.packages);
@@ -224,11 +172,6 @@ final class SubmitCommand implements Callable<Integer> {
     if (!values.isEmpty()) {
       properties.put(key, String.join(",", values));
     }
-  }
-
-  static List<String> list(String commaSeparated) {
-    return commaSeparated == null || commaSeparated.isBlank() ? List.of()
-        : Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
   }
 
   private static String simpleName(String className) {

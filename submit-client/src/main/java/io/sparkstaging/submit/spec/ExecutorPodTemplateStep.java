@@ -31,19 +31,9 @@ public record ExecutorPodTemplateStep(AppIdentity identity, String namespace, Op
     if (initContainer.isEmpty() && !policy.restricted() && userTemplate.isEmpty()) {
       return spec;
     }
-    Pod template = userTemplate.map(PodTemplate::pod)
-        .orElse(new PodBuilder().withNewSpec().addNewContainer().withName(CONTAINER).endContainer().endSpec().build());
-    String container = userTemplate.map(PodTemplate::sparkContainer).orElse(CONTAINER);
-    if (initContainer.isPresent()) {
-      try {
-        template = InitContainerBootstrap.decorate(template, container, initContainer.get());
-      } catch (IllegalArgumentException clash) {
-        throw new ConfigException("spark.kubernetes.executor.podTemplateFile: " + clash.getMessage() + ", which the init-container needs");
-      }
-    }
-    if (policy.restricted()) {
-      template = new PodBuilder(template).withSpec(PodSecurity.restricted(template.getSpec(), container)).build();
-    }
+    PodTemplate executor = template(initContainer, policy, userTemplate);
+    Pod template = executor.pod();
+    String container = executor.sparkContainer();
     String name = identity.resourcePrefix() + "-driver-podspec-conf-map";
     var configMap = new ConfigMapBuilder()
         .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
@@ -62,5 +52,23 @@ public record ExecutorPodTemplateStep(AppIdentity identity, String namespace, Op
     return spec.withPod(pod).withResource(configMap).withProperties(Map.of(
         "spark.kubernetes.executor.podTemplateFile", DIR + "/" + FILE,
         "spark.kubernetes.executor.podTemplateContainerName", container));
+  }
+
+  /** The executor template: the user's, or one with Spark's default container, decorated with the init-container and the policy. */
+  public static PodTemplate template(Optional<InitContainerSpec> initContainer, PodPolicy policy, Optional<PodTemplate> userTemplate) {
+    Pod template = userTemplate.map(PodTemplate::pod)
+        .orElse(new PodBuilder().withNewSpec().addNewContainer().withName(CONTAINER).endContainer().endSpec().build());
+    String container = userTemplate.map(PodTemplate::sparkContainer).orElse(CONTAINER);
+    if (initContainer.isPresent()) {
+      try {
+        template = InitContainerBootstrap.decorate(template, container, initContainer.get());
+      } catch (IllegalArgumentException clash) {
+        throw new ConfigException("spark.kubernetes.executor.podTemplateFile: " + clash.getMessage() + ", which the init-container needs");
+      }
+    }
+    if (policy.restricted()) {
+      template = new PodBuilder(template).withSpec(PodSecurity.restricted(template.getSpec(), container)).build();
+    }
+    return new PodTemplate(template, container);
   }
 }

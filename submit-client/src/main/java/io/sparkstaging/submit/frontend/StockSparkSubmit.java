@@ -1,0 +1,217 @@
+package io.sparkstaging.submit.frontend;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.sparkstaging.common.config.ConfigException;
+import io.sparkstaging.submit.apply.ObjectApplier;
+import io.sparkstaging.submit.deps.DependencyPlan;
+import io.sparkstaging.submit.podspec.InitContainerSpec;
+import io.sparkstaging.submit.podspec.PodTemplate;
+import io.sparkstaging.submit.spec.AppIdentity;
+import io.sparkstaging.submit.spec.BasicDriverStep;
+import io.sparkstaging.submit.spec.DriverSpec;
+import io.sparkstaging.submit.spec.ExecutorPodTemplateStep;
+import io.sparkstaging.submit.spec.PodPolicy;
+import io.sparkstaging.submit.spec.StagedDependencies;
+import io.sparkstaging.submit.spec.StagedDependenciesStep;
+import io.sparkstaging.submit.spec.SubmitRequest;
+import io.sparkstaging.submit.stage.BundlePackager;
+import io.sparkstaging.submit.stage.StageFailure;
+import io.sparkstaging.submit.stage.StagedBundle;
+import io.sparkstaging.submit.stage.StagingClient;
+import io.sparkstaging.submit.stage.StagingTrust;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Stock spark-submit as a front end: stages the local dependencies of a spark-submit command
+ * line, creates the init-container's Secret and ConfigMap, writes driver and executor pod
+ * templates carrying the init-container (the user's own templates merged in), and runs the user's
+ * spark-submit with the dependency options rewritten to where the init-container puts them, and
+ * everything else as given. Once Spark's client has created the driver pod, it owns the Secret and
+ * the ConfigMap, and the staged bundles belong to it, so all go when it goes.
+ */
+public final class StockSparkSubmit {
+  /** The label that ties the objects created here to the driver pod spark-submit creates. */
+  public static final String SUBMISSION_LABEL = "spark-staging-submission";
+  private static final List<String> DEPENDENCY_OPTIONS =
+      List.of("--jars", "--files", "--py-files", "--archives", "--packages", "--exclude-packages", "--repositories");
+
+  private final SparkSubmitLine line;
+  private final SubmitRequest request;
+  private final DependencyPlan plan;
+  private final List<String> sparkSubmit;
+  private final PrintWriter err;
+
+  /** @param sparkSubmit the command that runs the user's spark-submit */
+  public StockSparkSubmit(SparkSubmitLine line, SubmitRequest request, DependencyPlan plan, List<String> sparkSubmit, PrintWriter err) {
+    this.line = line;
+    this.request = request;
+    this.plan = plan;
+    this.sparkSubmit = List.copyOf(sparkSubmit);
+    this.err = err;
+    if (request.initImage() == null) {
+      throw new ConfigException("dependencies need the init-container: set --conf spark.kubernetes.initcontainer.docker.image=...");
+    }
+    if (plan.stagesAnything() && request.stagingServer().isEmpty()) {
+      throw new ConfigException("local dependencies need a staging server: set --conf spark.kubernetes.resourceStagingServer.uri=...");
+    }
+  }
+
+  /** @return spark-submit's own exit code */
+  public int run(KubernetesClient client, StagingClient staging, Path workDir) throws StageFailure, IOException, InterruptedException {
+    AppIdentity names = AppIdentity.create(request.appName(), new java.security.SecureRandom(), java.time.Clock.systemUTC());
+    String submission = names.uniqueId();
+    Map<String, String> owner = Map.of(SUBMISSION_LABEL, submission, "spark-role", "driver");
+    var bundles = new ArrayList<StagedBundle>();
+    List<HasMetadata> created = new ArrayList<>();
+    AtomicReference<Pod> driver = new AtomicReference<>();
+    try {
+      StagedDependencies staged = new StagedDependencies(stage(staging, plan.jarsToStage(), plan.jarNames(), owner, bundles),
+          stage(staging, plan.filesToStage(), plan.fileNames(), owner, bundles));
+      var podTrust = StagingTrust.forPods(request.conf(), InitContainerSpec.SECRET_DIR);
+      InitContainerSpec init = StagedDependenciesStep.initContainerSpec(request, names, staged, podTrust);
+      PodTemplate driverTemplate = request.templates().driver()
+          .orElse(new PodTemplate(new PodBuilder().withNewSpec().addNewContainer().withName(BasicDriverStep.CONTAINER).endContainer().endSpec()
+              .build(), BasicDriverStep.CONTAINER));
+      DriverSpec decorated = new StagedDependenciesStep(request, names, plan, staged, podTrust, init)
+          .apply(new DriverSpec(driverTemplate.pod(), driverTemplate.sparkContainer(), Map.of(), List.of()));
+      PodTemplate executorTemplate = ExecutorPodTemplateStep.template(Optional.of(init), new PodPolicy(false, false), request.templates().executor());
+      Path driverFile = write(workDir.resolve("driver-pod-template.yaml"), decorated.pod());
+      Path executorFile = write(workDir.resolve("executor-pod-template.yaml"), executorTemplate.pod());
+      for (HasMetadata resource : decorated.resources()) {
+        resource.getMetadata().getLabels().put(SUBMISSION_LABEL, submission);
+        created.add(client.resource(resource).inNamespace(request.namespace()).create());
+      }
+      Thread owning = ownWhenTheDriverAppears(client, submission, created, driver);
+      int exitCode = spawn(rewritten(submission, driverTemplate.sparkContainer(), driverFile, executorTemplate.sparkContainer(), executorFile));
+      owning.join(5_000);
+      owning.interrupt();
+      if (driver.get() == null) {
+        // spark-submit may have returned before the watch saw its pod.
+        client.pods().inNamespace(request.namespace()).withLabel(SUBMISSION_LABEL, submission).list().getItems().stream().findFirst()
+            .ifPresent(pod -> own(client, pod, created, driver));
+      }
+      return exitCode;
+    } finally {
+      if (driver.get() == null) {
+        // spark-submit never created the driver: nothing will own what was made for it.
+        created.forEach(resource -> deleteQuietly(client, resource));
+        bundles.forEach(bundle -> deleteQuietly(staging, bundle));
+      }
+    }
+  }
+
+  private Optional<StagedBundle> stage(StagingClient staging, List<Path> files, List<String> names, Map<String, String> owner,
+      List<StagedBundle> bundles) throws StageFailure {
+    if (files.isEmpty()) {
+      return Optional.empty();
+    }
+    StagedBundle bundle = staging.stage(new BundlePackager(files, names, false), request.namespace(), owner, bytes -> { });
+    bundles.add(bundle);
+    return Optional.of(bundle);
+  }
+
+  private static Path write(Path file, Pod pod) throws IOException {
+    return Files.writeString(file, new KubernetesSerialization().asYaml(pod));
+  }
+
+  /** The user's command line with the dependency options replaced by the staged places, and the templates and label added. */
+  List<String> rewritten(String submission, String driverContainer, Path driverTemplate, String executorContainer, Path executorTemplate) {
+    var options = new ArrayList<SparkSubmitLine.Option>();
+    line.options().stream().filter(option -> !DEPENDENCY_OPTIONS.contains(option.name())).forEach(options::add);
+    // Later --conf values win in spark-submit: these replace any in the command line or the properties file.
+    DependencyPlan.REPLACED_KEYS.forEach(key -> conf(options, key, plan.podProperties().getOrDefault(key, "")));
+    plan.podProperties().forEach((key, value) -> conf(options, key, value));
+    conf(options, "spark.kubernetes.driver.podTemplateFile", driverTemplate.toString());
+    conf(options, "spark.kubernetes.driver.podTemplateContainerName", driverContainer);
+    conf(options, "spark.kubernetes.executor.podTemplateFile", executorTemplate.toString());
+    conf(options, "spark.kubernetes.executor.podTemplateContainerName", executorContainer);
+    conf(options, "spark.kubernetes.driver.label." + SUBMISSION_LABEL, submission);
+    if (!request.conf().containsKey("spark.kubernetes.jars.avoidDownloadSchemes")) {
+      conf(options, "spark.kubernetes.jars.avoidDownloadSchemes", "local");
+    }
+    var command = new ArrayList<>(sparkSubmit);
+    command.addAll(new SparkSubmitLine(options, plan.primaryInPod(), line.appArgs()).toArgs());
+    return command;
+  }
+
+  private static void conf(List<SparkSubmitLine.Option> options, String key, String value) {
+    options.add(new SparkSubmitLine.Option("--conf", key + "=" + value));
+  }
+
+  private int spawn(List<String> command) throws IOException, InterruptedException {
+    err.println("submit-client: running " + String.join(" ", command.subList(0, 1)) + " with the staged dependencies");
+    err.flush();
+    Process process = new ProcessBuilder(command).inheritIO().start();
+    try {
+      return process.waitFor();
+    } finally {
+      process.destroy();
+    }
+  }
+
+  /** Gives the driver pod, once spark-submit has created it, ownership of what was created for it. */
+  private Thread ownWhenTheDriverAppears(KubernetesClient client, String submission, List<HasMetadata> created, AtomicReference<Pod> driver) {
+    Thread thread = new Thread(() -> {
+      try {
+        Pod pod = client.pods().inNamespace(request.namespace()).withLabel(SUBMISSION_LABEL, submission).informOnCondition(pods -> !pods.isEmpty())
+            .get().get(0);
+        own(client, pod, created, driver);
+      } catch (InterruptedException stopped) {
+        Thread.currentThread().interrupt();
+      } catch (java.util.concurrent.ExecutionException e) {
+        err.println("submit-client: lost sight of the driver pod: " + e.getCause());
+      }
+    }, "own-staging-objects");
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+
+  private synchronized void own(KubernetesClient client, Pod pod, List<HasMetadata> created, AtomicReference<Pod> driver) {
+    if (driver.get() != null) {
+      return;
+    }
+    driver.set(pod);
+    var ownerReference = ObjectApplier.ownedBy(pod);
+    for (HasMetadata resource : created) {
+      try {
+        client.resource(resource).inNamespace(request.namespace()).edit(object -> {
+          object.getMetadata().setOwnerReferences(List.of(ownerReference));
+          return object;
+        });
+      } catch (KubernetesClientException e) {
+        err.println("submit-client: could not make driver pod " + pod.getMetadata().getName() + " the owner of " + resource.getKind() + " "
+            + resource.getMetadata().getName() + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private void deleteQuietly(KubernetesClient client, HasMetadata resource) {
+    try {
+      client.resource(resource).inNamespace(request.namespace()).delete();
+    } catch (KubernetesClientException e) {
+      err.println("submit-client: could not delete " + resource.getKind() + " " + resource.getMetadata().getName() + ": " + e.getMessage());
+    }
+  }
+
+  private void deleteQuietly(StagingClient staging, StagedBundle bundle) {
+    try {
+      staging.delete(bundle);
+    } catch (StageFailure e) {
+      err.println("submit-client: " + e.getMessage() + " (the server's expiry will remove it)");
+    }
+  }
+}
