@@ -131,8 +131,12 @@ public final class StockSparkSubmit {
   List<String> rewritten(String submission, String driverContainer, Path driverTemplate, String executorContainer, Path executorTemplate) {
     var options = new ArrayList<SparkSubmitLine.Option>();
     line.options().stream().filter(option -> !DEPENDENCY_OPTIONS.contains(option.name())).forEach(options::add);
-    // Later --conf values win in spark-submit: these replace any in the command line or the properties file.
-    DependencyPlan.REPLACED_KEYS.forEach(key -> conf(options, key, plan.podProperties().getOrDefault(key, "")));
+    // Later --conf values win in spark-submit: these replace any in the command line or the properties file. The packages
+    // were resolved and staged here; the rest of Ivy's settings stay, harmless without packages (an empty
+    // spark.jars.ivySettings would be read as a file name).
+    if (request.conf().containsKey("spark.jars.packages")) {
+      conf(options, "spark.jars.packages", "");
+    }
     plan.podProperties().forEach((key, value) -> conf(options, key, value));
     conf(options, "spark.kubernetes.driver.podTemplateFile", driverTemplate.toString());
     conf(options, "spark.kubernetes.driver.podTemplateContainerName", driverContainer);
