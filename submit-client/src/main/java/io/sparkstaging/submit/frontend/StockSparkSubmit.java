@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -53,6 +54,7 @@ public final class StockSparkSubmit {
   private final DependencyPlan plan;
   private final List<String> sparkSubmit;
   private final PrintWriter err;
+  private final AtomicReference<Process> child = new AtomicReference<>();
 
   /** @param sparkSubmit the command that runs the user's spark-submit */
   public StockSparkSubmit(SparkSubmitLine line, SubmitRequest request, DependencyPlan plan, List<String> sparkSubmit, PrintWriter err) {
@@ -77,6 +79,18 @@ public final class StockSparkSubmit {
     var bundles = new ArrayList<StagedBundle>();
     List<HasMetadata> created = new ArrayList<>();
     AtomicReference<Pod> driver = new AtomicReference<>();
+    var settled = new AtomicBoolean();
+    Runnable settle = () -> {
+      if (settled.compareAndSet(false, true)) {
+        settle(client, staging, submission, created, bundles, driver);
+      }
+    };
+    // Ctrl-C or a kill: spark-submit is stopped with this JVM, and what was made for it is settled as at a normal end.
+    Thread onShutdown = new Thread(() -> {
+      Optional.ofNullable(child.get()).ifPresent(Process::destroy);
+      settle.run();
+    }, "settle-staging-objects");
+    Runtime.getRuntime().addShutdownHook(onShutdown);
     try {
       StagedDependencies staged = new StagedDependencies(stage(staging, plan.jarsToStage(), plan.jarNames(), owner, bundles),
           stage(staging, plan.filesToStage(), plan.fileNames(), owner, bundles));
@@ -98,18 +112,35 @@ public final class StockSparkSubmit {
       int exitCode = spawn(rewritten(submission, driverTemplate.sparkContainer(), driverFile, executorTemplate.sparkContainer(), executorFile));
       owning.join(5_000);
       owning.interrupt();
-      if (driver.get() == null) {
-        // spark-submit may have returned before the watch saw its pod.
-        client.pods().inNamespace(request.namespace()).withLabel(SUBMISSION_LABEL, submission).list().getItems().stream().findFirst()
-            .ifPresent(pod -> own(client, pod, created, driver));
-      }
       return exitCode;
     } finally {
-      if (driver.get() == null) {
-        // spark-submit never created the driver: nothing will own what was made for it.
-        created.forEach(resource -> deleteQuietly(client, resource));
-        bundles.forEach(bundle -> deleteQuietly(staging, bundle));
+      settle.run();
+      try {
+        Runtime.getRuntime().removeShutdownHook(onShutdown);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is running or has run: it settled already.
       }
+    }
+  }
+
+  /**
+   * The driver pod spark-submit created, if the watch has not seen it yet (spark-submit may return
+   * first), becomes the owner; if there is none, nothing will ever own what was made for it, so it
+   * is deleted.
+   */
+  private void settle(KubernetesClient client, StagingClient staging, String submission, List<HasMetadata> created, List<StagedBundle> bundles,
+      AtomicReference<Pod> driver) {
+    if (driver.get() == null) {
+      try {
+        client.pods().inNamespace(request.namespace()).withLabel(SUBMISSION_LABEL, submission).list().getItems().stream().findFirst()
+            .ifPresent(pod -> own(client, pod, created, driver));
+      } catch (KubernetesClientException e) {
+        err.println("submit-client: could not look for the driver pod: " + e.getMessage());
+      }
+    }
+    if (driver.get() == null) {
+      created.forEach(resource -> deleteQuietly(client, resource));
+      bundles.forEach(bundle -> deleteQuietly(staging, bundle));
     }
   }
 
@@ -159,6 +190,7 @@ public final class StockSparkSubmit {
     err.println("submit-client: running " + String.join(" ", command.subList(0, 1)) + " with the staged dependencies");
     err.flush();
     Process process = new ProcessBuilder(command).inheritIO().start();
+    child.set(process);
     try {
       return process.waitFor();
     } finally {

@@ -51,6 +51,7 @@ class SparkSubmitFrontEndIT {
     fake = work.resolve("spark-submit");
     Files.writeString(fake, String.join("\n", "#!/bin/bash",
         "dir=$(dirname \"$0\")",
+        "echo $$ > \"$dir/pid\"",
         "printf '%s\\n' \"$@\" > \"$dir/args.txt\"",
         "for arg in \"$@\"; do",
         "  case $arg in",
@@ -142,6 +143,28 @@ class SparkSubmitFrontEndIT {
 
       Submitter.Run run = running.get(60, TimeUnit.SECONDS);
       assertThat(run.code()).isEqualTo(3);
+      assertThat(client.secrets().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+      assertThat(client.configMaps().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+      assertThat(staging.store().list()).isEmpty();
+    }
+  }
+
+  @Test
+  void killedBeforeSparkSubmitCreatedTheDriverItStopsSparkSubmitAndRemovesWhatItMade() throws Exception {
+    try (var staging = TestServer.start(dataDir)) {
+      var command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
+          Path.of(System.getProperty("release.dir"), "lib", "submit-client.jar").toString(), "spark-submit", "--spark-submit", fake.toString()));
+      command.addAll(clusterArgs(staging.baseUri()));
+      command.add(work.resolve("app.jar").toString());
+      Process wrapper = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("wrapper.log").toFile()).start();
+      recordedArgs();
+      assertThat(client.secrets().inNamespace(NAMESPACE).list().getItems()).hasSize(1);
+      long sparkSubmitPid = Long.parseLong(Files.readString(work.resolve("pid")).strip());
+
+      wrapper.destroy();
+
+      assertThat(wrapper.waitFor(60, TimeUnit.SECONDS)).as(Files.readString(work.resolve("wrapper.log"))).isTrue();
+      await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(sparkSubmitPid).map(ProcessHandle::isAlive).orElse(false) == false);
       assertThat(client.secrets().inNamespace(NAMESPACE).list().getItems()).isEmpty();
       assertThat(client.configMaps().inNamespace(NAMESPACE).list().getItems()).isEmpty();
       assertThat(staging.store().list()).isEmpty();
