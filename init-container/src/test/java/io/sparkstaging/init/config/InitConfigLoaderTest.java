@@ -115,4 +115,15 @@ class InitConfigLoaderTest {
 
     assertThat(ignored).isEqualTo(Set.copyOf(List.of("spark.kubernetes.initcontainer.remoteJar")));
   }
+
+  @Test
+  void archivesToUnpackNameAPlainFileAndADirectoryBesideTheFiles() {
+    InitConfig config = load(Map.of(), "--files-dir", "/pod/files", "--unpack-archives", "env.tar.gz#environment, deps.zip");
+
+    assertThat(config.archives()).containsExactly(new InitConfig.ArchiveAlias("env.tar.gz", "environment"),
+        new InitConfig.ArchiveAlias("deps.zip", "deps.zip"));
+    assertThat(config.archivesDir()).isEqualTo(java.nio.file.Path.of("/pod/files/.archives"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> load(Map.of(), "--unpack-archives", "env.tar.gz#../escape"))
+        .isInstanceOf(io.sparkstaging.common.config.ConfigException.class).hasMessageContaining("both plain file names");
+  }
 }

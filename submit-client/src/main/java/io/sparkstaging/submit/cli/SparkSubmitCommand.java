@@ -74,7 +74,7 @@ final class SparkSubmitCommand implements Callable<Integer> {
     boolean cluster = "cluster".equals(properties.get("spark.submit.deployMode"));
     if (line.primary() == null || !master.startsWith("k8s://") || !cluster
         || List.of("--status", "--kill", "--help", "--version").stream().anyMatch(line::has)) {
-      return unchanged(line);
+      return unchanged();
     }
     AppKind kind = AppKind.of(line.primary());
     var jars = new ArrayList<>(SubmissionInputs.list(properties.get("spark.jars")));
@@ -91,7 +91,7 @@ final class SparkSubmitCommand implements Callable<Integer> {
         Optional.ofNullable(properties.get(SubmitCommand.STAGING_INTERNAL_URI)).map(URI::create));
     DependencyPlan plan = DependencyPlan.of(request, PluginJar.path());
     if (!plan.needsInitContainer()) {
-      return unchanged(line);
+      return unchanged();
     }
     var frontEnd = new StockSparkSubmit(line, request, plan, List.of(sparkSubmit), spec.commandLine().getErr());
     Path workDir = Files.createTempDirectory("spark-staging-submit");
@@ -104,7 +104,7 @@ final class SparkSubmitCommand implements Callable<Integer> {
     }
   }
 
-  private int unchanged(SparkSubmitLine line) throws Exception {
+  private int unchanged() throws Exception {
     var command = new ArrayList<>(List.of(sparkSubmit));
     command.addAll(args);
     return new ProcessBuilder(command).inheritIO().start().waitFor();

@@ -139,21 +139,21 @@ public record DependencyPlan(List<Path> jarsToStage, List<String> jarNames, List
       refuseFragment(option, ref);
       var uris = new ArrayList<String>();
       if (ref instanceof DependencyRef.Local local) {
-          for (DependencyRef.Local file : LocalPaths.expand(local, option, true)) {
-            refuseComma(option, file.given(), file.path().getFileName().toString());
-            String name = BundlePackager.uniqueName(file.path().getFileName().toString(), jarNamesUsed);
-            jarsToStage.add(file.path());
-            jarNames.add(name);
-            uris.add(podUri(InitContainerSpec.JARS_DIR, name));
-          }
-      } else if (ref instanceof DependencyRef.Remote remote) {
-          String name = lastSegment(option, remote);
-          refuseComma(option, remote.given(), name);
-          if (!jarNamesUsed.add(name)) {
-            throw new ConfigException(option + " " + text + ": another jar is named " + name + " too");
-          }
-          remoteJars.add(remote.uri());
+        for (DependencyRef.Local file : LocalPaths.expand(local, option, true)) {
+          refuseComma(option, file.given(), file.path().getFileName().toString());
+          String name = BundlePackager.uniqueName(file.path().getFileName().toString(), jarNamesUsed);
+          jarsToStage.add(file.path());
+          jarNames.add(name);
           uris.add(podUri(InitContainerSpec.JARS_DIR, name));
+        }
+      } else if (ref instanceof DependencyRef.Remote remote) {
+        String name = lastSegment(option, remote);
+        refuseComma(option, remote.given(), name);
+        if (!jarNamesUsed.add(name)) {
+          throw new ConfigException(option + " " + text + ": another jar is named " + name + " too");
+        }
+        remoteJars.add(remote.uri());
+        uris.add(podUri(InitContainerSpec.JARS_DIR, name));
       } else {
         uris.add(ref.given());
       }
@@ -169,17 +169,17 @@ public record DependencyPlan(List<Path> jarsToStage, List<String> jarNames, List
       }
       var uris = new ArrayList<String>();
       if (ref instanceof DependencyRef.Local local) {
-          for (DependencyRef.Local file : LocalPaths.expand(local, option, false)) {
-            String name = file.path().getFileName().toString();
-            claimName(option, file.given(), name);
-            filesToStage.add(file.path());
-            uris.add(placed(option, file, name, kind));
-          }
+        for (DependencyRef.Local file : LocalPaths.expand(local, option, false)) {
+          String name = file.path().getFileName().toString();
+          claimName(option, file.given(), name);
+          filesToStage.add(file.path());
+          uris.add(placed(option, file, name, kind));
+        }
       } else if (ref instanceof DependencyRef.Remote remote) {
-          String name = lastSegment(option, remote);
-          claimName(option, remote.given(), name);
-          remoteFiles.add(remote.uri());
-          uris.add(placed(option, remote, name, kind));
+        String name = lastSegment(option, remote);
+        claimName(option, remote.given(), name);
+        remoteFiles.add(remote.uri());
+        uris.add(placed(option, remote, name, kind));
       } else {
         uris.add(ref.given());
       }

@@ -134,5 +134,23 @@ class DriverMountsStepTest {
     assertThat(sparkContainer(spec).getImage()).isEqualTo("registry/spark-driver:1");
     assertThat(sparkContainer(spec).getResources().getLimits().get("nvidia.com/gpu").toString()).isEqualTo("1");
     assertThatThrownBy(() -> identity.withDriverPodName("My_Driver")).isInstanceOf(ConfigException.class);
+    var noVendor = new Requests();
+    noVendor.conf = new HashMap<>(Map.of("spark.driver.resource.gpu.amount", "1"));
+    assertThatThrownBy(() -> new BasicDriverStep(noVendor.build(), identity, "me", "app.jar")
+        .apply(new DriverSpec(new PodBuilder().build(), Map.of(), List.of())))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("spark.driver.resource.gpu.vendor is not");
+  }
+
+  @Test
+  void aTemplateThatMountsItsOwnLocalDirsKeepsThemAsSparkDoes() {
+    var requests = new Requests();
+    SubmitRequest request = requests.build();
+    var pod = new PodBuilder().withNewSpec().addNewContainer().withName("spark-kubernetes-driver")
+        .addNewVolumeMount().withName("spark-local-dir-fast").withMountPath("/nvme").endVolumeMount().endContainer().endSpec().build();
+
+    DriverSpec spec = new LocalDirsStep(request).apply(new DriverSpec(pod, Map.of(), List.of()));
+
+    assertThat(spec.pod().getSpec().getVolumes()).isEmpty();
+    assertThat(sparkContainer(spec).getEnv()).anyMatch(env -> env.getName().equals("SPARK_LOCAL_DIRS") && env.getValue().equals("/nvme"));
   }
 }
