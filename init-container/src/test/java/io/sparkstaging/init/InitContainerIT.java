@@ -309,7 +309,9 @@ class InitContainerIT {
       harness.stagedJars(staging.uri(""), "0123456789abcdef0123456789abcdef", "the-secret")
           .set("spark.ssl.kubernetes.resourceStagingServer.clientCertPem", pem.toString());
 
-      InitHarness.Result result = harness.run("--timeout", "2s");
+      // Long enough for at least one full attempt: a cold JVM's first two TLS handshakes on a busy
+      // machine took over 2 s once.
+      InitHarness.Result result = harness.run("--timeout", "8s");
 
       // A handshake failure is retried, as any network failure, until the time limit.
       assertThat(result.exitCode()).isEqualTo(InitRun.TIMED_OUT);
