@@ -22,6 +22,7 @@ public final class Commands implements Runnable {
     // Everything it does not know is spark-submit's, options included.
     sparkSubmit.setUnmatchedOptionsArePositionalParams(true).setStopAtPositional(true);
     commandLine.addSubcommand("spark-submit", sparkSubmit);
+    commandLine.addSubcommand("sparkapp", new CommandLine(new SparkAppCommand(environment)));
     return commandLine;
   }
 

@@ -2,28 +2,17 @@ package io.sparkstaging.submit.frontend;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.submit.apply.ObjectApplier;
 import io.sparkstaging.submit.deps.DependencyPlan;
-import io.sparkstaging.submit.podspec.InitContainerSpec;
-import io.sparkstaging.submit.podspec.PodTemplate;
 import io.sparkstaging.submit.spec.AppIdentity;
-import io.sparkstaging.submit.spec.BasicDriverStep;
-import io.sparkstaging.submit.spec.DriverSpec;
-import io.sparkstaging.submit.spec.ExecutorPodTemplateStep;
-import io.sparkstaging.submit.spec.PodPolicy;
-import io.sparkstaging.submit.spec.StagedDependencies;
-import io.sparkstaging.submit.spec.StagedDependenciesStep;
 import io.sparkstaging.submit.spec.SubmitRequest;
-import io.sparkstaging.submit.stage.BundlePackager;
 import io.sparkstaging.submit.stage.StageFailure;
 import io.sparkstaging.submit.stage.StagedBundle;
 import io.sparkstaging.submit.stage.StagingClient;
-import io.sparkstaging.submit.stage.StagingTrust;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -92,24 +81,16 @@ public final class StockSparkSubmit {
     }, "settle-staging-objects");
     Runtime.getRuntime().addShutdownHook(onShutdown);
     try {
-      StagedDependencies staged = new StagedDependencies(stage(staging, plan.jarsToStage(), plan.jarNames(), owner, bundles),
-          stage(staging, plan.filesToStage(), plan.fileNames(), owner, bundles));
-      var podTrust = StagingTrust.forPods(request.conf(), InitContainerSpec.SECRET_DIR);
-      InitContainerSpec init = StagedDependenciesStep.initContainerSpec(request, names, staged, podTrust);
-      PodTemplate driverTemplate = request.templates().driver()
-          .orElse(new PodTemplate(new PodBuilder().withNewSpec().addNewContainer().withName(BasicDriverStep.CONTAINER).endContainer().endSpec()
-              .build(), BasicDriverStep.CONTAINER));
-      DriverSpec decorated = new StagedDependenciesStep(request, names, plan, staged, podTrust, init)
-          .apply(new DriverSpec(driverTemplate.pod(), driverTemplate.sparkContainer(), Map.of(), List.of()));
-      PodTemplate executorTemplate = ExecutorPodTemplateStep.template(Optional.of(init), new PodPolicy(false, false), request.templates().executor());
-      Path driverFile = write(workDir.resolve("driver-pod-template.yaml"), decorated.pod());
-      Path executorFile = write(workDir.resolve("executor-pod-template.yaml"), executorTemplate.pod());
-      for (HasMetadata resource : decorated.resources()) {
+      StagedTemplates templates = StagedTemplates.stage(request, plan, names, staging, owner, bundles);
+      Path driverFile = write(workDir.resolve("driver-pod-template.yaml"), templates.driver().pod());
+      Path executorFile = write(workDir.resolve("executor-pod-template.yaml"), templates.executor().pod());
+      for (HasMetadata resource : templates.resources()) {
         resource.getMetadata().getLabels().put(SUBMISSION_LABEL, submission);
         created.add(client.resource(resource).inNamespace(request.namespace()).create());
       }
       Thread owning = ownWhenTheDriverAppears(client, submission, created, driver);
-      int exitCode = spawn(rewritten(submission, driverTemplate.sparkContainer(), driverFile, executorTemplate.sparkContainer(), executorFile));
+      int exitCode = spawn(rewritten(submission, templates.driver().sparkContainer(), driverFile, templates.executor().sparkContainer(),
+          executorFile));
       owning.join(5_000);
       owning.interrupt();
       return exitCode;
@@ -142,16 +123,6 @@ public final class StockSparkSubmit {
       created.forEach(resource -> deleteQuietly(client, resource));
       bundles.forEach(bundle -> deleteQuietly(staging, bundle));
     }
-  }
-
-  private Optional<StagedBundle> stage(StagingClient staging, List<Path> files, List<String> names, Map<String, String> owner,
-      List<StagedBundle> bundles) throws StageFailure {
-    if (files.isEmpty()) {
-      return Optional.empty();
-    }
-    StagedBundle bundle = staging.stage(new BundlePackager(files, names, false), request.namespace(), owner, bytes -> { });
-    bundles.add(bundle);
-    return Optional.of(bundle);
   }
 
   private static Path write(Path file, Pod pod) throws IOException {

@@ -36,13 +36,21 @@ public record PodTemplate(Pod pod, String sparkContainer) {
       String kind = parsed instanceof HasMetadata object ? object.getKind() : parsed == null ? "empty" : parsed.getClass().getSimpleName();
       throw new ConfigException(key + "=" + file + ": a pod template must be a Pod, this is " + kind);
     }
-    var builder = new PodBuilder(pod).editOrNewSpec().endSpec();
-    Pod template = builder.build();
+    return of(pod, containerName, key + "=" + file, key.replace("File", "ContainerName"), defaultName);
+  }
+
+  /**
+   * @param where names the template in messages: a key and its file, or a manifest's field
+   * @param nameSetting names where {@code containerName} came from, in messages
+   * @throws ConfigException when the named container is missing
+   */
+  public static PodTemplate of(Pod pod, Optional<String> containerName, String where, String nameSetting, String defaultName) {
+    Pod template = new PodBuilder(pod).editOrNewSpec().endSpec().build();
     var containers = template.getSpec().getContainers();
     Container chosen;
     if (containerName.isPresent()) {
       chosen = containers.stream().filter(c -> containerName.get().equals(c.getName())).findFirst().orElseThrow(() -> new ConfigException(
-          key + "=" + file + ": it has no container named '" + containerName.get() + "' (" + key.replace("File", "ContainerName") + ")"));
+          where + ": it has no container named '" + containerName.get() + "' (" + nameSetting + ")"));
     } else if (!containers.isEmpty()) {
       chosen = containers.get(0);
     } else {

@@ -1,0 +1,65 @@
+package io.sparkstaging.submit.frontend;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.sparkstaging.submit.deps.DependencyPlan;
+import io.sparkstaging.submit.podspec.InitContainerSpec;
+import io.sparkstaging.submit.podspec.PodTemplate;
+import io.sparkstaging.submit.spec.AppIdentity;
+import io.sparkstaging.submit.spec.BasicDriverStep;
+import io.sparkstaging.submit.spec.DriverSpec;
+import io.sparkstaging.submit.spec.ExecutorPodTemplateStep;
+import io.sparkstaging.submit.spec.PodPolicy;
+import io.sparkstaging.submit.spec.StagedDependencies;
+import io.sparkstaging.submit.spec.StagedDependenciesStep;
+import io.sparkstaging.submit.spec.SubmitRequest;
+import io.sparkstaging.submit.stage.BundlePackager;
+import io.sparkstaging.submit.stage.StageFailure;
+import io.sparkstaging.submit.stage.StagedBundle;
+import io.sparkstaging.submit.stage.StagingClient;
+import io.sparkstaging.submit.stage.StagingTrust;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a front end hands to someone else's Spark client (spark-submit, an operator): the staged
+ * bundles, the init-container's Secret and ConfigMap, and driver and executor pod templates carrying
+ * the init-container, each the user's own template when there is one. Security settings stay the
+ * user's and Spark's: only the init-container is ours.
+ *
+ * @param resources the Secret and ConfigMap the templates' volumes name, not yet created
+ */
+public record StagedTemplates(PodTemplate driver, PodTemplate executor, List<HasMetadata> resources) {
+
+  /**
+   * Stages the plan's local dependencies with {@code owner} as their owner labels.
+   *
+   * @param bundles receives each bundle as soon as it is staged, so that a caller can remove them if a later step fails
+   */
+  public static StagedTemplates stage(SubmitRequest request, DependencyPlan plan, AppIdentity names, StagingClient staging,
+      Map<String, String> owner, List<StagedBundle> bundles) throws StageFailure {
+    var staged = new StagedDependencies(stage(request, staging, plan.jarsToStage(), plan.jarNames(), owner, bundles),
+        stage(request, staging, plan.filesToStage(), plan.fileNames(), owner, bundles));
+    var podTrust = StagingTrust.forPods(request.conf(), InitContainerSpec.SECRET_DIR);
+    InitContainerSpec init = StagedDependenciesStep.initContainerSpec(request, names, staged, podTrust);
+    PodTemplate driverTemplate = request.templates().driver().orElse(new PodTemplate(
+        new PodBuilder().withNewSpec().addNewContainer().withName(BasicDriverStep.CONTAINER).endContainer().endSpec().build(),
+        BasicDriverStep.CONTAINER));
+    DriverSpec decorated = new StagedDependenciesStep(request, names, plan, staged, podTrust, init)
+        .apply(new DriverSpec(driverTemplate.pod(), driverTemplate.sparkContainer(), Map.of(), List.of()));
+    PodTemplate executor = ExecutorPodTemplateStep.template(Optional.of(init), new PodPolicy(false, false), request.templates().executor());
+    return new StagedTemplates(new PodTemplate(decorated.pod(), driverTemplate.sparkContainer()), executor, decorated.resources());
+  }
+
+  private static Optional<StagedBundle> stage(SubmitRequest request, StagingClient staging, List<Path> files, List<String> names,
+      Map<String, String> owner, List<StagedBundle> bundles) throws StageFailure {
+    if (files.isEmpty()) {
+      return Optional.empty();
+    }
+    StagedBundle bundle = staging.stage(new BundlePackager(files, names, false), request.namespace(), owner, bytes -> { });
+    bundles.add(bundle);
+    return Optional.of(bundle);
+  }
+}
