@@ -1,7 +1,6 @@
 package io.sparkstaging.submit.frontend;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.sparkstaging.submit.deps.DependencyPlan;
 import io.sparkstaging.submit.podspec.InitContainerSpec;
 import io.sparkstaging.submit.podspec.PodTemplate;
@@ -44,13 +43,11 @@ public record StagedTemplates(PodTemplate driver, PodTemplate executor, List<Has
         stage(request, staging, plan.filesToStage(), plan.fileNames(), owner, bundles));
     var podTrust = StagingTrust.forPods(request.conf(), InitContainerSpec.SECRET_DIR);
     InitContainerSpec init = StagedDependenciesStep.initContainerSpec(request, names, staged, podTrust);
-    PodTemplate driverTemplate = request.templates().driver().orElse(new PodTemplate(
-        new PodBuilder().withNewSpec().addNewContainer().withName(BasicDriverStep.CONTAINER).endContainer().endSpec().build(),
-        BasicDriverStep.CONTAINER));
+    PodTemplate driverTemplate = request.templates().driver().orElse(PodTemplate.empty(BasicDriverStep.CONTAINER, "the driver pod template"));
     DriverSpec decorated = new StagedDependenciesStep(request, names, plan, staged, podTrust, init)
         .apply(new DriverSpec(driverTemplate.pod(), driverTemplate.sparkContainer(), Map.of(), List.of()));
     PodTemplate executor = ExecutorPodTemplateStep.template(Optional.of(init), new PodPolicy(false, false), request.templates().executor());
-    return new StagedTemplates(new PodTemplate(decorated.pod(), driverTemplate.sparkContainer()), executor, decorated.resources());
+    return new StagedTemplates(driverTemplate.withPod(decorated.pod()), executor, decorated.resources());
   }
 
   private static Optional<StagedBundle> stage(SubmitRequest request, StagingClient staging, List<Path> files, List<String> names,

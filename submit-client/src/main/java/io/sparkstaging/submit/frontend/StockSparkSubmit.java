@@ -120,8 +120,8 @@ public final class StockSparkSubmit {
       }
     }
     if (driver.get() == null) {
-      created.forEach(resource -> deleteQuietly(client, resource));
-      bundles.forEach(bundle -> deleteQuietly(staging, bundle));
+      created.forEach(resource -> Cleanup.delete(client, request.namespace(), resource, err));
+      bundles.forEach(bundle -> Cleanup.delete(staging, bundle, err));
     }
   }
 
@@ -203,22 +203,6 @@ public final class StockSparkSubmit {
         err.println("submit-client: could not make driver pod " + pod.getMetadata().getName() + " the owner of " + resource.getKind() + " "
             + resource.getMetadata().getName() + ": " + e.getMessage());
       }
-    }
-  }
-
-  private void deleteQuietly(KubernetesClient client, HasMetadata resource) {
-    try {
-      client.resource(resource).inNamespace(request.namespace()).delete();
-    } catch (KubernetesClientException e) {
-      err.println("submit-client: could not delete " + resource.getKind() + " " + resource.getMetadata().getName() + ": " + e.getMessage());
-    }
-  }
-
-  private void deleteQuietly(StagingClient staging, StagedBundle bundle) {
-    try {
-      staging.delete(bundle);
-    } catch (StageFailure e) {
-      err.println("submit-client: " + e.getMessage() + " (the server's expiry will remove it)");
     }
   }
 }

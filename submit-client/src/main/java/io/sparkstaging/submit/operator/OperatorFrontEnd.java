@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.sparkstaging.submit.apply.SubmitFailure;
 import io.sparkstaging.submit.deps.DependencyPlan;
+import io.sparkstaging.submit.frontend.Cleanup;
 import io.sparkstaging.submit.frontend.StagedTemplates;
 import io.sparkstaging.submit.frontend.StockSparkSubmit;
 import io.sparkstaging.submit.podspec.PodTemplate;
@@ -73,11 +74,11 @@ public final class OperatorFrontEnd {
       Pod driver = new PodBuilder(templates.driver().pod()).editOrNewMetadata().addToLabels(StockSparkSubmit.SUBMISSION_LABEL, submission)
           .endMetadata().build();
       manifest.setNamespace(request.namespace());
-      manifest.rewrite(rewrite(new PodTemplate(driver, templates.driver().sparkContainer()), templates.executor()));
+      manifest.rewrite(rewrite(templates.driver().withPod(driver), templates.executor()));
       templates.resources().forEach(resource -> resource.getMetadata().getLabels().put(StockSparkSubmit.SUBMISSION_LABEL, submission));
       return new Staged(templates.resources(), manifest, bundles);
     } catch (StageFailure | RuntimeException e) {
-      bundles.forEach(bundle -> deleteQuietly(staging, bundle));
+      bundles.forEach(bundle -> Cleanup.delete(staging, bundle, err));
       throw e;
     }
   }
@@ -107,8 +108,8 @@ public final class OperatorFrontEnd {
       application = client.genericKubernetesResources(manifest.resourceContext()).inNamespace(namespace)
           .resource(SERIALIZATION.convertValue(staged.manifest().tree(), GenericKubernetesResource.class)).create();
     } catch (KubernetesClientException e) {
-      created.forEach(resource -> deleteQuietly(client, resource));
-      staged.bundles().forEach(bundle -> deleteQuietly(staging, bundle));
+      created.forEach(resource -> Cleanup.delete(client, request.namespace(), resource, err));
+      staged.bundles().forEach(bundle -> Cleanup.delete(staging, bundle, err));
       throw new SubmitFailure(refusal(e), e);
     }
     OwnerReference owner = new OwnerReferenceBuilder().withApiVersion(manifest.apiVersion()).withKind("SparkApplication")
@@ -131,21 +132,5 @@ public final class OperatorFrontEnd {
     String message = e.getMessage();
     return e.getCode() == HttpURLConnection.HTTP_NOT_FOUND
         ? message + " (are the namespace and the CRD of " + manifest.apiVersion() + " SparkApplications there?)" : message;
-  }
-
-  private void deleteQuietly(KubernetesClient client, HasMetadata resource) {
-    try {
-      client.resource(resource).inNamespace(request.namespace()).delete();
-    } catch (KubernetesClientException e) {
-      err.println("submit-client: could not delete " + resource.getKind() + " " + resource.getMetadata().getName() + ": " + e.getMessage());
-    }
-  }
-
-  private void deleteQuietly(StagingClient staging, StagedBundle bundle) {
-    try {
-      staging.delete(bundle);
-    } catch (StageFailure e) {
-      err.println("submit-client: " + e.getMessage() + " (the server's expiry will remove it)");
-    }
   }
 }

@@ -19,8 +19,20 @@ import java.util.Optional;
  *
  * @param pod the template, its Spark container included
  * @param sparkContainer that container's name, or {@code defaultName} if it had none
+ * @param source where the template came from, for messages: a key and its file, or a manifest's field
  */
-public record PodTemplate(Pod pod, String sparkContainer) {
+public record PodTemplate(Pod pod, String sparkContainer, String source) {
+
+  /** The template Spark starts from when the user gives none: one container, named so. */
+  public static PodTemplate empty(String containerName, String source) {
+    return new PodTemplate(new PodBuilder().withNewSpec().addNewContainer().withName(containerName).endContainer().endSpec().build(),
+        containerName, source);
+  }
+
+  /** The same template, decorated. */
+  public PodTemplate withPod(Pod decorated) {
+    return new PodTemplate(decorated, sparkContainer, source);
+  }
 
   /** @throws ConfigException naming {@code key} and the file when it cannot be read, is not a Pod, or lacks the named container */
   public static PodTemplate load(Path file, Optional<String> containerName, String key, String defaultName) {
@@ -55,12 +67,12 @@ public record PodTemplate(Pod pod, String sparkContainer) {
       chosen = containers.get(0);
     } else {
       return new PodTemplate(new PodBuilder(template).editSpec().addNewContainer().withName(defaultName).endContainer().endSpec().build(),
-          defaultName);
+          defaultName, where);
     }
     if (chosen.getName() == null || chosen.getName().isBlank()) {
       chosen.setName(defaultName);
     }
-    return new PodTemplate(template, chosen.getName());
+    return new PodTemplate(template, chosen.getName(), where);
   }
 
   private static String firstLine(RuntimeException e) {

@@ -56,19 +56,19 @@ public record ExecutorPodTemplateStep(AppIdentity identity, String namespace, Op
 
   /** The executor template: the user's, or one with Spark's default container, decorated with the init-container and the policy. */
   public static PodTemplate template(Optional<InitContainerSpec> initContainer, PodPolicy policy, Optional<PodTemplate> userTemplate) {
-    Pod template = userTemplate.map(PodTemplate::pod)
-        .orElse(new PodBuilder().withNewSpec().addNewContainer().withName(CONTAINER).endContainer().endSpec().build());
-    String container = userTemplate.map(PodTemplate::sparkContainer).orElse(CONTAINER);
+    PodTemplate executor = userTemplate.orElse(PodTemplate.empty(CONTAINER, "the executor pod template"));
+    Pod template = executor.pod();
+    String container = executor.sparkContainer();
     if (initContainer.isPresent()) {
       try {
         template = InitContainerBootstrap.decorate(template, container, initContainer.get());
       } catch (IllegalArgumentException clash) {
-        throw new ConfigException("spark.kubernetes.executor.podTemplateFile: " + clash.getMessage() + ", which the init-container needs");
+        throw new ConfigException(executor.source() + ": " + clash.getMessage() + ", which the init-container needs");
       }
     }
     if (policy.restricted()) {
       template = new PodBuilder(template).withSpec(PodSecurity.restricted(template.getSpec(), container)).build();
     }
-    return new PodTemplate(template, container);
+    return executor.withPod(template);
   }
 }

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.sparkstaging.submit.deps.DependencyPlan;
 import io.sparkstaging.submit.podspec.InitContainerBootstrap;
 import io.sparkstaging.submit.podspec.InitContainerSpec;
+import io.sparkstaging.submit.podspec.PodTemplate;
 import io.sparkstaging.submit.stage.StagedBundle;
 import io.sparkstaging.submit.stage.StagingTrust;
 import java.net.URI;
@@ -62,7 +63,8 @@ public record StagedDependenciesStep(SubmitRequest request, AppIdentity identity
     try {
       result = spec.withPod(InitContainerBootstrap.decorate(spec.pod(), spec.sparkContainer(), initContainer));
     } catch (IllegalArgumentException clash) {
-      throw new ConfigException("spark.kubernetes.driver.podTemplateFile: " + clash.getMessage() + ", which the init-container needs");
+      String template = request.templates().driver().map(PodTemplate::source).orElse("the driver pod");
+      throw new ConfigException(template + ": " + clash.getMessage() + ", which the init-container needs");
     }
     if (initContainer.secretName().isPresent()) {
       var secret = new SecretBuilder().withNewMetadata().withName(initContainer.secretName().get()).withNamespace(request.namespace())

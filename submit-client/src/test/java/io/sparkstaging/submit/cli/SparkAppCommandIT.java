@@ -219,7 +219,10 @@ class SparkAppCommandIT {
       Path missing = Files.writeString(work.resolve("missing.yaml"), Files.readString(kubeflowManifest())
           .replace(work.resolve("lib.jar").toString(), work.resolve("gone.jar").toString()));
 
-      for (var args : List.of(List.of(nothingLocal.toString()), List.of(missing.toString()), List.of("-n", "other", kubeflowManifest().toString()),
+      Path clash = Files.writeString(work.resolve("clash.yaml"), Files.readString(kubeflowManifest())
+          .replace("tolerations: [{key: spark, operator: Exists}]", "volumes: [{name: download-files, emptyDir: {}}]"));
+
+      for (var args : List.of(List.of(nothingLocal.toString()), List.of(clash.toString()), List.of(missing.toString()), List.of("-n", "other", kubeflowManifest().toString()),
           List.of("--create", "-o", "x.yaml", kubeflowManifest().toString()), List.of(work.resolve("absent.yaml").toString()))) {
         Submitter.Run run = sparkapp(staging.baseUri(), args.toArray(String[]::new));
 
@@ -227,6 +230,8 @@ class SparkAppCommandIT {
         assertThat(run.err().lines()).as(args.toString()).singleElement().asString().startsWith("submit-client: ");
         assertThat(run.out()).isEmpty();
       }
+      assertThat(sparkapp(staging.baseUri(), clash.toString()).err()).contains("spec.driver.template: the pod already has a volume named");
+      // The clash is found after staging; what was staged is gone again.
       assertThat(staging.store().list()).isEmpty();
     }
   }

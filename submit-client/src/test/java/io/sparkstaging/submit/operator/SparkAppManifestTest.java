@@ -239,6 +239,7 @@ class SparkAppManifestTest {
     return new Rewrite(kind, "local:///var/spark-data/spark-jars/app.jar",
         Map.of("spark.jars", "local:///var/spark-data/spark-jars/app.jar,local:///var/spark-data/spark-jars/lib.jar,local:///opt/extra.jar"),
         Map.of("spark.plugins", "io.sparkstaging.spark.StagedFilesPlugin"),
-        Set.of("spark.jars", "spark.jars.packages"), new PodTemplate(decorated, driver.sparkContainer()), new PodTemplate(executor, executorContainer));
+        Set.of("spark.jars", "spark.jars.packages"), driver.withPod(decorated),
+        new PodTemplate(executor, executorContainer, "spec.executor.template"));
   }
 }

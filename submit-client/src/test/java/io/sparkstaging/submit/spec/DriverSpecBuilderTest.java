@@ -260,7 +260,8 @@ class DriverSpecBuilderTest {
 
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> build(requests, stagedAppAndLib()))
         .isInstanceOf(io.sparkstaging.common.config.ConfigException.class)
-        .hasMessage("spark.kubernetes.driver.podTemplateFile: the pod already has a volume named 'download-files', which the init-container needs");
+        .hasMessageStartingWith("spark.kubernetes.driver.podTemplateFile=")
+        .hasMessageEndingWith(": the pod already has a volume named 'download-files', which the init-container needs");
   }
 
   @Test
