@@ -10,6 +10,7 @@ import io.sparkstaging.server.auth.UploadAuthenticator;
 import io.sparkstaging.server.config.ServerConfig;
 import io.sparkstaging.server.config.UploadAuthConfig;
 import io.sparkstaging.server.download.DownloadHandler;
+import io.sparkstaging.server.download.DownloadSlots;
 import io.sparkstaging.server.health.HealthResource;
 import io.sparkstaging.server.http.HttpServerFactory;
 import io.sparkstaging.server.http.JerseyApplication;
@@ -76,8 +77,13 @@ public final class StagingServer implements AutoCloseable {
         new DeleteResource(access, store),
         new HealthResource(store),
         new MetricsResource(metrics, storeMetrics));
+    DownloadSlots downloads = config.maxDownloads() > 0 ? new DownloadSlots(config.maxDownloads())
+        : DownloadSlots.sizedForDirectMemory(HttpServerFactory.LARGEST_POOLED_BUFFER);
+    Gauge.builder("staging.downloads.in.flight", downloads, DownloadSlots::inUse).description("Downloads being streamed").register(metrics);
+    Gauge.builder("staging.downloads.max", downloads, DownloadSlots::max).description("Downloads that may be streamed at once")
+        .register(metrics);
     Server jetty = HttpServerFactory.create(config, jersey,
-        next -> new DownloadHandler(access, store, HttpServerFactory.LARGEST_POOLED_BUFFER, next), metrics);
+        next -> new DownloadHandler(access, store, HttpServerFactory.LARGEST_POOLED_BUFFER, downloads, next), metrics);
     jetty.start();
     var reaper = new Reaper(store, new RetentionPolicy(config.initialAccessExpiration(), config.maxBundleAge()), Clock.systemUTC(),
         Executors.newSingleThreadScheduledExecutor(runnable -> {

@@ -90,6 +90,16 @@ final class ServerCommand {
       description = "Close connections idle this long, also mid-transfer. Default: ${DEFAULT-VALUE}.")
   Duration idleTimeout;
 
+  @Option(names = "--accept-queue", defaultValue = "4096",
+      description = "New connections the kernel may hold before the server accepts them (the listen backlog; Linux caps it at "
+          + "net.core.somaxconn). Default: ${DEFAULT-VALUE}.")
+  int acceptQueue;
+
+  @Option(names = "--max-downloads", defaultValue = "0",
+      description = "Downloads streamed at once; beyond, 503 with Retry-After. 0: as many as half the JVM's direct memory "
+          + "holds at one read buffer each. Default: auto.")
+  int maxDownloads;
+
   @Option(names = "--min-upload-rate", defaultValue = "1k", converter = Converters.Size.class,
       description = "Average bytes per second below which an upload is abandoned after its first 10 s (408); 0 disables. Default: ${DEFAULT-VALUE}.")
   long minUploadRate;
@@ -178,12 +188,14 @@ final class ServerCommand {
     require(maxBundleSize > 0, "--max-bundle-size must be positive");
     require(minFreeSpace >= 0, "--min-free-space must not be negative");
     require(!idleTimeout.isZero() && !idleTimeout.isNegative(), "--idle-timeout must be positive");
+    require(acceptQueue > 0, "--accept-queue must be positive");
+    require(maxDownloads >= 0, "--max-downloads must not be negative");
     require(cleanupInterval.toMillis() > 0, "--cleanup-interval must be positive");
     require(initialAccessExpiration.toMillis() > 0, "--initial-access-expiration must be positive");
     require(maxBundleAge == null || maxBundleAge.toMillis() > 0, "--max-bundle-age must be positive");
     return new ServerConfig(host, port, dataDir, s3(), maxBundleSize, minFreeSpace, idleTimeout, minUploadRate, shutdownGrace, tls(),
         cleanupInterval, initialAccessExpiration, Optional.ofNullable(maxBundleAge), maxTotalSize, maxNamespaceSize, uploadAuth(),
-        kubernetes, Optional.ofNullable(kubernetesMaster), ownerGracePeriod, logFormat);
+        kubernetes, Optional.ofNullable(kubernetesMaster), ownerGracePeriod, logFormat, acceptQueue, maxDownloads);
   }
 
   private Optional<S3Config> s3() {

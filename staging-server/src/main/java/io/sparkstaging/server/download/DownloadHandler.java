@@ -57,12 +57,15 @@ public final class DownloadHandler extends Handler.Wrapper {
   private static final Logger log = LoggerFactory.getLogger(DownloadHandler.class);
 
   private final int bufferSize;
+  private final DownloadSlots slots;
 
-  public DownloadHandler(BundleAccess access, BundleStore store, int bufferSize, Handler next) {
+  /** @param slots bounds the downloads streamed at once, each of which holds a buffer of {@code bufferSize} */
+  public DownloadHandler(BundleAccess access, BundleStore store, int bufferSize, DownloadSlots slots, Handler next) {
     super(next);
     this.access = access;
     this.store = store;
     this.bufferSize = bufferSize;
+    this.slots = slots;
   }
 
   @Override
@@ -81,6 +84,9 @@ public final class DownloadHandler extends Handler.Wrapper {
     } catch (RangeNotSatisfiable e) {
       response.getHeaders().put(HttpHeader.CONTENT_RANGE, ByteRange.toNonSatisfiableHeaderValue(e.size));
       JsonErrors.write(response, callback, e);
+    } catch (Busy e) {
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, Busy.RETRY_AFTER_SECONDS);
+      JsonErrors.write(response, callback, e);
     } catch (StagingException e) {
       JsonErrors.write(response, callback, e);
     }
@@ -91,14 +97,8 @@ public final class DownloadHandler extends Handler.Wrapper {
       throws IOException {
     HttpFields requestHeaders = request.getHeaders();
     HttpFields.Mutable headers = response.getHeaders();
-    headers.put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
-    headers.put(HttpHeader.ETAG, record.etag());
-    headers.put(ReprDigest.HEADER, ReprDigest.format(record.sha256Hex()));
-    headers.put(HttpHeader.ACCEPT_RANGES, "bytes");
-    // Bundles hold private code: no shared cache may keep a copy.
-    headers.put(HttpHeader.CACHE_CONTROL, "no-store");
-
     if (record.etag().equals(requestHeaders.get(HttpHeader.IF_NONE_MATCH))) {
+      putRepresentation(headers, record);
       response.setStatus(HttpStatus.NOT_MODIFIED_304);
       callback.succeeded();
       return;
@@ -107,6 +107,7 @@ public final class DownloadHandler extends Handler.Wrapper {
       Optional<URI> direct = store.directDownload(record.id());
       if (direct.isPresent()) {
         recordFirstDownload(record);
+        putRepresentation(headers, record);
         // 307 keeps the method and the client's Range header; the URL is a credential, so it is never logged.
         response.setStatus(HttpStatus.TEMPORARY_REDIRECT_307);
         headers.put(HttpHeader.LOCATION, direct.get().toASCIIString());
@@ -118,22 +119,28 @@ public final class DownloadHandler extends Handler.Wrapper {
     ByteRange range = requestedRange(requestHeaders, record);
     long offset = range == null ? 0 : range.first();
     long length = range == null ? record.size() : range.getLength();
-    if (range != null) {
-      response.setStatus(HttpStatus.PARTIAL_CONTENT_206);
-      headers.put(HttpHeader.CONTENT_RANGE, range.toHeaderValue(record.size()));
-    }
-    headers.put(HttpHeader.CONTENT_LENGTH, length);
     if (head) {
+      putContent(response, record, range, length);
       callback.succeeded();
       return;
     }
-    recordFirstDownload(record);
+    if (!slots.tryAcquire()) {
+      throw new Busy(slots.max());
+    }
     SeekableByteChannel channel;
     try {
       channel = store.open(record.id());
     } catch (NoSuchFileException deletedMeanwhile) {
+      slots.release();
       throw new StagingException(Problem.NOT_FOUND, "the bundle was deleted");
+    } catch (IOException | RuntimeException e) {
+      slots.release();
+      throw e;
     }
+    // Nothing about the bundle is said until its bytes are in hand: a bundle deleted after the
+    // secret was checked gets a clean 404, not a 404 body under the bundle's Content-Length.
+    recordFirstDownload(record);
+    putContent(response, record, range, length);
     // A small bundle takes a small buffer from the pool, not a whole read buffer.
     var pool = new ByteBufferPool.Sized(request.getComponents().getByteBufferPool(), true, (int) Math.max(1, Math.min(bufferSize, length)));
     // Jetty runs a non-blocking callback's next step, here the next read, on the selector thread.
@@ -141,11 +148,32 @@ public final class DownloadHandler extends Handler.Wrapper {
     InvocationType reads = store.readsMayBlock() ? InvocationType.BLOCKING : callback.getInvocationType();
     Content.copy(Content.Source.from(pool, channel, offset, length), response, Callback.from(reads, () -> {
       IO.close(channel);
+      slots.release();
       callback.succeeded();
     }, failure -> {
       IO.close(channel);
+      slots.release();
       callback.failed(failure);
     }));
+  }
+
+  private static void putRepresentation(HttpFields.Mutable headers, BundleRecord record) {
+    headers.put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+    headers.put(HttpHeader.ETAG, record.etag());
+    headers.put(ReprDigest.HEADER, ReprDigest.format(record.sha256Hex()));
+    headers.put(HttpHeader.ACCEPT_RANGES, "bytes");
+    // Bundles hold private code: no shared cache may keep a copy.
+    headers.put(HttpHeader.CACHE_CONTROL, "no-store");
+  }
+
+  private static void putContent(Response response, BundleRecord record, ByteRange range, long length) {
+    HttpFields.Mutable headers = response.getHeaders();
+    putRepresentation(headers, record);
+    if (range != null) {
+      response.setStatus(HttpStatus.PARTIAL_CONTENT_206);
+      headers.put(HttpHeader.CONTENT_RANGE, range.toHeaderValue(record.size()));
+    }
+    headers.put(HttpHeader.CONTENT_LENGTH, length);
   }
 
   /** A bundle never downloaded expires; this one now has been. Failing to note it must not fail the download. */
@@ -177,6 +205,15 @@ public final class DownloadHandler extends Handler.Wrapper {
       throw new RangeNotSatisfiable(record.size());
     }
     return parsed.size() == 1 ? parsed.get(0) : null;
+  }
+
+  /** All download slots are taken: the client should come back shortly, when a download ends. */
+  private static final class Busy extends StagingException {
+    static final long RETRY_AFTER_SECONDS = 2;
+
+    Busy(int max) {
+      super(Problem.UNAVAILABLE, "the server is streaming as many downloads as it may at once (" + max + "); retry shortly");
+    }
   }
 
   /** 416 must say how long the bundle is, so that the client can ask again correctly. */

@@ -8,7 +8,6 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
-import java.util.UUID;
 import org.eclipse.jetty.http.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,9 +75,7 @@ final class ErrorMappers {
     }
 
     static Response incident(Throwable e) {
-      String incident = UUID.randomUUID().toString();
-      log.error("Internal error, incident {}", incident, e);
-      return json(500, Problem.INTERNAL_ERROR.code(), "internal error; the server log has details under incident " + incident);
+      return json(500, Problem.INTERNAL_ERROR.code(), Incidents.report(e));
     }
   }
 }

@@ -54,12 +54,15 @@ public final class HttpServerFactory {
     var http = new HttpConfiguration();
     http.setRequestHeaderSize(REQUEST_HEADER_BYTES);
     http.setSendServerVersion(false);
+    http.addCustomizer(new FaultyFramingCustomizer());
 
     var connector = new ServerConnector(server, connectionFactories(config, http));
     connector.setName(config.tls().isPresent() ? "https" : "http");
     connector.setHost(config.host());
     connector.setPort(config.port());
     connector.setIdleTimeout(config.idleTimeout().toMillis());
+    // Jetty's default of 50 resets bursts of new connections (pods starting together) before they are accepted.
+    connector.setAcceptQueueSize(config.acceptQueue());
     // On shutdown, connections quiet for this long (idle keep-alives) are closed at once, so they
     // do not hold the stop for the whole grace period; transfers still moving bytes carry on.
     connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_MILLIS);

@@ -17,7 +17,9 @@ import org.eclipse.jetty.util.Callback;
 final class JsonErrorHandler extends ErrorHandler {
   @Override
   protected void generateResponse(Request request, Response response, int code, String message, Throwable cause, Callback callback) {
-    String text = message != null ? message : HttpStatus.getMessage(code);
+    // Jetty's message for a failure is the exception's text: for the log, not the client.
+    String text = code >= 500 && (cause != null || code == HttpStatus.INTERNAL_SERVER_ERROR_500) ? Incidents.report(cause)
+        : code >= 500 || message == null ? HttpStatus.getMessage(code) : message;
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     response.write(true, ByteBuffer.wrap(JsonErrors.render(Problem.codeForStatus(code), text)), callback);
   }
@@ -25,6 +27,7 @@ final class JsonErrorHandler extends ErrorHandler {
   @Override
   public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
     fields.put(HttpHeader.CONTENT_TYPE, "application/json");
-    return ByteBuffer.wrap(JsonErrors.render(Problem.codeForStatus(status), reason != null ? reason : HttpStatus.getMessage(status)));
+    return ByteBuffer.wrap(JsonErrors.render(Problem.codeForStatus(status),
+        reason != null && status < 500 ? reason : HttpStatus.getMessage(status)));
   }
 }

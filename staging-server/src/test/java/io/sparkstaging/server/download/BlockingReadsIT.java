@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sparkstaging.server.StagingServer;
 import io.sparkstaging.server.store.BundleId;
-import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.store.BundleStore;
 import io.sparkstaging.server.store.LocalBundleStore;
-import io.sparkstaging.server.store.PendingBundle;
 import io.sparkstaging.server.support.Bundles;
+import io.sparkstaging.server.support.ForwardingBundleStore;
 import io.sparkstaging.server.support.JdkClient;
 import io.sparkstaging.server.support.TestSettings;
 import java.io.IOException;
@@ -22,8 +21,6 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -72,11 +69,9 @@ class BlockingReadsIT {
   }
 
   /** The local store, but one bundle's reads stop at 16 MiB until released, as a stalled object-store connection would. */
-  private final class StallingStore implements BundleStore {
-    private final BundleStore local;
-
+  private final class StallingStore extends ForwardingBundleStore {
     StallingStore(BundleStore local) {
-      this.local = local;
+      super(local);
     }
 
     @Override
@@ -86,47 +81,9 @@ class BlockingReadsIT {
 
     @Override
     public SeekableByteChannel open(BundleId id) throws IOException {
-      SeekableByteChannel channel = local.open(id);
+      SeekableByteChannel channel = store.open(id);
       return id.equals(stalled) ? new Stalling(channel) : channel;
     }
-
-    @Override
-    public PendingBundle create(long maxSize, long expectedSize) {
-      return local.create(maxSize, expectedSize);
-    }
-
-    @Override
-    public Optional<BundleRecord> find(BundleId id) {
-      return local.find(id);
-    }
-
-    @Override
-    public Collection<BundleRecord> list() {
-      return local.list();
-    }
-
-    @Override
-    public void recordFirstDownload(BundleId id) throws IOException {
-      local.recordFirstDownload(id);
-    }
-
-    @Override
-    public void recordOwnerSeen(BundleId id) throws IOException {
-      local.recordOwnerSeen(id);
-    }
-
-    @Override
-    public boolean delete(BundleId id) throws IOException {
-      return local.delete(id);
-    }
-
-    @Override
-    public void checkWritable() throws IOException {
-      local.checkWritable();
-    }
-
-    @Override
-    public void close() {}
   }
 
   private final class Stalling implements SeekableByteChannel {

@@ -82,6 +82,15 @@ public final class RawHttp implements AutoCloseable {
     }
   }
 
+  /** Whether the server closed the connection (within the socket's timeout) rather than keep it for another request. */
+  public boolean closedByServer() throws IOException {
+    try {
+      return socket.getInputStream().read() < 0;
+    } catch (java.net.SocketException reset) {
+      return true;
+    }
+  }
+
   @Override
   public void close() throws IOException {
     socket.close();

@@ -27,12 +27,15 @@ public final class TestSettings {
   public Duration ownerGracePeriod = Duration.ofMinutes(5);
   /** Null: the storage {@link TestStorage} picks for the data directory. */
   public S3Config s3;
+  public int acceptQueue = 4096;
+  /** 0: sized from the JVM's direct memory, as in production. */
+  public int maxDownloads;
 
   public ServerConfig toConfig(Path dataDir) {
     return new ServerConfig("127.0.0.1", 0, dataDir, s3 != null ? Optional.of(s3) : TestStorage.forDataDir(dataDir), maxBundleSize, minFreeSpace, idleTimeout, minUploadRate, shutdownGrace,
         Optional.ofNullable(tls), cleanupInterval, initialAccessExpiration, Optional.ofNullable(maxBundleAge),
         maxTotalSize, maxNamespaceSize, uploadAuth,
         kubernetesMaster == null ? ServerConfig.KubernetesMode.off : ServerConfig.KubernetesMode.auto, Optional.ofNullable(kubernetesMaster),
-        ownerGracePeriod, ServerConfig.LogFormat.text);
+        ownerGracePeriod, ServerConfig.LogFormat.text, acceptQueue, maxDownloads);
   }
 }

@@ -1,0 +1,149 @@
+package io.sparkstaging.server.download;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkstaging.server.StagingServer;
+import io.sparkstaging.server.store.BundleId;
+import io.sparkstaging.server.store.BundleStore;
+import io.sparkstaging.server.store.LocalBundleStore;
+import io.sparkstaging.server.support.Bundles;
+import io.sparkstaging.server.support.ForwardingBundleStore;
+import io.sparkstaging.server.support.JdkClient;
+import io.sparkstaging.server.support.RawHttp;
+import io.sparkstaging.server.support.TestSettings;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Downloads under pressure: clients that never read, bundles deleted mid-request, a store that fails. */
+class DownloadLimitsIT {
+  @TempDir Path dataDir;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private StagingServer start(Consumer<TestSettings> settings, UnaryOperator<BundleStore> wrap, BundleStore local) throws Exception {
+    var test = new TestSettings();
+    settings.accept(test);
+    return StagingServer.start(test.toConfig(dataDir), wrap.apply(local));
+  }
+
+  private HttpResponse<String> get(String base, JsonNode receipt) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/bundles/" + receipt.get("resourceId").asText()))
+        .header("Authorization", "Bearer " + receipt.get("resourceSecret").asText()).timeout(Duration.ofSeconds(20)).build(),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.ISO_8859_1));
+  }
+
+  private static String metric(String base, String name) throws Exception {
+    String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    return text.lines().filter(line -> line.startsWith(name + " ")).findFirst().orElse("").replace(name + " ", "");
+  }
+
+  @Test
+  void downloadsPastTheLimitAre503WithRetryAfterUntilOneEnds() throws Exception {
+    try (var local = LocalBundleStore.open(dataDir, 0, Clock.systemUTC());
+        var server = start(settings -> settings.maxDownloads = 2, store -> store, local)) {
+      String base = "http://127.0.0.1:" + server.port();
+      // Far more than loopback's socket buffers take, so a client that does not read stalls the download.
+      JsonNode receipt = new JdkClient().upload(base, Bundles.random(48 << 20, 7));
+      var stalled = new ArrayList<RawHttp>();
+      try {
+        for (int i = 0; i < 2; i++) {
+          var client = new RawHttp(server.port());
+          client.send("GET /api/v1/bundles/" + receipt.get("resourceId").asText() + " HTTP/1.1\nHost: x\nAuthorization: Bearer "
+              + receipt.get("resourceSecret").asText() + "\n\n");
+          stalled.add(client);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> metric(base, "staging_downloads_in_flight").equals("2.0"));
+
+        HttpResponse<String> refused = get(base, receipt);
+
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue("2");
+        assertThat(new ObjectMapper().readTree(refused.body()).get("error").asText()).isEqualTo("unavailable");
+      } finally {
+        for (RawHttp client : stalled) {
+          client.close();
+        }
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> metric(base, "staging_downloads_in_flight").equals("0.0"));
+      HttpResponse<String> served = get(base, receipt);
+      assertThat(served.statusCode()).isEqualTo(200);
+      assertThat(served.body().length()).isEqualTo(48 << 20);
+    }
+  }
+
+  @Test
+  void aBundleDeletedAfterItsSecretWasCheckedIsACleanNotFound() throws Exception {
+    try (var local = LocalBundleStore.open(dataDir, 0, Clock.systemUTC());
+        var server = start(settings -> { }, DeletedBeforeOpen::new, local)) {
+      String base = "http://127.0.0.1:" + server.port();
+      JsonNode receipt = new JdkClient().upload(base, Bundles.random(100_000, 8));
+
+      HttpResponse<String> response = get(base, receipt);
+
+      assertThat(response.statusCode()).isEqualTo(404);
+      assertThat(new ObjectMapper().readTree(response.body()).get("error").asText()).isEqualTo("not_found");
+      assertThat(response.headers().firstValueAsLong("Content-Length")).hasValue(response.body().length());
+      assertThat(response.headers().firstValue("ETag")).isEmpty();
+      assertThat(metric(base, "staging_downloads_in_flight")).isEqualTo("0.0");
+    }
+  }
+
+  @Test
+  void aFailureInsideTheServerAnswers500WithAnIncidentIdAndNothingInternal() throws Exception {
+    try (var local = LocalBundleStore.open(dataDir, 0, Clock.systemUTC());
+        var server = start(settings -> { }, FailingOpen::new, local)) {
+      String base = "http://127.0.0.1:" + server.port();
+      JsonNode receipt = new JdkClient().upload(base, Bundles.random(1000, 9));
+
+      HttpResponse<String> response = get(base, receipt);
+
+      assertThat(response.statusCode()).isEqualTo(500);
+      JsonNode body = new ObjectMapper().readTree(response.body());
+      assertThat(body.get("error").asText()).isEqualTo("internal_error");
+      assertThat(body.get("message").asText()).matches("internal error; the server log has details under incident [0-9a-f-]{36}")
+          .doesNotContain("/var/lib/secret-place");
+      assertThat(metric(base, "staging_downloads_in_flight")).isEqualTo("0.0");
+    }
+  }
+
+  /** Another request deletes the bundle between the secret check and the read. */
+  private static final class DeletedBeforeOpen extends ForwardingBundleStore {
+    DeletedBeforeOpen(BundleStore store) {
+      super(store);
+    }
+
+    @Override
+    public SeekableByteChannel open(BundleId id) throws IOException {
+      store.delete(id);
+      return store.open(id);
+    }
+  }
+
+  private static final class FailingOpen extends ForwardingBundleStore {
+    FailingOpen(BundleStore store) {
+      super(store);
+    }
+
+    @Override
+    public SeekableByteChannel open(BundleId id) {
+      throw new IllegalStateException("cannot map /var/lib/secret-place/" + id);
+    }
+  }
+}
