@@ -2,44 +2,81 @@ package io.sparkstaging.common.http;
 
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The SHA-256 member of an RFC 9530 {@code Repr-Digest} header, {@code sha-256=:BASE64:}: the
- * server sends it with every download and accepts it with an upload.
+ * server sends it with every download and accepts it with an upload. A header that is there is
+ * read strictly, as the RFC 8941 dictionary it is: one that cannot be read, or holds no SHA-256 to
+ * check against, is refused rather than taken for no header, which would skip the check.
  */
 public final class ReprDigest {
   public static final String HEADER = "Repr-Digest";
-  private static final Pattern SHA256 = Pattern.compile("(?:^|,)\\s*sha-256\\s*=\\s*:([A-Za-z0-9+/=]*):\\s*(?:,|$)");
+  private static final String SHA256 = "sha-256";
+  /** A dictionary member: a lower-case key and a byte sequence, {@code key=:base64:}. */
+  private static final Pattern MEMBER = Pattern.compile("([a-z*][a-z0-9_.*-]*)=:([A-Za-z0-9+/]*={0,2}):");
 
   private ReprDigest() {}
 
   public static String format(String sha256Hex) {
-    return "sha-256=:" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha256Hex)) + ":";
+    return SHA256 + "=:" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha256Hex)) + ":";
+  }
+
+  /** @see #sha256Hex(List) */
+  public static Optional<String> sha256Hex(String header) {
+    return sha256Hex(header == null ? List.of() : List.of(header));
   }
 
   /**
-   * @return the hex SHA-256 the header announces; empty if there is no header or no sha-256 member
-   * @throws IllegalArgumentException if the sha-256 member is not 32 bytes of base64
+   * @param fieldLines every {@code Repr-Digest} line of the message, which together make one dictionary
+   * @return the hex SHA-256 the header announces; empty if there is no header
+   * @throws IllegalArgumentException naming the header when it is malformed, holds no sha-256
+   *     member, holds two different ones, or one that is not 32 bytes
    */
-  public static Optional<String> sha256Hex(String header) {
-    if (header == null) {
+  public static Optional<String> sha256Hex(List<String> fieldLines) {
+    if (fieldLines.isEmpty()) {
       return Optional.empty();
     }
-    Matcher match = SHA256.matcher(header);
-    if (!match.find()) {
-      return Optional.empty();
-    }
-    try {
-      byte[] digest = Base64.getDecoder().decode(match.group(1));
-      if (digest.length == 32) {
-        return Optional.of(HexFormat.of().formatHex(digest));
+    String sha256 = null;
+    for (String member : String.join(",", fieldLines).split(",", -1)) {
+      Matcher match = MEMBER.matcher(member.strip());
+      if (!match.matches()) {
+        throw new IllegalArgumentException(HEADER + ": '" + printable(member.strip()) + "' is not algorithm=:base64: (RFC 9530, e.g. "
+            + SHA256 + "=:" + "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:)");
       }
-    } catch (IllegalArgumentException malformed) {
-      // Reported below, with the same message as a wrong length.
+      if (match.group(1).equals(SHA256)) {
+        String hex = hex(match.group(2));
+        if (sha256 != null && !sha256.equals(hex)) {
+          throw new IllegalArgumentException(HEADER + ": two different " + SHA256 + " values");
+        }
+        sha256 = hex;
+      }
     }
-    throw new IllegalArgumentException(HEADER + ": sha-256 must be 32 bytes in base64 between colons");
+    if (sha256 == null) {
+      throw new IllegalArgumentException(HEADER + ": no " + SHA256 + " member, the only algorithm checked here");
+    }
+    return Optional.of(sha256);
+  }
+
+  private static String hex(String base64) {
+    byte[] digest;
+    try {
+      digest = Base64.getDecoder().decode(base64);
+    } catch (IllegalArgumentException notBase64) {
+      throw new IllegalArgumentException(HEADER + ": " + SHA256 + " is not base64", notBase64);
+    }
+    if (digest.length != 32) {
+      throw new IllegalArgumentException(HEADER + ": " + SHA256 + " must be 32 bytes in base64 between colons, not " + digest.length);
+    }
+    return HexFormat.of().formatHex(digest);
+  }
+
+  /** What the client sent, short and on one line, for the message. */
+  private static String printable(String text) {
+    String visible = text.replaceAll("[^\\x20-\\x7e]", "?");
+    return visible.length() <= 80 ? visible : visible.substring(0, 80) + "…";
   }
 }

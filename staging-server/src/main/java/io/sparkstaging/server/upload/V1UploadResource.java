@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.net.URI;
+import java.util.List;
 
 /**
  * The native upload: the request body is the bundle, the owner JSON rides in the {@code
@@ -46,7 +47,7 @@ public final class V1UploadResource {
   public Response upload(
       @HeaderParam(OWNER_HEADER) String ownerJson,
       @HeaderParam("Content-Length") @DefaultValue("-1") long contentLength,
-      @HeaderParam(ReprDigest.HEADER) String reprDigest,
+      @HeaderParam(ReprDigest.HEADER) List<String> reprDigest,
       InputStream body) {
     if (ownerJson == null || ownerJson.isBlank()) {
       throw new StagingException(Problem.BAD_REQUEST, "the " + OWNER_HEADER + " header is required: "
@@ -71,7 +72,7 @@ public final class V1UploadResource {
     }
   }
 
-  private static String expectedSha256(String reprDigest) {
+  private static String expectedSha256(List<String> reprDigest) {
     try {
       return ReprDigest.sha256Hex(reprDigest).orElse(null);
     } catch (IllegalArgumentException e) {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -183,6 +184,21 @@ class V1ApiIT {
     assertThat(server.storedObjects()).isZero();
     given().header("Bundle-Owner", Bundles.OWNER_JSON).header("Repr-Digest", "sha-256=:" + right + ":").body(content).post(bundles)
         .then().statusCode(201);
+  }
+
+  @Test
+  void aReprDigestThatCannotBeCheckedIsRefusedNamingItRatherThanIgnored() throws IOException {
+    byte[] content = Bundles.random(1000, 11);
+    String right = "sha-256=:" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(Bundles.sha256Hex(content))) + ":";
+    for (String header : List.of("sha-256=:!!!!:", right.toUpperCase(java.util.Locale.ROOT), right.replace(":", ""), "sha-512=:AAAA:")) {
+      given().header("Bundle-Owner", Bundles.OWNER_JSON).header("Repr-Digest", header).body(content).post(bundles)
+          .then().statusCode(400).body("error", equalTo("bad_request")).body("message", startsWith("Repr-Digest: "));
+    }
+    // A second line that contradicts the first.
+    given().header("Bundle-Owner", Bundles.OWNER_JSON).header("Repr-Digest", right)
+        .header("Repr-Digest", "sha-256=:" + Base64.getEncoder().encodeToString(new byte[32]) + ":").body(content).post(bundles)
+        .then().statusCode(400).body("message", startsWith("Repr-Digest: two different"));
+    assertNothingStored();
   }
 
   @Test
