@@ -125,15 +125,18 @@ class ObservabilityIT {
       Response download = given().header("Authorization", "Bearer " + secret).header("X-Request-Id", "ingress-42")
           .get(server.baseUri() + "/api/v1/bundles/" + receipt.path("resourceId"));
       Response forged = given().header("X-Request-Id", "a b\nc").get(server.baseUri() + "/healthz");
+      // A client that puts its secret in the URL: the server ignores it there, and must not log it either.
+      given().urlEncodingEnabled(false).get(server.baseUri() + "/api/v1/bundles/" + receipt.path("resourceId") + "?secret=" + secret);
 
       assertThat(receipt.header("X-Request-Id")).matches("[0-9a-f]{16}");
       assertThat(download.header("X-Request-Id")).isEqualTo("ingress-42");
       assertThat(forged.header("X-Request-Id")).as("replaced, not echoed").matches("[0-9a-f]{16}");
-      await().atMost(Duration.ofSeconds(5)).until(() -> accessLog.list.size() >= 3);
+      await().atMost(Duration.ofSeconds(5)).until(() -> accessLog.list.size() >= 4);
       List<String> lines = accessLog.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
       assertThat(lines).anySatisfy(line -> assertThat(line).contains("\"GET /api/v1/bundles/" + receipt.path("resourceId") + " HTTP/1.1\" 200 1000")
           .endsWith("ingress-42"));
       assertThat(lines).anySatisfy(line -> assertThat(line).contains("\"POST /api/v1/bundles HTTP/1.1\" 201").endsWith(receipt.header("X-Request-Id")));
+      assertThat(lines).anySatisfy(line -> assertThat(line).contains("\"GET /api/v1/bundles/" + receipt.path("resourceId") + "?… HTTP/1.1\" 404"));
       assertThat(lines).allSatisfy(line -> assertThat(line).doesNotContain(secret).doesNotContain(TOKEN));
     }
   }
