@@ -90,7 +90,9 @@ public final class LocalBundleStore implements BundleStore, AutoCloseable {
 
   private void recover() throws IOException {
     for (Path dir : new Path[] {bundles, incoming, trash}) {
-      Files.createDirectories(dir);
+      if (OwnerOnly.ensureDirectory(dir)) {
+        log.warn("{} was readable by other users of this machine; it is now the server's user's only", dir);
+      }
     }
     int discarded = emptyDirectory(incoming);
     emptyDirectory(trash);
@@ -149,7 +151,7 @@ public final class LocalBundleStore implements BundleStore, AutoCloseable {
     diskSpace.requireRoomFor(expectedSize);
     BundleId id = BundleId.generate(random);
     try {
-      return new LocalPendingBundle(id, Files.createDirectory(incoming.resolve(id.value())), maxSize, diskSpace, this);
+      return new LocalPendingBundle(id, OwnerOnly.createDirectory(incoming.resolve(id.value())), maxSize, diskSpace, this);
     } catch (IOException e) {
       throw storageFailure(e);
     }

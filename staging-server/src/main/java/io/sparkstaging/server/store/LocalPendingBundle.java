@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,8 @@ final class LocalPendingBundle extends MeteredPendingBundle {
     this.dir = dir;
     this.diskSpace = diskSpace;
     this.store = store;
-    this.channel = FileChannel.open(dir.resolve(LocalBundleStore.CONTENT), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    this.channel = FileChannel.open(dir.resolve(LocalBundleStore.CONTENT), Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+        OwnerOnly.file());
   }
 
   @Override

@@ -10,6 +10,10 @@ import io.sparkstaging.server.support.Bundles;
 import io.sparkstaging.server.token.SecretDigest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
@@ -58,6 +62,37 @@ class LocalBundleStoreTest {
       pending.write(new ByteArrayInputStream(content));
       return pending.commit(OWNER, DIGEST);
     }
+  }
+
+  @Test
+  @DisabledOnOs(OS.WINDOWS)
+  void bundlesAreTheServersUsersOnlyWhateverTheUmask() throws IOException {
+    open();
+    BundleRecord record = put("private code".getBytes());
+    store.recordFirstDownload(record.id());
+
+    try (var paths = Files.walk(root.resolve("bundles"))) {
+      assertThat(paths.toList()).allSatisfy(path -> assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path)))
+          .as(path.toString()).isEqualTo(Files.isDirectory(path) ? "rwx------" : "rw-------"));
+    }
+    for (String dir : List.of("bundles", "incoming", "trash")) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve(dir)))).isEqualTo("rwx------");
+    }
+  }
+
+  @Test
+  @DisabledOnOs(OS.WINDOWS)
+  void aDataDirectoryLeftOpenToOthersIsClosedAtStartWithItsBundlesKept() throws IOException {
+    open();
+    BundleRecord record = put("older".getBytes());
+    store.close();
+    store = null;
+    Files.setPosixFilePermissions(root.resolve("bundles"), PosixFilePermissions.fromString("rwxr-xr-x"));
+
+    open();
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("bundles")))).isEqualTo("rwx------");
+    assertThat(store.find(record.id())).isPresent();
   }
 
   @Test
