@@ -10,6 +10,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Uploads need {@code Authorization: Bearer TOKEN} with one shared token. The token can live in a
@@ -57,11 +59,20 @@ public final class StaticTokenAuthenticator implements UploadAuthenticator {
     }
   }
 
-  /** The token file's digest, read again when its modification time changes. */
+  /**
+   * The token file's digest, read again when its modification time or size changes. A file being
+   * rewritten in place (truncated, then written, as editors and some secret syncers do) is for a
+   * moment empty or partial: until it holds a plausible token again, the last good one stays, so
+   * that valid uploads are not refused (and counted towards the lockout) meanwhile.
+   */
   private static final class FileToken implements Supplier<byte[]> {
+    private static final Logger log = LoggerFactory.getLogger(StaticTokenAuthenticator.class);
+
     private final Path file;
     private FileTime readAt;
+    private long readSize = -1;
     private byte[] digest;
+    private boolean warned;
 
     FileToken(Path file) {
       this.file = file;
@@ -72,9 +83,22 @@ public final class StaticTokenAuthenticator implements UploadAuthenticator {
     public synchronized byte[] get() {
       try {
         FileTime modified = Files.getLastModifiedTime(file);
-        if (!modified.equals(readAt)) {
-          digest = sha256(Files.readString(file, StandardCharsets.UTF_8));
-          readAt = modified;
+        long size = Files.size(file);
+        if (!modified.equals(readAt) || size != readSize) {
+          String token = Files.readString(file, StandardCharsets.UTF_8).strip();
+          if (plausible(token)) {
+            digest = sha256(token);
+            readAt = modified;
+            readSize = size;
+            warned = false;
+          } else if (digest == null) {
+            throw new UncheckedIOException(new IOException("the upload token file " + file + " holds no token"));
+          } else if (!warned) {
+            // Not marked as read: it is read again on the next upload, until it holds a token.
+            log.warn("The upload token file {} holds no usable token now (empty, partly written, or not printable ASCII); "
+                + "keeping the last one until it does", file);
+            warned = true;
+          }
         }
         return digest;
       } catch (IOException e) {
@@ -84,6 +108,11 @@ public final class StaticTokenAuthenticator implements UploadAuthenticator {
         // A Secret being swapped may be briefly absent: keep the last token rather than lock everyone out.
         return digest;
       }
+    }
+
+    /** What a bearer token can be: printable ASCII, no spaces (RFC 6750's b64token is narrower still). */
+    private static boolean plausible(String token) {
+      return !token.isEmpty() && token.chars().allMatch(c -> c > 0x20 && c < 0x7f);
     }
   }
 }

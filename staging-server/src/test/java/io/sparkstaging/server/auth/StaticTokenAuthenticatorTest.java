@@ -51,6 +51,51 @@ class StaticTokenAuthenticatorTest {
   }
 
   @Test
+  void aTokenFileRewrittenInPlaceKeepsTheLastTokenUntilItHoldsANewOne() throws IOException {
+    Path file = Files.writeString(dir.resolve("token"), "kept-token\n");
+    var auth = StaticTokenAuthenticator.ofFile(file);
+
+    // Truncated first, as an editor or a secret syncer writing in place does; then blank; then the new token.
+    Files.writeString(file, "");
+    touch(file, 1);
+    assertThatCode(() -> auth.check("Bearer kept-token", Optional.empty())).doesNotThrowAnyException();
+    assertThatThrownBy(() -> auth.check("Bearer ", Optional.empty())).isInstanceOf(StagingException.class);
+    Files.writeString(file, "\n \n");
+    touch(file, 2);
+    assertThatCode(() -> auth.check("Bearer kept-token", Optional.empty())).doesNotThrowAnyException();
+    Files.writeString(file, "next-token\n");
+    touch(file, 3);
+    assertThatCode(() -> auth.check("Bearer next-token", Optional.empty())).doesNotThrowAnyException();
+    assertThatThrownBy(() -> auth.check("Bearer kept-token", Optional.empty())).isInstanceOf(StagingException.class);
+  }
+
+  @Test
+  void aRewriteWithinOneTickOfACoarseFileClockIsSeenByItsSize() throws IOException {
+    Path file = Files.writeString(dir.resolve("token"), "kept-token\n");
+    touch(file, 1);
+    var auth = StaticTokenAuthenticator.ofFile(file);
+
+    Files.writeString(file, "");
+    touch(file, 1);
+    assertThatCode(() -> auth.check("Bearer kept-token", Optional.empty())).doesNotThrowAnyException();
+    Files.writeString(file, "the-next-token\n");
+    touch(file, 1);
+
+    assertThatCode(() -> auth.check("Bearer the-next-token", Optional.empty())).doesNotThrowAnyException();
+  }
+
+  @Test
+  void aTokenFileHoldingNoTokenAtStartIsRefused() throws IOException {
+    Path file = Files.writeString(dir.resolve("token"), "\n");
+
+    assertThatThrownBy(() -> StaticTokenAuthenticator.ofFile(file)).hasMessageContaining("holds no token");
+  }
+
+  private static void touch(Path file, int minutes) throws IOException {
+    Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-11-29T00:00:00Z").plus(Duration.ofMinutes(minutes))));
+  }
+
+  @Test
   void tooManyFailuresFromOneAddressAre429UntilTheWindowPasses() {
     var limiter = new FailedAttemptLimiter(3, Duration.ofMinutes(1));
     for (int i = 0; i < 3; i++) {
