@@ -190,7 +190,42 @@ class InitContainerIT {
         Arguments.of("hard link", new Tars.Builder().file("ok.jar", "x").hardlink("evil.jar", "/etc/passwd").gzip()),
         Arguments.of("device", new Tars.Builder().file("ok.jar", "x").special("evil", TarConstants.LF_CHR).gzip()),
         Arguments.of("fifo", new Tars.Builder().file("ok.jar", "x").special("evil", TarConstants.LF_FIFO).gzip()),
-        Arguments.of("gzip bomb", new Tars.Builder().file("ok.jar", "x").zeros("bomb.bin", 40L << 20).gzip()));
+        Arguments.of("gzip bomb", new Tars.Builder().file("ok.jar", "x").zeros("bomb.bin", 40L << 20).gzip()),
+        Arguments.of("a directory where a file was", new Tars.Builder().file("lib", "x").directory("lib").gzip()),
+        Arguments.of("an entry inside a file", new Tars.Builder().file("lib", "x").file("lib/a.jar", "y").gzip()),
+        Arguments.of("a name with a newline", new Tars.Builder().file("ok.jar", "x").symlink("a\ninit-container: all good", "/etc").gzip()));
+  }
+
+  static Stream<Arguments> notBundles() {
+    return Stream.of(
+        Arguments.of("an empty body", new byte[0]),
+        Arguments.of("a small text file", "not a bundle\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+        Arguments.of("a small zip", io.sparkstaging.init.support.Zips.of("app.jar", "x")),
+        Arguments.of("a tar cut short", java.util.Arrays.copyOf(Tars.plainOf("app.jar", "x"), 1024)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("notBundles")
+  void whatIsNotAWholeTarIsRejectedNotTakenForAnEmptyBundle(String description, byte[] bundle) throws Exception {
+    Response jars = stageV0(bundle);
+    harness.stagedJars(server.baseUri(), jars.path("resourceId"), jars.path("resourceSecret"));
+
+    InitHarness.Result result = harness.run();
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(InitRun.REJECTED);
+    assertThat(result.firstErrorLine()).contains("jars bundle").containsAnyOf("not a tar archive", "end-of-archive marker");
+    assertThat(harness.targetContents()).isEmpty();
+  }
+
+  @Test
+  void anEmptyTarIsAnEmptyBundle() throws Exception {
+    Response jars = stageV0(new Tars.Builder().gzip());
+    harness.stagedJars(server.baseUri(), jars.path("resourceId"), jars.path("resourceSecret"));
+
+    InitHarness.Result result = harness.run();
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out()).contains("0 file(s)");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -204,6 +239,8 @@ class InitContainerIT {
 
     assertThat(result.exitCode()).as(result.err()).isEqualTo(InitRun.REJECTED);
     assertThat(result.firstErrorLine()).contains("jars bundle").contains(description.equals("gzip bomb") ? "unpacks to more than" : "unsafe bundle");
+    // One line each, whatever the names held: nothing can pass for the init-container's own output.
+    assertThat(result.err().lines()).allSatisfy(line -> assertThat(line).matches("(init-container: failed: |  ).*"));
     assertThat(harness.targetContents()).containsExactly("var/spark-data/spark-jars/already-there.jar");
     assertThat(harness.jarsDir().resolve("already-there.jar")).hasContent("untouched");
     assertThat(pod.getParent()).isNotNull();

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Locale;
+import java.util.zip.ZipException;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.apache.commons.io.input.BoundedInputStream;
@@ -18,7 +19,6 @@ import org.apache.commons.io.input.BoundedInputStream;
  * {@code .tgz}; anything else is copied as it is), with the same refusals and limits as a bundle.
  */
 public final class ArchiveUnpacker {
-  private static final int COPY_BUFFER_BYTES = 128 * 1024;
   private static final int UNIX_EXECUTE = 0100;
 
   private final ExtractLimits limits;
@@ -46,7 +46,7 @@ public final class ArchiveUnpacker {
 
   /** From the central directory, which is what unzip and Spark trust, not the local headers. */
   private int unzip(Path archive, Path destination) throws IOException {
-    byte[] buffer = new byte[COPY_BUFFER_BYTES];
+    var writer = new EntryWriter(destination);
     long remaining = limits.maxUnpackedBytes();
     int entries = 0;
     int files = 0;
@@ -56,23 +56,24 @@ public final class ArchiveUnpacker {
           throw new ContentRejected("the archive holds more than " + limits.maxEntries() + " entries");
         }
         if (entry.isUnixSymlink()) {
-          throw SafeTarExtractor.reject(entry.getName(), "is a link");
+          throw EntryWriter.reject(entry.getName(), "is a link");
         }
-        Path target = SafeTarExtractor.safeTarget(destination, entry.getName(), entry.isDirectory());
         if (entry.isDirectory()) {
-          Files.createDirectories(target);
+          writer.directory(entry.getName());
           continue;
         }
         long budget = remaining;
-        try (InputStream content = BoundedInputStream.builder().setInputStream(zip.getInputStream(entry)).setMaxCount(budget + 1)
+        try (InputStream content = BoundedInputStream.builder().setInputStream(new DecodeErrors(zip.getInputStream(entry)))
+            .setMaxCount(budget + 1)
             .setOnMaxCount((max, count) -> {
               throw new ContentRejected("the archive unpacks to more than " + limits.maxUnpackedBytes() + " bytes (--max-unpacked-size)");
             }).get()) {
-          SafeTarExtractor.writeFile(content, entry.getName(), (entry.getUnixMode() & UNIX_EXECUTE) != 0, target, buffer);
+          remaining -= Files.size(writer.file(entry.getName(), content, (entry.getUnixMode() & UNIX_EXECUTE) != 0));
         }
-        remaining -= Files.size(target);
         files++;
       }
+    } catch (ZipException corrupt) {
+      throw new ContentRejected("the archive is not a readable zip: " + corrupt.getMessage(), corrupt);
     }
     return files;
   }

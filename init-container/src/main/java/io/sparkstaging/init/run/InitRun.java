@@ -1,6 +1,7 @@
 package io.sparkstaging.init.run;
 
 import io.sparkstaging.common.config.ConfigException;
+import io.sparkstaging.common.text.OneLine;
 import io.sparkstaging.init.config.InitConfig;
 import io.sparkstaging.init.config.InitConfig.ArchiveAlias;
 import io.sparkstaging.init.extract.ArchiveUnpacker;
@@ -32,12 +33,15 @@ import java.util.concurrent.TimeoutException;
  */
 public final class InitRun {
   public static final int OK = 0;
+  /** Neither the bundle's fault nor the disk's: out of memory, or a bug. */
+  public static final int INTERNAL = 1;
   public static final int CONFIG = 2;
   public static final int FETCH_FAILED = 3;
   public static final int REJECTED = 4;
   public static final int TIMED_OUT = 5;
   public static final int LOCAL_IO = 6;
   private static final int MAX_PARALLEL = 8;
+  private static final int MAX_LINE = 1000;
 
   private final InitConfig config;
   private final PrintStream out;
@@ -168,14 +172,23 @@ public final class InitRun {
     if (cause instanceof FetchFailure fetch) {
       return fetch.kind() == FetchFailure.Kind.TIMEOUT ? TIMED_OUT : FETCH_FAILED;
     }
-    return cause instanceof ContentRejected ? REJECTED : LOCAL_IO;
+    if (cause instanceof ContentRejected) {
+      return REJECTED;
+    }
+    return cause instanceof IOException ? LOCAL_IO : INTERNAL;
   }
 
+  /** Every line printed is one line, and a short one, whatever a name or a server's answer held. */
   private int report(Failure failure) {
-    String reason = failure.cause().getMessage() != null ? failure.cause().getMessage() : failure.cause().toString();
-    err.println("init-container: failed: " + failure.what() + ": " + reason);
-    for (Throwable cause = failure.cause().getCause(); cause != null; cause = cause.getCause()) {
-      err.println("  caused by: " + cause);
+    Throwable first = failure.cause();
+    String reason = first.getMessage() != null ? first.getMessage() : first.toString();
+    if (failure.exitCode() == LOCAL_IO && first.getClass().getPackageName().startsWith("java.nio.file")) {
+      // The file system names only the path (NoSuchFileException: /x): say what happened to it.
+      reason = first.getClass().getSimpleName() + ": " + reason;
+    }
+    err.println("init-container: failed: " + OneLine.of(failure.what() + ": " + reason, MAX_LINE));
+    for (Throwable cause = first.getCause(); cause != null; cause = cause.getCause()) {
+      err.println("  caused by: " + OneLine.of(cause.toString(), MAX_LINE));
     }
     err.println("  nothing was put in place; the target directories are as they were");
     return failure.exitCode();

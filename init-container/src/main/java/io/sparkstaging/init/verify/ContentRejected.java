@@ -7,4 +7,8 @@ public final class ContentRejected extends IOException {
   public ContentRejected(String message) {
     super(message);
   }
+
+  public ContentRejected(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sparkstaging.init.config.InitConfig.ExtractLimits;
 import io.sparkstaging.init.support.Tars;
+import io.sparkstaging.init.support.Zips;
 import io.sparkstaging.init.verify.ContentRejected;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
@@ -66,11 +68,67 @@ class SafeTarExtractorTest {
   }
 
   @Test
-  void anEmptyBundleUnpacksToNothing() throws IOException {
+  void anEmptyTarUnpacksToNothing() throws IOException {
     Path destination = destination();
 
-    assertThat(extract(new byte[0], destination)).isZero();
+    assertThat(extract(new Tars.Builder().plain(), destination)).isZero();
     assertThat(extract(new Tars.Builder().gzip(), destination)).isZero();
+    // One end-of-archive record, as some writers leave, is still an end.
+    assertThat(extract(new byte[512], destination)).isZero();
+  }
+
+  static Stream<Arguments> notWholeTars() throws IOException {
+    byte[] oneFile = new Tars.Builder().file("a.jar", "x").plain();
+    return Stream.of(
+        Arguments.of("an empty body", new byte[0]),
+        Arguments.of("a short text", "hello\n".getBytes(StandardCharsets.UTF_8)),
+        Arguments.of("a small zip", Zips.of("a.jar", "x")),
+        Arguments.of("gzip of a short text", gzip("hello\n".getBytes(StandardCharsets.UTF_8))),
+        Arguments.of("a tar cut after an entry, before its end marker", Arrays.copyOf(oneFile, 1024)),
+        Arguments.of("a tar cut inside an entry", Arrays.copyOf(oneFile, 700)),
+        Arguments.of("a gzip cut short", Arrays.copyOf(new Tars.Builder().file("a.jar", "x").gzip(), 20)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("notWholeTars")
+  void whatIsNotAWholeTarArchiveIsRefusedHoweverSmall(String description, byte[] bundle) throws IOException {
+    assertThatThrownBy(() -> extract(bundle, destination())).isInstanceOf(ContentRejected.class);
+  }
+
+  static Stream<Arguments> collidingNames() {
+    return Stream.of(
+        Arguments.of("a directory named as a file before it", new Tars.Builder().file("lib", "x").directory("lib").plain(),
+            "entry 'lib/' is a directory named as a file before it"),
+        Arguments.of("an entry inside a file", new Tars.Builder().file("lib", "x").file("lib/a.jar", "y").plain(),
+            "entry 'lib/a.jar' is inside 'lib', which is a file"),
+        Arguments.of("a file named as a directory before it", new Tars.Builder().directory("lib").file("lib", "x").plain(),
+            "entry 'lib' is a file named as a directory before it"),
+        Arguments.of("a file named as a directory made for an earlier file", new Tars.Builder().file("lib/a.jar", "x").file("lib", "y").plain(),
+            "entry 'lib' is a file named as a directory before it"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("collidingNames")
+  void collidingNamesAreRefusedNamingTheEntry(String description, byte[] bundle, String message) throws IOException {
+    assertThatThrownBy(() -> extract(bundle, destination())).isInstanceOf(ContentRejected.class).hasMessageEndingWith(message);
+  }
+
+  @Test
+  void aHostileNameIsShownOnOneShortLine() throws IOException {
+    byte[] forged = new Tars.Builder().symlink("a.jar\ninit-container: fetched everything " + "x".repeat(20_000), "/etc").plain();
+
+    assertThatThrownBy(() -> extract(forged, destination())).isInstanceOf(ContentRejected.class).satisfies(e -> {
+      assertThat(e.getMessage()).doesNotContain("\n").contains("a.jar\\ninit-container").contains("more characters)");
+      assertThat(e.getMessage().length()).isLessThan(1000);
+    });
+  }
+
+  private static byte[] gzip(byte[] content) throws IOException {
+    var out = new java.io.ByteArrayOutputStream();
+    try (var gzip = new java.util.zip.GZIPOutputStream(out)) {
+      gzip.write(content);
+    }
+    return out.toByteArray();
   }
 
   static Stream<Arguments> hostileBundles() {

@@ -1,5 +1,6 @@
 package io.sparkstaging.common.http;
 
+import io.sparkstaging.common.text.OneLine;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -44,7 +45,7 @@ public final class ReprDigest {
     for (String member : String.join(",", fieldLines).split(",", -1)) {
       Matcher match = MEMBER.matcher(member.strip());
       if (!match.matches()) {
-        throw new IllegalArgumentException(HEADER + ": '" + printable(member.strip()) + "' is not algorithm=:base64: (RFC 9530, e.g. "
+        throw new IllegalArgumentException(HEADER + ": '" + OneLine.of(member.strip(), 80) + "' is not algorithm=:base64: (RFC 9530, e.g. "
             + SHA256 + "=:" + "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:)");
       }
       if (match.group(1).equals(SHA256)) {
@@ -72,11 +73,5 @@ public final class ReprDigest {
       throw new IllegalArgumentException(HEADER + ": " + SHA256 + " must be 32 bytes in base64 between colons, not " + digest.length);
     }
     return HexFormat.of().formatHex(digest);
-  }
-
-  /** What the client sent, short and on one line, for the message. */
-  private static String printable(String text) {
-    String visible = text.replaceAll("[^\\x20-\\x7e]", "?");
-    return visible.length() <= 80 ? visible : visible.substring(0, 80) + "…";
   }
 }
