@@ -1,5 +1,6 @@
 package io.sparkstaging.init;
 
+import io.sparkstaging.common.wire.Routes;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -287,16 +288,45 @@ class InitContainerIT {
   }
 
   @Test
+  void theOriginalServerWhichKnowsOnlyV0IsToldApartAndFetchedFromThroughV0() throws Exception {
+    byte[] bundle = Tars.gzipOf("app.jar", "application");
+    try (var original = FakeFileServer.http(bundle).onlyUnder(Routes.V0_RESOURCES + "/", false)) {
+      harness.stagedJars(original.uri(""), "0123456789abcdef0123456789abcdef", "the-secret");
+
+      InitHarness.Result result = harness.run();
+
+      assertThat(result.exitCode()).as(result.err()).isZero();
+      assertThat(harness.jarsDir().resolve("app.jar")).hasContent("application");
+      // v1 first, with a bearer token; its 404 lacks the project's API header, so v0 follows, with the bare secret.
+      assertThat(original.pathsSeen()).containsExactly(Routes.v1Bundle("0123456789abcdef0123456789abcdef"),
+          Routes.v0Resource("0123456789abcdef0123456789abcdef"));
+      assertThat(original.authorizationsSeen()).containsExactly("Bearer the-secret", "the-secret");
+    }
+  }
+
+  @Test
+  void aNotFoundFromThisProjectsServerIsFinalWithoutTryingV0() throws Exception {
+    try (var project = FakeFileServer.http(new byte[0]).onlyUnder("/nowhere/", true)) {
+      harness.stagedJars(project.uri(""), "0123456789abcdef0123456789abcdef", "the-secret");
+
+      InitHarness.Result result = harness.run();
+
+      assertThat(result.exitCode()).isEqualTo(InitRun.FETCH_FAILED);
+      assertThat(project.pathsSeen()).containsExactly(Routes.v1Bundle("0123456789abcdef0123456789abcdef"));
+    }
+  }
+
+  @Test
   void aBundleSecretIsNeverSentAlongARedirect() throws Exception {
     try (var elsewhere = FakeFileServer.http("stolen".getBytes());
-        var redirecting = FakeFileServer.http(new byte[0]).redirectingTo(elsewhere.uri("/collect"))) {
+        var redirecting = FakeFileServer.http(new byte[0]).onlyUnder(Routes.V1_BUNDLES + "/", true).redirectingTo(elsewhere.uri("/collect"))) {
       harness.stagedJars(redirecting.uri(""), "0123456789abcdef0123456789abcdef", "the-secret");
 
       InitHarness.Result result = harness.run();
 
       assertThat(result.exitCode()).isEqualTo(InitRun.FETCH_FAILED);
       assertThat(result.firstErrorLine()).contains("HTTP 302").contains("not followed");
-      assertThat(elsewhere.authorizationsSeen()).doesNotContain("the-secret");
+      assertThat(elsewhere.authorizationsSeen()).doesNotContain("the-secret", "Bearer the-secret");
       assertThat(harness.targetContents()).isEmpty();
     }
   }
@@ -305,7 +335,7 @@ class InitContainerIT {
   void aRedirectedBundleIsCheckedAgainstTheDigestTheStagingServerVouchedFor() throws Exception {
     byte[] expected = Tars.plainOf("app.jar", "application");
     try (var store = FakeFileServer.http(Tars.plainOf("app.jar", "something else"));
-        var staging = FakeFileServer.http(new byte[0]).redirectingTo(store.uri("/presigned"), expected)) {
+        var staging = FakeFileServer.http(new byte[0]).onlyUnder(Routes.V1_BUNDLES + "/", true).redirectingTo(store.uri("/presigned"), expected)) {
       harness.stagedJars(staging.uri(""), "0123456789abcdef0123456789abcdef", "the-secret");
 
       InitHarness.Result result = harness.run();
@@ -321,7 +351,7 @@ class InitContainerIT {
   void aDownloadFromTheObjectStoreThatBreaksIsResumedThroughTheStagingServer() throws Exception {
     byte[] bundle = Tars.plainOf("big.jar", "x".repeat(3_000_000));
     try (var store = FakeFileServer.http(bundle).cuttingFirstAnswerAfter(1_000_000);
-        var staging = FakeFileServer.http(new byte[0]).redirectingTo(store.uri("/presigned"), bundle)) {
+        var staging = FakeFileServer.http(new byte[0]).onlyUnder(Routes.V1_BUNDLES + "/", true).redirectingTo(store.uri("/presigned"), bundle)) {
       harness.stagedJars(staging.uri(""), "0123456789abcdef0123456789abcdef", "the-secret");
 
       InitHarness.Result result = harness.run();
@@ -329,7 +359,7 @@ class InitContainerIT {
       assertThat(result.exitCode()).as(result.err()).isZero();
       assertThat(harness.jarsDir().resolve("big.jar")).hasContent("x".repeat(3_000_000));
       // Each attempt asks the staging server (with the secret) for a URL, then the store (without) for the rest.
-      assertThat(staging.authorizationsSeen()).hasSize(2).containsOnly("the-secret");
+      assertThat(staging.authorizationsSeen()).hasSize(2).containsOnly("Bearer the-secret");
       assertThat(store.authorizationsSeen()).hasSize(2).containsOnlyNulls();
       assertThat(store.rangesAsked()).element(1).asString().startsWith("bytes=").isNotEqualTo("bytes=0-");
     }
@@ -342,7 +372,8 @@ class InitContainerIT {
     Path pem = certificate.writeCertificate(pod.resolve("ca.pem"));
     byte[] bundle = Tars.plainOf("app.jar", "application");
     try (var store = FakeFileServer.https(bundle, serverTls(certificate));
-        var staging = FakeFileServer.https(new byte[0], serverTls(certificate)).redirectingTo(store.uri("/presigned"), bundle)) {
+        var staging = FakeFileServer.https(new byte[0], serverTls(certificate)).onlyUnder(Routes.V1_BUNDLES + "/", true)
+            .redirectingTo(store.uri("/presigned"), bundle)) {
       harness.stagedJars(staging.uri(""), "0123456789abcdef0123456789abcdef", "the-secret")
           .set("spark.ssl.kubernetes.resourceStagingServer.clientCertPem", pem.toString());
 

@@ -41,11 +41,25 @@ class PresignedRedirectIT {
           .startsWith(TestStorage.proxy().endpoint().toString()).doesNotContain(secret));
 
       var harness = new InitHarness(pod).stagedJars(server.baseUri(), id, secret);
+      double redirectsBefore = downloads(server, "/api/v1/bundles/{id}", "307");
       InitHarness.Result result = harness.run();
 
       assertThat(result.exitCode()).as(result.err()).isZero();
+      // The pod's bytes came from the object store: the staging server answered it with a redirect, and streamed nothing.
+      assertThat(downloads(server, "/api/v1/bundles/{id}", "307") - redirectsBefore).isEqualTo(1);
+      assertThat(downloads(server, "/api/v1/bundles/{id}", "200")).isZero();
+      assertThat(downloads(server, "/api/v0/resources/{id}", "200")).isZero();
       assertThat(harness.jarsDir().resolve("app.jar")).hasContent("application");
       assertThat(harness.jarsDir().resolve("lib.jar")).hasContent(library);
     }
+  }
+
+  /** GETs the server answered on {@code route} with {@code status}, from its request metrics. */
+  private static double downloads(TestServer server, String route, String status) throws Exception {
+    String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUri() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    return metrics.lines().filter(line -> line.startsWith("jetty_server_requests_seconds_count{") && line.contains("method=\"GET\"")
+            && line.contains("route=\"" + route + "\"") && line.contains("status=\"" + status + "\""))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
   }
 }

@@ -15,10 +15,21 @@ public final class FetchFailure extends IOException {
   }
 
   private final Kind kind;
+  private final boolean routeUnknown;
 
   public FetchFailure(Kind kind, String message, Throwable cause) {
+    this(kind, message, cause, false);
+  }
+
+  private FetchFailure(Kind kind, String message, Throwable cause, boolean routeUnknown) {
     super(message, cause);
     this.kind = kind;
+    this.routeUnknown = routeUnknown;
+  }
+
+  /** A 404 from a server that is not this project's (its answer lacks {@code Spark-Staging-Api}): it does not know the route. */
+  static FetchFailure routeUnknown(String message) {
+    return new FetchFailure(Kind.REFUSED, message, null, true);
   }
 
   public FetchFailure(Kind kind, String message) {
@@ -27,6 +38,11 @@ public final class FetchFailure extends IOException {
 
   public Kind kind() {
     return kind;
+  }
+
+  /** Whether the server knows no such route, rather than no such bundle: the original server and a v1 route. */
+  public boolean routeUnknown() {
+    return routeUnknown;
   }
 
   public boolean retryable() {

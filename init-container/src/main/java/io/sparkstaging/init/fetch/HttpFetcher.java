@@ -1,5 +1,7 @@
 package io.sparkstaging.init.fetch;
 
+import io.sparkstaging.common.wire.ReprDigest;
+import io.sparkstaging.common.wire.Headers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -27,8 +29,8 @@ import javax.net.ssl.SSLSocketFactory;
  * a stalled connection becomes a failure to resume from rather than a hang.
  */
 public final class HttpFetcher {
-  private static final String AUTHORIZATION = "Authorization";
-  private static final String REPR_DIGEST = "Repr-Digest";
+  private static final String AUTHORIZATION = Headers.AUTHORIZATION;
+  private static final String REPR_DIGEST = ReprDigest.HEADER;
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
@@ -98,7 +100,11 @@ public final class HttpFetcher {
       }
       String reason = "HTTP " + status + " from " + origin(uri) + errorMessage(connection)
           + (status / 100 == 3 ? " (a redirect not followed: none to follow, or too many)" : "");
+      boolean projectServer = connection.getHeaderField(Headers.API) != null;
       connection.disconnect();
+      if (status == 404 && !projectServer) {
+        throw FetchFailure.routeUnknown(reason);
+      }
       boolean retryable = status >= 500 || status == 408 || status == 429;
       throw new FetchFailure(retryable ? FetchFailure.Kind.NETWORK : FetchFailure.Kind.REFUSED, reason);
     }

@@ -1,5 +1,6 @@
 package io.sparkstaging.init.run;
 
+import io.sparkstaging.common.wire.Routes;
 import io.sparkstaging.init.config.InitConfig.StagedBundleRef;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -16,9 +17,14 @@ sealed interface Dependency {
 
   /** A bundle on the staging server, unpacked into the target. */
   record StagedBundle(String kind, URI server, StagedBundleRef ref, Path targetDir) implements Dependency {
+    /** v1, with {@code Authorization: Bearer SECRET}: the route the server may answer with a presigned redirect. */
     URI downloadUri() {
-      // The v0 route: served by this project's server and by the original one alike.
-      return URI.create(server + "/api/v0/resources/" + ref.resourceId());
+      return URI.create(server + Routes.v1Bundle(ref.resourceId()));
+    }
+
+    /** v0, with the bare secret as {@code Authorization}: the original server's only route. */
+    URI originalDownloadUri() {
+      return URI.create(server + Routes.v0Resource(ref.resourceId()));
     }
 
     @Override

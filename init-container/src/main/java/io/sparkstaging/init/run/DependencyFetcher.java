@@ -1,8 +1,10 @@
 package io.sparkstaging.init.run;
 
+import io.sparkstaging.common.wire.Headers;
 import io.sparkstaging.init.config.InitConfig.ExtractLimits;
 import io.sparkstaging.init.extract.SafeTarExtractor;
 import io.sparkstaging.init.fetch.Deadline;
+import io.sparkstaging.init.fetch.FetchFailure;
 import io.sparkstaging.init.fetch.HttpFetcher;
 import io.sparkstaging.init.fetch.ResumableBody;
 import io.sparkstaging.init.fetch.RetryPolicy;
@@ -47,7 +49,7 @@ final class DependencyFetcher {
     if (dependency instanceof Dependency.StagedBundle bundle) {
       // The secret goes into a header and nowhere else: not into messages, not into logs.
       String secret = Files.readString(bundle.ref().secretFile(), StandardCharsets.UTF_8).strip();
-      try (ResumableBody body = open(bundle.downloadUri(), Map.of("Authorization", secret));
+      try (ResumableBody body = openBundle(bundle, secret);
           var verifying = new VerifyingInputStream(body);
           InputStream ahead = readAhead(verifying)) {
         int files = new SafeTarExtractor(limits).extract(ahead, slot);
@@ -74,6 +76,22 @@ final class DependencyFetcher {
    */
   private static InputStream readAhead(InputStream in) throws IOException {
     return ReadAheadInputStream.builder().setInputStream(in).setBufferSize(READ_AHEAD_BYTES).get();
+  }
+
+  /**
+   * Through v1, so that a server on an object store can redirect the download there. A server
+   * that answers that route with a 404 lacking {@link Headers#API} is the original one, which
+   * knows only v0: the bundle is fetched through v0 instead, the secret sent bare as it expects.
+   */
+  private ResumableBody openBundle(Dependency.StagedBundle bundle, String secret) throws IOException {
+    try {
+      return open(bundle.downloadUri(), Map.of(Headers.AUTHORIZATION, Headers.bearer(secret)));
+    } catch (FetchFailure failure) {
+      if (!failure.routeUnknown()) {
+        throw failure;
+      }
+      return open(bundle.originalDownloadUri(), Map.of(Headers.AUTHORIZATION, secret));
+    }
   }
 
   private ResumableBody open(java.net.URI uri, Map<String, String> headers) throws IOException {

@@ -1,6 +1,6 @@
 package io.sparkstaging.init.verify;
 
-import io.sparkstaging.common.http.ReprDigest;
+import io.sparkstaging.common.wire.ReprDigest;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,10 +1,11 @@
 package io.sparkstaging.init.support;
 
+import io.sparkstaging.common.wire.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import io.sparkstaging.common.http.ReprDigest;
+import io.sparkstaging.common.wire.ReprDigest;
 import io.sparkstaging.server.support.Bundles;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,6 +35,9 @@ public final class FakeFileServer implements AutoCloseable {
   private volatile String redirectTo;
   private volatile String vouchedSha256Hex;
   private final List<String> authorizationsSeen = new CopyOnWriteArrayList<>();
+  private final List<String> pathsSeen = new CopyOnWriteArrayList<>();
+  private volatile String onlyUnder;
+  private volatile boolean projectServer;
 
   private FakeFileServer(HttpServer server, byte[] body) {
     this.server = server;
@@ -77,6 +81,21 @@ public final class FakeFileServer implements AutoCloseable {
     return redirectingTo(location);
   }
 
+  /**
+   * Answers only paths under {@code prefix}, and anything else with a bare 404, as a server that
+   * knows no such route does; as this project's server, every answer then says its API version.
+   */
+  public FakeFileServer onlyUnder(String prefix, boolean asProjectServer) {
+    onlyUnder = prefix;
+    projectServer = asProjectServer;
+    return this;
+  }
+
+  /** The paths requested, in order. */
+  public List<String> pathsSeen() {
+    return pathsSeen;
+  }
+
   /** The Authorization headers received (null for none). */
   public List<String> authorizationsSeen() {
     return authorizationsSeen;
@@ -102,6 +121,15 @@ public final class FakeFileServer implements AutoCloseable {
     String range = exchange.getRequestHeaders().getFirst("Range");
     rangesAsked.add(range);
     authorizationsSeen.add(exchange.getRequestHeaders().getFirst("Authorization"));
+    pathsSeen.add(exchange.getRequestURI().getRawPath());
+    if (projectServer) {
+      exchange.getResponseHeaders().add(Headers.API, Headers.API_VERSION);
+    }
+    if (onlyUnder != null && !exchange.getRequestURI().getRawPath().startsWith(onlyUnder)) {
+      exchange.sendResponseHeaders(404, -1);
+      exchange.close();
+      return;
+    }
     if (redirectTo != null) {
       exchange.getResponseHeaders().add("Location", redirectTo);
       if (vouchedSha256Hex != null) {

@@ -1,5 +1,6 @@
 package io.sparkstaging.server.auth;
 
+import io.sparkstaging.common.wire.Headers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sparkstaging.server.errors.Problem;
 import io.sparkstaging.server.errors.StagingException;
@@ -35,7 +36,7 @@ public final class UploadAuthFilter implements ContainerRequestFilter {
     String address = servletRequest.getRemoteAddr();
     try {
       limiter.requireAllowed(address);
-      String ownerHeader = request.getHeaderString(V1UploadResource.OWNER_HEADER);
+      String ownerHeader = request.getHeaderString(Headers.BUNDLE_OWNER);
       Optional<String> namespace = ownerHeader == null ? Optional.empty() : Optional.of(owners.parse(ownerHeader).ownerNamespace());
       authenticator.check(request.getHeaderString(HttpHeaders.AUTHORIZATION), namespace);
     } catch (StagingException e) {

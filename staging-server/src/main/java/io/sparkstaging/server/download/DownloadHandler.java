@@ -1,6 +1,7 @@
 package io.sparkstaging.server.download;
 
-import io.sparkstaging.common.http.ReprDigest;
+import io.sparkstaging.common.wire.Routes;
+import io.sparkstaging.common.wire.ReprDigest;
 import io.sparkstaging.server.errors.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import io.sparkstaging.server.store.BundleRecord;
@@ -50,7 +51,8 @@ import io.sparkstaging.server.http.JsonErrors;
  * v0 downloads always stream, because the original client would send its secret on to the URL.
  */
 public final class DownloadHandler extends Handler.Wrapper {
-  private static final Pattern ROUTE = Pattern.compile("/api/(?:v0/resources/([^/]+)/?|v1/bundles/([^/]+))");
+  private static final Pattern ROUTE =
+      Pattern.compile(Pattern.quote(Routes.V0_RESOURCES) + "/([^/]+)/?|" + Pattern.quote(Routes.V1_BUNDLES) + "/([^/]+)");
 
   private final BundleAccess access;
   private final BundleStore store;

@@ -1,5 +1,6 @@
 package io.sparkstaging.server.lifecycle;
 
+import io.sparkstaging.common.wire.Routes;
 import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.store.BundleStore;
 import io.sparkstaging.server.token.BundleAccess;
@@ -14,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Lets whoever holds a bundle's secret delete it as soon as it is no longer needed. */
-@Path("api/v1/bundles/{id}")
+@Path(Routes.V1_BUNDLES + "/{id}")
 public final class DeleteResource {
   private static final Logger log = LoggerFactory.getLogger(DeleteResource.class);
 

@@ -1,5 +1,6 @@
 package io.sparkstaging.server.metrics;
 
+import io.sparkstaging.common.wire.Routes;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.jetty12.server.DefaultJettyCoreRequestTagsProvider;
@@ -13,10 +14,10 @@ import org.eclipse.jetty.server.Request;
  * would make a new time series per bundle, and a scanner probing paths one per path.
  */
 final class RouteTags implements JettyCoreRequestTagsProvider {
-  private static final Set<String> FIXED = Set.of("/api/v1/bundles", "/api/v0/resources", "/api/v0/ping", "/api/v1/openapi.yaml",
+  private static final Set<String> FIXED = Set.of(Routes.V1_BUNDLES, Routes.V0_RESOURCES, Routes.V0_PING, Routes.V1_OPENAPI,
       "/healthz", "/readyz", "/metrics");
-  private static final Pattern V1_BUNDLE = Pattern.compile("/api/v1/bundles/[^/]+");
-  private static final Pattern V0_BUNDLE = Pattern.compile("/api/v0/resources/[^/]+");
+  private static final Pattern V1_BUNDLE = Pattern.compile(Pattern.quote(Routes.V1_BUNDLES) + "/[^/]+");
+  private static final Pattern V0_BUNDLE = Pattern.compile(Pattern.quote(Routes.V0_RESOURCES) + "/[^/]+");
 
   private final JettyCoreRequestTagsProvider standard = new DefaultJettyCoreRequestTagsProvider();
 
@@ -31,10 +32,10 @@ final class RouteTags implements JettyCoreRequestTagsProvider {
       return trimmed;
     }
     if (V1_BUNDLE.matcher(trimmed).matches()) {
-      return "/api/v1/bundles/{id}";
+      return Routes.v1Bundle("{id}");
     }
     if (V0_BUNDLE.matcher(trimmed).matches()) {
-      return "/api/v0/resources/{id}";
+      return Routes.v0Resource("{id}");
     }
     return "other";
   }

@@ -1,5 +1,6 @@
 package io.sparkstaging.server.upload;
 
+import io.sparkstaging.common.wire.Routes;
 import io.sparkstaging.common.units.ByteSize;
 import io.sparkstaging.server.api.BundleOwner;
 import io.sparkstaging.server.api.UploadReceipt;
@@ -27,7 +28,7 @@ import org.apache.commons.io.input.BoundedInputStream;
  * into the store, so the bytes touch the disk once; the original's multipart layer spooled each
  * upload to a temporary file first and then copied it.
  */
-@Path("api/v0")
+@Path(Routes.V0_RESOURCES)
 public final class V0UploadResource {
   private static final String RESOURCES = "resources";
   private static final String OWNER = "resourcesOwner";
@@ -53,7 +54,6 @@ public final class V0UploadResource {
 
   @POST
   @UploadAuthenticated
-  @Path("resources")
   @Produces(MediaType.APPLICATION_JSON)
   public UploadReceipt upload(
       @HeaderParam("Content-Type") String contentType,

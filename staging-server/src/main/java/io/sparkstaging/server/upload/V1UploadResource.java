@@ -1,6 +1,8 @@
 package io.sparkstaging.server.upload;
 
-import io.sparkstaging.common.http.ReprDigest;
+import io.sparkstaging.common.wire.Routes;
+import io.sparkstaging.common.wire.Headers;
+import io.sparkstaging.common.wire.ReprDigest;
 import io.sparkstaging.server.api.BundleOwner;
 import io.sparkstaging.server.api.BundleReceipt;
 import io.sparkstaging.server.auth.UploadAuthenticated;
@@ -24,9 +26,8 @@ import java.util.List;
  * Bundle-Owner} header so that it is checked before a single byte is stored. An optional {@code
  * Repr-Digest: sha-256=:BASE64:} is verified before the bundle becomes visible.
  */
-@Path("api/v1/bundles")
+@Path(Routes.V1_BUNDLES)
 public final class V1UploadResource {
-  public static final String OWNER_HEADER = "Bundle-Owner";
 
   private final BundleIntake intake;
   private final OwnerParser owners;
@@ -45,12 +46,12 @@ public final class V1UploadResource {
   @UploadAuthenticated
   @Produces(MediaType.APPLICATION_JSON)
   public Response upload(
-      @HeaderParam(OWNER_HEADER) String ownerJson,
+      @HeaderParam(Headers.BUNDLE_OWNER) String ownerJson,
       @HeaderParam("Content-Length") @DefaultValue("-1") long contentLength,
       @HeaderParam(ReprDigest.HEADER) List<String> reprDigest,
       InputStream body) {
     if (ownerJson == null || ownerJson.isBlank()) {
-      throw new StagingException(Problem.BAD_REQUEST, "the " + OWNER_HEADER + " header is required: "
+      throw new StagingException(Problem.BAD_REQUEST, "the " + Headers.BUNDLE_OWNER + " header is required: "
           + "{\"ownerNamespace\": ..., \"ownerLabels\": {...}, \"ownerType\": \"Pod\"}");
     }
     BundleOwner owner = owners.parse(ownerJson);
@@ -65,7 +66,7 @@ public final class V1UploadResource {
       }
       var staged = intake.commit(pending, owner);
       var record = staged.record();
-      return Response.created(URI.create("/api/v1/bundles/" + record.id()))
+      return Response.created(URI.create(Routes.v1Bundle(record.id().value())))
           .tag(new EntityTag(record.sha256Hex()))
           .entity(new BundleReceipt(record.id().value(), staged.secret(), record.size(), record.sha256Hex()))
           .build();

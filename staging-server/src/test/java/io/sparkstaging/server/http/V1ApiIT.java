@@ -202,6 +202,16 @@ class V1ApiIT {
   }
 
   @Test
+  void everyAnswerSaysWhichApiTheServerSpeaksSoClientsCanTellItFromTheOriginal() {
+    // A 404 for an unknown bundle and one for an unknown route both carry it: the init-container
+    // falls back to v0 only on a 404 without it.
+    given().header("Authorization", "Bearer x").get(bundles + "/0123456789abcdef0123456789abcdef").then().statusCode(404)
+        .header("Spark-Staging-Api", "1");
+    given().get(server.baseUri() + "/api/v2/whatever").then().statusCode(404).header("Spark-Staging-Api", "1");
+    given().get(server.baseUri() + "/healthz").then().statusCode(200).header("Spark-Staging-Api", "1");
+  }
+
+  @Test
   void theOwnerIsRequiredAndChecked() throws IOException {
     given().body(new byte[10]).post(bundles).then().statusCode(400).body("message", startsWith("the Bundle-Owner header is required"));
     given().header("Bundle-Owner", "{\"ownerNamespace\":\"ns\",\"ownerLabels\":{},\"ownerType\":\"Pod\"}").body(new byte[10]).post(bundles)

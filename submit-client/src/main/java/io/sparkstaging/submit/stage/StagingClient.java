@@ -1,5 +1,7 @@
 package io.sparkstaging.submit.stage;
 
+import io.sparkstaging.common.wire.Headers;
+import io.sparkstaging.common.wire.Routes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -71,15 +73,15 @@ public final class StagingClient {
       Optional<String> credential) throws StageFailure {
     HttpURLConnection connection = null;
     try {
-      connection = open(URI.create(server + "/api/v1/bundles"));
+      connection = open(URI.create(server + Routes.V1_BUNDLES));
       connection.setRequestMethod("POST");
       connection.setDoOutput(true);
       connection.setChunkedStreamingMode(CHUNK);
       connection.setRequestProperty("Content-Type", "application/octet-stream");
       connection.setRequestProperty("Expect", "100-continue");
-      connection.setRequestProperty("Bundle-Owner", ownerJson(namespace, labels));
+      connection.setRequestProperty(Headers.BUNDLE_OWNER, ownerJson(namespace, labels));
       if (credential.isPresent()) {
-        connection.setRequestProperty("Authorization", "Bearer " + credential.get());
+        connection.setRequestProperty(Headers.AUTHORIZATION, Headers.bearer(credential.get()));
       }
       try (OutputStream body = connection.getOutputStream()) {
         bundle.writeTo(body, progress);
@@ -103,9 +105,9 @@ public final class StagingClient {
   /** Deletes a bundle staged by this run, when what it was for could not be created. */
   public void delete(StagedBundle bundle) throws StageFailure {
     try {
-      var connection = open(URI.create(server + "/api/v1/bundles/" + bundle.resourceId()));
+      var connection = open(URI.create(server + Routes.v1Bundle(bundle.resourceId())));
       connection.setRequestMethod("DELETE");
-      connection.setRequestProperty("Authorization", "Bearer " + bundle.resourceSecret());
+      connection.setRequestProperty(Headers.AUTHORIZATION, Headers.bearer(bundle.resourceSecret()));
       int status = connection.getResponseCode();
       if (status != 204 && status != 404) {
         throw new StageFailure("deleting bundle " + bundle.resourceId() + " failed: HTTP " + status);

@@ -1,4 +1,4 @@
-package io.sparkstaging.common.http;
+package io.sparkstaging.common.wire;
 
 import io.sparkstaging.common.text.OneLine;
 import java.util.Base64;

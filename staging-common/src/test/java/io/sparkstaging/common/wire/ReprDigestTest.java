@@ -1,4 +1,4 @@
-package io.sparkstaging.common.http;
+package io.sparkstaging.common.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,26 @@
+package io.sparkstaging.common.wire;
+
+/**
+ * The staging server's routes, as the server serves them and the init-container and the client
+ * call them. v0 is the original server's protocol, kept byte for byte; v1 is this project's.
+ */
+public final class Routes {
+  /** {@code POST} a multipart upload (the original client adds a trailing {@code /}). */
+  public static final String V0_RESOURCES = "/api/v0/resources";
+  public static final String V0_PING = "/api/v0/ping";
+  /** {@code POST} a bundle as the raw body; {@code GET}, {@code HEAD}, {@code DELETE} one under it. */
+  public static final String V1_BUNDLES = "/api/v1/bundles";
+  public static final String V1_OPENAPI = "/api/v1/openapi.yaml";
+
+  private Routes() {}
+
+  /** {@code GET} with the raw secret as {@code Authorization}, as the original init-container does. */
+  public static String v0Resource(String id) {
+    return V0_RESOURCES + "/" + id;
+  }
+
+  /** {@code GET}, {@code HEAD} or {@code DELETE} with {@code Authorization: Bearer SECRET}. */
+  public static String v1Bundle(String id) {
+    return V1_BUNDLES + "/" + id;
+  }
+}
