@@ -116,6 +116,19 @@ class InitContainerIT {
   }
 
   @Test
+  void aRemoteFileIsSavedUnderTheNameTheClientGaveSpark() throws Exception {
+    try (var http = FakeFileServer.http("plus".getBytes())) {
+      harness.set("spark.kubernetes.initcontainer.remoteFiles", http.uri("/data/a+b.txt") + "," + http.uri("/data/c%2Bd%20e.txt"));
+
+      InitHarness.Result result = harness.run();
+
+      assertThat(result.exitCode()).as(result.err()).isZero();
+      assertThat(harness.filesDir().resolve("a+b.txt")).hasContent("plus");
+      assertThat(harness.filesDir().resolve("c+d e.txt")).hasContent("plus");
+    }
+  }
+
+  @Test
   void remoteFilesComeFromHttpAndHttps() throws Exception {
     var certificate = new SelfSignedCertificate();
     Path pem = certificate.writeCertificate(pod.resolve("ca.pem"));

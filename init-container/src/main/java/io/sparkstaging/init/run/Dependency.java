@@ -1,10 +1,9 @@
 package io.sparkstaging.init.run;
 
+import io.sparkstaging.common.wire.RemoteFileNames;
 import io.sparkstaging.common.wire.Routes;
 import io.sparkstaging.init.config.InitConfig.StagedBundleRef;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -37,11 +36,7 @@ sealed interface Dependency {
   record RemoteFile(String kind, URI uri, Path targetDir) implements Dependency {
     /** Empty if the URI's path ends in no usable file name. */
     Optional<String> fileName() {
-      String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-      String last = URLDecoder.decode(path.substring(path.lastIndexOf('/') + 1), StandardCharsets.UTF_8);
-      boolean usable = !last.isEmpty() && !last.equals(".") && !last.equals("..") && !last.contains("/")
-          && !last.contains("\\") && last.indexOf('\0') < 0;
-      return usable ? Optional.of(last) : Optional.empty();
+      return RemoteFileNames.of(uri);
     }
 
     @Override

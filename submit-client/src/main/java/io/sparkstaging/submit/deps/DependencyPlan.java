@@ -1,5 +1,6 @@
 package io.sparkstaging.submit.deps;
 
+import io.sparkstaging.common.wire.RemoteFileNames;
 import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.spark.PodFiles;
 import io.sparkstaging.submit.podspec.InitContainerSpec;
@@ -8,8 +9,6 @@ import io.sparkstaging.submit.spec.SubmitRequest;
 import io.sparkstaging.submit.stage.BundlePackager;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -240,12 +239,8 @@ public record DependencyPlan(List<Path> jarsToStage, List<String> jarNames, List
     }
 
     private static String lastSegment(String option, DependencyRef.Remote remote) {
-      String path = remote.uri().getRawPath() == null ? "" : remote.uri().getRawPath();
-      String name = URLDecoder.decode(path.substring(path.lastIndexOf('/') + 1), StandardCharsets.UTF_8);
-      if (name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/") || name.contains("\\")) {
-        throw new ConfigException(option + " " + remote.given() + ": the URI's path does not end in a file name");
-      }
-      return name;
+      return RemoteFileNames.of(remote.uri()).orElseThrow(() -> new ConfigException(
+          option + " " + remote.given() + ": the URI's path does not end in a file name"));
     }
   }
 

@@ -74,6 +74,15 @@ class DependencyPlanTest {
   }
 
   @Test
+  void aRemoteFileIsNamedByTheRuleTheInitContainerSavesItUnder() throws Exception {
+    DependencyPlan plan = plan(AppKind.JAVA, file("app.jar"),
+        deps(List.of(), List.of("https://example.com/conf/a+b.txt", "https://example.com/conf/c%2Bd.txt"), List.of(), List.of()), Map.of());
+
+    // A '+' in a path is a '+', as in the init-container (RemoteFileNames), not a space as form encoding would have it.
+    assertThat(plan.podProperties().get(PodFiles.NAMES)).isEqualTo("a+b.txt,c+d.txt");
+  }
+
+  @Test
   void withoutFilesThereIsNoPlugin() throws Exception {
     DependencyPlan plan = plan(AppKind.JAVA, file("app.jar"), deps(List.of(file("lib.jar")), List.of(), List.of(), List.of()), Map.of());
 
