@@ -4,6 +4,10 @@ import io.sparkstaging.common.wire.Headers;
 import io.sparkstaging.common.wire.Routes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.HexFormat;
+import java.security.NoSuchAlgorithmException;
+import java.security.MessageDigest;
+import java.security.DigestOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,31 +50,46 @@ public final class StagingClient {
     return connection;
   }
 
+  /**
+   * Uploads the bundle, and checks the server's receipt against the size and SHA-256 of what was
+   * sent, computed as it streamed: a bundle the server holds other than sent is deleted and the
+   * staging fails, so that no pod ever gets it.
+   */
   public StagedBundle stage(BundlePackager bundle, String namespace, Map<String, String> labels, LongConsumer progress) throws StageFailure {
     Optional<String> credential = credentials.upFront();
-    HttpURLConnection answer = upload(bundle, namespace, labels, progress, credential);
+    var sent = new Sent();
+    HttpURLConnection answer = upload(bundle, namespace, labels, progress, credential, sent);
     if (status(answer) == 401 && credential.isEmpty()) {
       // The server refuses credentials before reading the body (100-continue), so the first try sent
       // none of it; the bundle is packed again from its files for the second.
-      answer = upload(bundle, namespace, labels, progress, Optional.of(credentials.answer(answer.getHeaderField("WWW-Authenticate"))));
+      sent = new Sent();
+      answer = upload(bundle, namespace, labels, progress, Optional.of(credentials.answer(answer.getHeaderField("WWW-Authenticate"))), sent);
     }
     try {
       int status = status(answer);
       if (status != 201) {
         throw new StageFailure("staging server " + server + " refused the bundle: HTTP " + status + errorMessage(answer));
       }
+      StagedBundle staged;
       try (InputStream in = answer.getInputStream()) {
         JsonNode receipt = JSON.readTree(in);
-        return new StagedBundle(receipt.get("resourceId").asText(), receipt.get("resourceSecret").asText(),
+        staged = new StagedBundle(receipt.get("resourceId").asText(), receipt.get("resourceSecret").asText(),
             receipt.get("size").asLong(), receipt.get("sha256").asText());
       }
+      String sentSha256 = sent.sha256Hex();
+      if (staged.size() != sent.size() || !staged.sha256().equalsIgnoreCase(sentSha256)) {
+        delete(staged);
+        throw new StageFailure("staging server " + server + " stored " + staged.size() + " bytes with SHA-256 " + staged.sha256()
+            + ", but this client sent " + sent.size() + " bytes with SHA-256 " + sentSha256 + "; the bundle was deleted");
+      }
+      return staged;
     } catch (IOException e) {
       throw e instanceof StageFailure failure ? failure : new StageFailure("reading the staging server's answer failed: " + e, e);
     }
   }
 
   private HttpURLConnection upload(BundlePackager bundle, String namespace, Map<String, String> labels, LongConsumer progress,
-      Optional<String> credential) throws StageFailure {
+      Optional<String> credential, Sent sent) throws StageFailure {
     HttpURLConnection connection = null;
     try {
       connection = open(URI.create(server + Routes.V1_BUNDLES));
@@ -83,7 +102,7 @@ public final class StagingClient {
       if (credential.isPresent()) {
         connection.setRequestProperty(Headers.AUTHORIZATION, Headers.bearer(credential.get()));
       }
-      try (OutputStream body = connection.getOutputStream()) {
+      try (OutputStream body = sent.counting(connection.getOutputStream())) {
         bundle.writeTo(body, progress);
       }
     } catch (ProtocolException refusedBeforeTheBody) {
@@ -99,6 +118,45 @@ public final class StagingClient {
       return answer.getResponseCode();
     } catch (IOException e) {
       throw new StageFailure("reading the staging server's answer failed: " + e, e);
+    }
+  }
+
+  /** The size and SHA-256 of the bytes an upload sent, taken as they go out. */
+  private static final class Sent {
+    private final MessageDigest sha256;
+    private long size;
+
+    Sent() {
+      try {
+        sha256 = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every JVM has SHA-256", e);
+      }
+    }
+
+    OutputStream counting(OutputStream out) {
+      return new DigestOutputStream(out, sha256) {
+        @Override
+        public void write(int b) throws IOException {
+          super.write(b);
+          size++;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+          super.write(bytes, offset, length);
+          size += length;
+        }
+      };
+    }
+
+    long size() {
+      return size;
+    }
+
+    /** Once, after the last byte. */
+    String sha256Hex() {
+      return HexFormat.of().formatHex(sha256.digest());
     }
   }
 
