@@ -33,12 +33,17 @@ public final class UploadAuthFilter implements ContainerRequestFilter {
 
   @Override
   public void filter(ContainerRequestContext request) {
+    // The client, as --trusted-proxies resolve it behind an ingress; else the socket's peer.
     String address = servletRequest.getRemoteAddr();
+    String credential = request.getHeaderString(HttpHeaders.AUTHORIZATION);
     try {
-      limiter.requireAllowed(address);
+      limiter.requireAllowed(address, credential);
       String ownerHeader = request.getHeaderString(Headers.BUNDLE_OWNER);
       Optional<String> namespace = ownerHeader == null ? Optional.empty() : Optional.of(owners.parse(ownerHeader).ownerNamespace());
-      authenticator.check(request.getHeaderString(HttpHeaders.AUTHORIZATION), namespace);
+      authenticator.check(credential, namespace);
+      if (credential != null) {
+        limiter.recordSuccess(credential);
+      }
     } catch (StagingException e) {
       if (e.problem() == Problem.UNAUTHORIZED) {
         limiter.recordFailure(address);

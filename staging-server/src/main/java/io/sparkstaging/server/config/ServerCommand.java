@@ -2,12 +2,14 @@ package io.sparkstaging.server.config;
 
 import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.common.config.Converters;
+import io.sparkstaging.server.http.TrustedProxies;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -100,6 +102,11 @@ final class ServerCommand {
           + "holds at one read buffer each. Default: auto.")
   int maxDownloads;
 
+  @Option(names = "--trusted-proxies", split = ",", paramLabel = "CIDR",
+      description = "Proxies (addresses or ranges, comma-separated) whose Forwarded or X-Forwarded-For headers name the client, "
+          + "for the failed-authentication limiter and the access log; an ingress controller's pods. Default: none.")
+  List<String> trustedProxies = new ArrayList<>();
+
   @Option(names = "--min-upload-rate", defaultValue = "1k", converter = Converters.Size.class,
       description = "Average bytes per second below which an upload is abandoned after its first 10 s (408); 0 disables. Default: ${DEFAULT-VALUE}.")
   long minUploadRate;
@@ -190,12 +197,18 @@ final class ServerCommand {
     require(!idleTimeout.isZero() && !idleTimeout.isNegative(), "--idle-timeout must be positive");
     require(acceptQueue > 0, "--accept-queue must be positive");
     require(maxDownloads >= 0, "--max-downloads must not be negative");
+    try {
+      new TrustedProxies(trustedProxies);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("--trusted-proxies: " + e.getMessage());
+    }
     require(cleanupInterval.toMillis() > 0, "--cleanup-interval must be positive");
     require(initialAccessExpiration.toMillis() > 0, "--initial-access-expiration must be positive");
     require(maxBundleAge == null || maxBundleAge.toMillis() > 0, "--max-bundle-age must be positive");
     return new ServerConfig(host, port, dataDir, s3(), maxBundleSize, minFreeSpace, idleTimeout, minUploadRate, shutdownGrace, tls(),
         cleanupInterval, initialAccessExpiration, Optional.ofNullable(maxBundleAge), maxTotalSize, maxNamespaceSize, uploadAuth(),
-        kubernetes, Optional.ofNullable(kubernetesMaster), ownerGracePeriod, logFormat, acceptQueue, maxDownloads);
+        kubernetes, Optional.ofNullable(kubernetesMaster), ownerGracePeriod, logFormat, acceptQueue, maxDownloads,
+        trustedProxies);
   }
 
   private Optional<S3Config> s3() {

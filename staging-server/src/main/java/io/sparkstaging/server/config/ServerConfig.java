@@ -1,5 +1,6 @@
 package io.sparkstaging.server.config;
 
+import java.util.List;
 import io.sparkstaging.common.units.ByteSize;
 import io.sparkstaging.common.units.DurationText;
 import java.nio.file.Path;
@@ -29,7 +30,12 @@ public record ServerConfig(
     Duration ownerGracePeriod,
     LogFormat logFormat,
     int acceptQueue,
-    int maxDownloads) {
+    int maxDownloads,
+    List<String> trustedProxies) {
+
+  public ServerConfig {
+    trustedProxies = List.copyOf(trustedProxies);
+  }
 
   /** How log lines are written: for people, or one JSON object a line for a log pipeline. */
   public enum LogFormat {
@@ -47,13 +53,14 @@ public record ServerConfig(
   public String summary(int boundPort) {
     return String.format("listen %s://%s:%d, %s, max bundle %s, min free space %s, idle timeout %s, "
             + "min upload rate %s/s, shutdown grace %s, TLS %s, cleanup every %s (not downloaded within %s, max age %s), "
-            + "caps %s in all, %s per namespace, upload auth %s, accept queue %d, downloads at once %s",
+            + "caps %s in all, %s per namespace, upload auth %s, accept queue %d, downloads at once %s, trusted proxies %s",
         tls.isPresent() ? "https" : "http", host, boundPort,
         s3.map(S3Config::describe).map(where -> "storage " + where).orElse("data dir " + dataDir.toAbsolutePath()), ByteSize.format(maxBundleSize),
         ByteSize.format(minFreeSpace), DurationText.format(idleTimeout), ByteSize.format(minUploadRate),
         DurationText.format(shutdownGrace), tls.map(TlsConfig::describe).orElse("off"), DurationText.format(cleanupInterval),
         DurationText.format(initialAccessExpiration), maxBundleAge.map(DurationText::format).orElse("off"),
         maxTotalSize > 0 ? ByteSize.format(maxTotalSize) : "none", maxNamespaceSize > 0 ? ByteSize.format(maxNamespaceSize) : "none",
-        uploadAuth.describe(), acceptQueue, maxDownloads > 0 ? String.valueOf(maxDownloads) : "auto");
+        uploadAuth.describe(), acceptQueue, maxDownloads > 0 ? String.valueOf(maxDownloads) : "auto",
+        trustedProxies.isEmpty() ? "none" : String.join(",", trustedProxies));
   }
 }

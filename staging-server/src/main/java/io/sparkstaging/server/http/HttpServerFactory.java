@@ -55,6 +55,9 @@ public final class HttpServerFactory {
     http.setRequestHeaderSize(REQUEST_HEADER_BYTES);
     http.setSendServerVersion(false);
     http.addCustomizer(new FaultyFramingCustomizer());
+    if (!config.trustedProxies().isEmpty()) {
+      http.addCustomizer(new TrustedProxies(config.trustedProxies()));
+    }
 
     var connector = new ServerConnector(server, connectionFactories(config, http));
     connector.setName(config.tls().isPresent() ? "https" : "http");

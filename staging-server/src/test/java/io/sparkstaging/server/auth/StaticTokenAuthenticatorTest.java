@@ -99,11 +99,25 @@ class StaticTokenAuthenticatorTest {
   void tooManyFailuresFromOneAddressAre429UntilTheWindowPasses() {
     var limiter = new FailedAttemptLimiter(3, Duration.ofMinutes(1));
     for (int i = 0; i < 3; i++) {
-      limiter.requireAllowed("10.0.0.1");
+      limiter.requireAllowed("10.0.0.1", "Bearer guess-" + i);
       limiter.recordFailure("10.0.0.1");
     }
 
-    assertThatThrownBy(() -> limiter.requireAllowed("10.0.0.1")).hasMessageContaining("too many failed authentications");
-    assertThatCode(() -> limiter.requireAllowed("10.0.0.2")).doesNotThrowAnyException();
+    assertThatThrownBy(() -> limiter.requireAllowed("10.0.0.1", "Bearer guess")).hasMessageContaining("too many failed authentications");
+    assertThatCode(() -> limiter.requireAllowed("10.0.0.2", "Bearer guess")).doesNotThrowAnyException();
+  }
+
+  @Test
+  void aCredentialAcceptedWithinTheWindowStillPassesFromALockedAddress() {
+    var limiter = new FailedAttemptLimiter(3, Duration.ofMinutes(1));
+    limiter.recordSuccess("Bearer the-real-token");
+    for (int i = 0; i < 3; i++) {
+      limiter.recordFailure("10.0.0.1");
+    }
+
+    // Someone else behind the same address (a NAT, an ingress) is not locked out by the guesser.
+    assertThatCode(() -> limiter.requireAllowed("10.0.0.1", "Bearer the-real-token")).doesNotThrowAnyException();
+    assertThatThrownBy(() -> limiter.requireAllowed("10.0.0.1", "Bearer another-guess")).hasMessageContaining("too many");
+    assertThatThrownBy(() -> limiter.requireAllowed("10.0.0.1", null)).hasMessageContaining("too many");
   }
 }

@@ -190,6 +190,7 @@ class ManifestsIT {
         assertThat(ingress.getMetadata().getAnnotations()).containsEntry("nginx.ingress.kubernetes.io/proxy-body-size", "0")
             .containsEntry("nginx.ingress.kubernetes.io/proxy-request-buffering", "off");
         assertThat(ingress.getSpec().getTls()).isNotEmpty();
+        assertThat(loaded.trustedProxies()).as("the ingress controller names the client").isNotEmpty();
       }
       case "overlays/tls" -> {
         assertThat(loaded.tls()).isPresent();

@@ -58,4 +58,17 @@ class UploadAuthIT {
       upload(server, "Bearer " + TOKEN).then().statusCode(429).body("error", equalTo("too_many_requests"));
     }
   }
+
+  @Test
+  void wrongTokensFromOneAddressDoNotLockOutAValidTokenAlreadyInUseThere() throws Exception {
+    try (var server = start()) {
+      upload(server, "Bearer " + TOKEN).then().statusCode(201);
+      for (int i = 0; i < 10; i++) {
+        upload(server, "Bearer guess-" + i).then().statusCode(401);
+      }
+
+      upload(server, "Bearer guess-11").then().statusCode(429);
+      upload(server, "Bearer " + TOKEN).then().statusCode(201);
+    }
+  }
 }

@@ -6,6 +6,7 @@ import io.sparkstaging.server.config.TlsConfig;
 import io.sparkstaging.server.config.UploadAuthConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Server settings for tests: loopback, port 0, small limits; each test changes only what it is about. */
@@ -30,12 +31,14 @@ public final class TestSettings {
   public int acceptQueue = 4096;
   /** 0: sized from the JVM's direct memory, as in production. */
   public int maxDownloads;
+  public List<String> trustedProxies = List.of();
 
   public ServerConfig toConfig(Path dataDir) {
     return new ServerConfig("127.0.0.1", 0, dataDir, s3 != null ? Optional.of(s3) : TestStorage.forDataDir(dataDir), maxBundleSize, minFreeSpace, idleTimeout, minUploadRate, shutdownGrace,
         Optional.ofNullable(tls), cleanupInterval, initialAccessExpiration, Optional.ofNullable(maxBundleAge),
         maxTotalSize, maxNamespaceSize, uploadAuth,
         kubernetesMaster == null ? ServerConfig.KubernetesMode.off : ServerConfig.KubernetesMode.auto, Optional.ofNullable(kubernetesMaster),
-        ownerGracePeriod, ServerConfig.LogFormat.text, acceptQueue, maxDownloads);
+        ownerGracePeriod, ServerConfig.LogFormat.text, acceptQueue, maxDownloads,
+        trustedProxies);
   }
 }
