@@ -123,6 +123,113 @@ class DownloadLimitsIT {
     }
   }
 
+  @Test
+  void aPermissionErrorOpeningTheBundleIsA500WithAnIncidentIdAndNoPath() throws Exception {
+    try (var local = LocalBundleStore.open(dataDir, 0, Clock.systemUTC());
+        var server = start(settings -> { }, DeniedOpen::new, local)) {
+      String base = "http://127.0.0.1:" + server.port();
+      JsonNode receipt = new JdkClient().upload(base, Bundles.random(1000, 12));
+
+      HttpResponse<String> response = get(base, receipt);
+
+      assertThat(response.statusCode()).isEqualTo(500);
+      assertThat(new ObjectMapper().readTree(response.body()).get("message").asText()).startsWith("internal error; the server log has details")
+          .doesNotContain("/var/lib").doesNotContain("AccessDenied");
+    }
+  }
+
+  @Test
+  void aReadFailingAfterTheHeadersClosesTheConnectionWithNothingButBundleBytesSent() throws Exception {
+    byte[] content = Bundles.random(4 << 20, 13);
+    try (var local = LocalBundleStore.open(dataDir, 0, Clock.systemUTC());
+        var server = start(settings -> { }, FailingMidway::new, local)) {
+      String base = "http://127.0.0.1:" + server.port();
+      JsonNode receipt = new JdkClient().upload(base, content);
+
+      try (var client = new RawHttp(server.port())) {
+        client.send("GET /api/v1/bundles/" + receipt.get("resourceId").asText() + " HTTP/1.1\nHost: x\nAuthorization: Bearer "
+            + receipt.get("resourceSecret").asText() + "\n\n");
+        String response = client.readResponse();
+
+        // The status was sent already: the only honest signal left is a body shorter than announced, then the end.
+        assertThat(response).startsWith("HTTP/1.1 200").contains("Content-Length: " + content.length);
+        String body = response.substring(response.indexOf("\r\n\r\n") + 4);
+        assertThat(body.length()).isLessThan(content.length);
+        assertThat(body).isEqualTo(new String(content, 0, body.length(), StandardCharsets.ISO_8859_1));
+      }
+    }
+  }
+
+  /** The disk refuses to open the bundle's file. */
+  private static final class DeniedOpen extends ForwardingBundleStore {
+    DeniedOpen(BundleStore store) {
+      super(store);
+    }
+
+    @Override
+    public SeekableByteChannel open(BundleId id) throws IOException {
+      throw new java.nio.file.AccessDeniedException("/var/lib/spark-staging/bundles/" + id + "/content");
+    }
+  }
+
+  /** The disk fails after the first megabyte. */
+  private static final class FailingMidway extends ForwardingBundleStore {
+    FailingMidway(BundleStore store) {
+      super(store);
+    }
+
+    @Override
+    public SeekableByteChannel open(BundleId id) throws IOException {
+      SeekableByteChannel channel = store.open(id);
+      return new java.nio.channels.SeekableByteChannel() {
+        @Override
+        public int read(java.nio.ByteBuffer destination) throws IOException {
+          if (channel.position() >= (1 << 20)) {
+            throw new IOException("Input/output error: /var/lib/spark-staging/bundles/" + id + "/content");
+          }
+          return channel.read(destination);
+        }
+
+        @Override
+        public int write(java.nio.ByteBuffer source) throws IOException {
+          return channel.write(source);
+        }
+
+        @Override
+        public long position() throws IOException {
+          return channel.position();
+        }
+
+        @Override
+        public SeekableByteChannel position(long newPosition) throws IOException {
+          channel.position(newPosition);
+          return this;
+        }
+
+        @Override
+        public long size() throws IOException {
+          return channel.size();
+        }
+
+        @Override
+        public SeekableByteChannel truncate(long size) throws IOException {
+          channel.truncate(size);
+          return this;
+        }
+
+        @Override
+        public boolean isOpen() {
+          return channel.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+          channel.close();
+        }
+      };
+    }
+  }
+
   /** Another request deletes the bundle between the secret check and the read. */
   private static final class DeletedBeforeOpen extends ForwardingBundleStore {
     DeletedBeforeOpen(BundleStore store) {
