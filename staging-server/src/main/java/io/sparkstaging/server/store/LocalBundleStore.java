@@ -223,13 +223,30 @@ public final class LocalBundleStore implements BundleStore, AutoCloseable {
   }
 
   @Override
+  /**
+   * The bundle leaves {@code bundles/} (one durable rename into {@code trash/}) before it leaves the
+   * index: a rename that fails leaves it listed and served, as it will be after a restart, rather
+   * than hidden now and back then. What is in {@code trash/} is gone whatever follows, since a
+   * start empties it.
+   */
   public boolean delete(BundleId id) throws IOException {
-    if (index.remove(id) == null) {
+    if (!index.containsKey(id)) {
       return false;
     }
     Path target = trash.resolve(id.value());
-    DurableFiles.moveSynced(bundles.resolve(id.value()), target);
-    FileTrees.deleteRecursively(target);
+    try {
+      DurableFiles.moveSynced(bundles.resolve(id.value()), target);
+    } catch (NoSuchFileException deletedMeanwhile) {
+      // Another delete moved it first (and unlists it), or its files are gone: either way it is no more.
+      index.remove(id);
+      return false;
+    }
+    index.remove(id);
+    try {
+      FileTrees.deleteRecursively(target);
+    } catch (IOException e) {
+      log.warn("Bundle {} is deleted, but its files stay in {} until the next start: {}", id, trash, e.toString());
+    }
     return true;
   }
 

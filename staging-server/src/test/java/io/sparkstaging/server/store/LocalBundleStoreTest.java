@@ -96,6 +96,24 @@ class LocalBundleStoreTest {
   }
 
   @Test
+  void aDeleteThatFailsHalfWayLeavesTheBundleListedAsARestartWillFindIt() throws IOException {
+    open();
+    BundleRecord record = put("kept".getBytes());
+    // A file where the bundle's directory would go in trash/: the rename fails, for root too.
+    Files.writeString(root.resolve("trash").resolve(record.id().value()), "in the way");
+
+    assertThatThrownBy(() -> store.delete(record.id())).isInstanceOf(IOException.class);
+
+    assertThat(store.find(record.id())).isPresent();
+    open();
+    assertThat(store.find(record.id())).isPresent();
+    assertThat(store.delete(record.id())).isTrue();
+    assertThat(store.find(record.id())).isEmpty();
+    open();
+    assertThat(store.find(record.id())).isEmpty();
+  }
+
+  @Test
   void aCommittedBundleIsFoundWithItsFacts() throws IOException {
     open();
     byte[] content = Bundles.random(300_000, 1);
