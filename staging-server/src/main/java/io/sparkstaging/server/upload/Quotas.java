@@ -6,28 +6,77 @@ import io.sparkstaging.server.errors.StagingException;
 import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.store.BundleStore;
 import java.io.InputStream;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.apache.commons.io.input.ObservableInputStream;
 
 /**
  * Caps on stored bytes: for the whole server and for each namespace. Uploads in progress hold
- * reservations that grow with their bytes, so concurrent uploads cannot together overshoot a cap;
- * stored bytes are counted from the store itself, so deletions need no bookkeeping here.
+ * reservations that grow with their bytes, so concurrent uploads cannot together overshoot a cap.
+ * Stored bytes are totalled from the store's listing at most once per {@link #REFRESH}, not at
+ * every megabyte of every upload (100,000 stored bundles made that a scan of them all per MiB,
+ * under this class's lock); uploads stored since are added to the totals until the next count, so
+ * the totals never lag behind what this server stored, and deletions since only make them high.
  */
 public final class Quotas {
   private static final long GROWTH_STEP = 1024 * 1024;
+  static final Duration REFRESH = Duration.ofSeconds(1);
 
   private final BundleStore store;
   private final long maxTotal;
   private final long maxPerNamespace;
   private final Set<Reservation> inFlight = new HashSet<>();
+  private final LongSupplier nanoTime;
+  private Totals stored;
 
   /** @param maxTotal 0 for no global cap; @param maxPerNamespace 0 for no per-namespace cap */
   public Quotas(BundleStore store, long maxTotal, long maxPerNamespace) {
+    this(store, maxTotal, maxPerNamespace, System::nanoTime);
+  }
+
+  Quotas(BundleStore store, long maxTotal, long maxPerNamespace, LongSupplier nanoTime) {
     this.store = store;
     this.maxTotal = maxTotal;
     this.maxPerNamespace = maxPerNamespace;
+    this.nanoTime = nanoTime;
+  }
+
+  /** Stored bytes, in all and by namespace, as counted at {@code countedAt}, plus what was stored here since. */
+  private record Totals(long total, Map<String, Long> byNamespace, long countedAt) {
+    static Totals count(Collection<BundleRecord> records, long now) {
+      var byNamespace = new HashMap<String, Long>();
+      long total = 0;
+      for (BundleRecord record : records) {
+        total += record.size();
+        byNamespace.merge(record.owner().ownerNamespace(), record.size(), Long::sum);
+      }
+      return new Totals(total, byNamespace, now);
+    }
+
+    Totals plus(String namespace, long bytes) {
+      var next = new HashMap<>(byNamespace);
+      if (namespace != null) {
+        next.merge(namespace, bytes, Long::sum);
+      }
+      return new Totals(total + bytes, next, countedAt);
+    }
+
+    long of(String namespace) {
+      return namespace == null ? 0 : byNamespace.getOrDefault(namespace, 0L);
+    }
+  }
+
+  private Totals stored() {
+    long now = nanoTime.getAsLong();
+    if (stored == null || now - stored.countedAt() >= REFRESH.toNanos()) {
+      stored = Totals.count(store.list(), now);
+    }
+    return stored;
   }
 
   /**
@@ -62,7 +111,10 @@ public final class Quotas {
   }
 
   private synchronized void release(Reservation reservation) {
-    inFlight.remove(reservation);
+    if (inFlight.remove(reservation) && reservation.settled && stored != null) {
+      // Probably stored (a failed commit is counted too, until the next count: the safe side).
+      stored = stored.plus(reservation.namespace, reservation.bytes);
+    }
   }
 
   /** Refuses if {@code bytes} for this reservation, with everything stored and reserved by others, exceed a cap. */
@@ -70,14 +122,9 @@ public final class Quotas {
     if (maxTotal <= 0 && (maxPerNamespace <= 0 || reservation.namespace == null)) {
       return;
     }
-    long total = bytes;
-    long namespace = bytes;
-    for (BundleRecord record : store.list()) {
-      total += record.size();
-      if (record.owner().ownerNamespace().equals(reservation.namespace)) {
-        namespace += record.size();
-      }
-    }
+    Totals totals = stored();
+    long total = bytes + totals.total();
+    long namespace = bytes + totals.of(reservation.namespace);
     for (Reservation other : inFlight) {
       if (other != reservation) {
         total += other.bytes;
@@ -100,6 +147,7 @@ public final class Quotas {
   public final class Reservation implements AutoCloseable {
     private String namespace;
     private long bytes;
+    private boolean settled;
 
     private Reservation(String namespace) {
       this.namespace = namespace;
@@ -113,6 +161,7 @@ public final class Quotas {
     /** The final size, checked before the bundle is made visible: the last bytes may not have reached a growth step. */
     public void settle(long size) {
       grow(this, size);
+      settled = true;
     }
 
     /** The body, counted against the caps as it is read: an upload over a cap stops while streaming. */

@@ -1,5 +1,10 @@
 package io.sparkstaging.server.upload;
 
+import java.io.OutputStream;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Collection;
+import io.sparkstaging.server.store.BundleRecord;
+import io.sparkstaging.server.support.ForwardingBundleStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -58,6 +63,53 @@ class QuotasTest {
 
       assertThatThrownBy(metered::readAllBytes).isInstanceOfSatisfying(StagingException.class,
           e -> assertThat(e.problem()).isEqualTo(Problem.INSUFFICIENT_STORAGE));
+    }
+  }
+
+  @Test
+  void theStoreIsCountedOncePerRefreshNotAtEveryMegabyteOfEveryUpload() throws IOException {
+    try (var local = LocalBundleStore.open(root, 0, Clock.systemUTC())) {
+      store(local, "team-a", 100);
+      var listings = new AtomicInteger();
+      var counted = new ForwardingBundleStore(local) {
+        @Override
+        public Collection<BundleRecord> list() {
+          listings.incrementAndGet();
+          return super.list();
+        }
+      };
+      var quotas = new Quotas(counted, 1L << 40, 1L << 40, () -> 0L);
+
+      try (var room = quotas.reserve("team-a", -1)) {
+        room.meter(new ByteArrayInputStream(new byte[64 << 20])).transferTo(OutputStream.nullOutputStream());
+      }
+
+      assertThat(listings).hasValue(1);
+    }
+  }
+
+  @Test
+  void anUploadStoredSinceTheLastCountCountsAndADeletionIsSeenAtTheNext() throws IOException {
+    try (var store = LocalBundleStore.open(root, 0, Clock.systemUTC())) {
+      long[] now = {0};
+      var quotas = new Quotas(store, 0, 1000, () -> now[0]);
+      store(store, "team-a", 300);
+      try (var first = quotas.reserve("team-a", 600)) {
+        first.settle(600);
+      }
+
+      // Counted at the first reservation: 300 stored; the 600 settled since are added, not waited for.
+      assertThat(refusal(() -> quotas.reserve("team-a", 200))).isEqualTo(Problem.QUOTA_EXCEEDED);
+
+      store.list().forEach(record -> {
+        try {
+          store.delete(record.id());
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      now[0] += Quotas.REFRESH.toNanos();
+      quotas.reserve("team-a", 900).close();
     }
   }
 
