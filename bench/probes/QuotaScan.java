@@ -1,4 +1,4 @@
-import io.sparkstaging.server.api.BundleOwner;
+import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.server.store.BundleId;
 import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.store.BundleStore;

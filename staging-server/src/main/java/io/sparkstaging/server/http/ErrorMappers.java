@@ -1,6 +1,6 @@
 package io.sparkstaging.server.http;
 
-import io.sparkstaging.server.api.ErrorBody;
+import io.sparkstaging.common.wire.ErrorBody;
 import io.sparkstaging.server.auth.UploadUnauthorized;
 import io.sparkstaging.server.errors.Problem;
 import io.sparkstaging.server.errors.StagingException;

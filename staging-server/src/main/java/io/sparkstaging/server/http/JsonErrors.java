@@ -2,7 +2,7 @@ package io.sparkstaging.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sparkstaging.server.api.ErrorBody;
+import io.sparkstaging.common.wire.ErrorBody;
 import io.sparkstaging.server.errors.StagingException;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpHeader;

@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
-import io.sparkstaging.server.api.BundleOwner;
+import io.sparkstaging.common.wire.BundleOwner;
 import java.util.Map;
 
 /**

@@ -1,6 +1,6 @@
 package io.sparkstaging.server.upload;
 
-import io.sparkstaging.server.api.BundleOwner;
+import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.store.BundleStore;
 import io.sparkstaging.server.store.PendingBundle;

@@ -2,8 +2,8 @@ package io.sparkstaging.server.upload;
 
 import io.sparkstaging.common.wire.Routes;
 import io.sparkstaging.common.units.ByteSize;
-import io.sparkstaging.server.api.BundleOwner;
-import io.sparkstaging.server.api.UploadReceipt;
+import io.sparkstaging.common.wire.BundleOwner;
+import io.sparkstaging.common.wire.UploadReceipt;
 import io.sparkstaging.server.auth.UploadAuthenticated;
 import io.sparkstaging.server.errors.Problem;
 import io.sparkstaging.server.errors.StagingException;

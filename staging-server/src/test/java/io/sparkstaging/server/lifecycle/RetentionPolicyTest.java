@@ -2,7 +2,7 @@ package io.sparkstaging.server.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sparkstaging.server.api.BundleOwner;
+import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.server.lifecycle.RetentionPolicy.Deletion.Reason;
 import io.sparkstaging.server.store.BundleId;
 import io.sparkstaging.server.store.BundleRecord;

@@ -8,7 +8,7 @@ import io.sparkstaging.server.support.ForwardingBundleStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sparkstaging.server.api.BundleOwner;
+import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.server.errors.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import io.sparkstaging.server.store.LocalBundleStore;

@@ -1,8 +1,11 @@
 package io.sparkstaging.submit.stage;
 
+import io.sparkstaging.common.wire.BundleOwner;
+import io.sparkstaging.common.wire.BundleReceipt;
+import io.sparkstaging.common.wire.ErrorBody;
 import io.sparkstaging.common.wire.Headers;
 import io.sparkstaging.common.wire.Routes;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.HexFormat;
 import java.security.NoSuchAlgorithmException;
@@ -14,7 +17,6 @@ import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.ProtocolException;
 import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
@@ -27,7 +29,8 @@ import javax.net.ssl.SSLSocketFactory;
  * refuse (owner, size, disk) before a byte of it is sent.
  */
 public final class StagingClient {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // A tolerant reader: a newer server may add fields to its answers.
+  private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private static final int CHUNK = 64 * 1024;
 
   private final URI server;
@@ -72,9 +75,8 @@ public final class StagingClient {
       }
       StagedBundle staged;
       try (InputStream in = answer.getInputStream()) {
-        JsonNode receipt = JSON.readTree(in);
-        staged = new StagedBundle(receipt.get("resourceId").asText(), receipt.get("resourceSecret").asText(),
-            receipt.get("size").asLong(), receipt.get("sha256").asText());
+        BundleReceipt receipt = JSON.readValue(in, BundleReceipt.class);
+        staged = new StagedBundle(receipt.resourceId(), receipt.resourceSecret(), receipt.size(), receipt.sha256());
       }
       String sentSha256 = sent.sha256Hex();
       if (staged.size() != sent.size() || !staged.sha256().equalsIgnoreCase(sentSha256)) {
@@ -176,12 +178,8 @@ public final class StagingClient {
   }
 
   static String ownerJson(String namespace, Map<String, String> labels) {
-    var owner = new LinkedHashMap<String, Object>();
-    owner.put("ownerNamespace", namespace);
-    owner.put("ownerLabels", labels);
-    owner.put("ownerType", "Pod");
     try {
-      return JSON.writeValueAsString(owner);
+      return JSON.writeValueAsString(new BundleOwner(namespace, labels, BundleOwner.OwnerType.Pod));
     } catch (IOException e) {
       throw new IllegalStateException("a map of strings always serializes", e);
     }
@@ -190,9 +188,9 @@ public final class StagingClient {
   /** The server's JSON message; after a refused {@code 100-continue} the JDK drops the body, so then the reason phrase. */
   private static String errorMessage(HttpURLConnection connection) {
     try (InputStream body = connection.getErrorStream()) {
-      JsonNode error = body == null ? null : JSON.readTree(body);
-      if (error != null && error.hasNonNull("message")) {
-        return " (" + error.get("message").asText() + ")";
+      ErrorBody error = body == null ? null : JSON.readValue(body, ErrorBody.class);
+      if (error != null && error.message() != null) {
+        return " (" + error.message() + ")";
       }
       String reason = connection.getResponseMessage();
       return reason == null ? "" : " " + reason;

@@ -1,6 +1,6 @@
 package io.sparkstaging.server.store.s3;
 
-import io.sparkstaging.server.api.BundleOwner;
+import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.server.store.BundleId;
 import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.errors.Problem;

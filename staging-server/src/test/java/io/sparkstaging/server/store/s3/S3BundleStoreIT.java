@@ -2,7 +2,7 @@ package io.sparkstaging.server.store.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sparkstaging.server.api.BundleOwner;
+import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.support.MutableClock;
 import io.sparkstaging.server.support.TestStorage;

@@ -1,4 +1,4 @@
-package io.sparkstaging.server.api;
+package io.sparkstaging.common.wire;
 
 /**
  * The v0 answer to an upload. Exactly these two fields: the original client's JSON mapper fails on

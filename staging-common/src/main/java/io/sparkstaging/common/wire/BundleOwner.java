@@ -1,4 +1,4 @@
-package io.sparkstaging.server.api;
+package io.sparkstaging.common.wire;
 
 import java.util.Map;
 

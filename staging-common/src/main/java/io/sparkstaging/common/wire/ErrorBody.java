@@ -1,4 +1,4 @@
-package io.sparkstaging.server.api;
+package io.sparkstaging.common.wire;
 
 /** The JSON body of every error response: a stable code and a sentence for humans. */
 public record ErrorBody(String error, String message) {}
