@@ -79,4 +79,13 @@ public interface BundleStore extends Closeable {
 
   /** Throws if the store could not accept an upload now (for readiness probes). */
   void checkWritable() throws IOException;
+
+  /**
+   * Grows with every bundle this server commits or deletes, so that whoever totals {@link #list()}
+   * knows when to total it again; what other servers on a shared bucket change shows only in the
+   * next listing.
+   */
+  default long changeCount() {
+    return 0;
+  }
 }

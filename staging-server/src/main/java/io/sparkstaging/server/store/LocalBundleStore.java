@@ -3,6 +3,7 @@ package io.sparkstaging.server.store;
 import io.sparkstaging.common.files.FileTrees;
 import io.sparkstaging.server.errors.Problem;
 import io.sparkstaging.server.errors.StagingException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -54,6 +55,7 @@ public final class LocalBundleStore implements BundleStore, AutoCloseable {
   private final SecureRandom random = new SecureRandom();
   private final MetadataCodec codec = new MetadataCodec();
   private final Map<BundleId, BundleRecord> index = new ConcurrentHashMap<>();
+  private final AtomicLong changes = new AtomicLong();
 
   private LocalBundleStore(Path root, DiskSpace diskSpace, Clock clock, FileChannel lockChannel) {
     this.bundles = root.resolve("bundles");
@@ -163,6 +165,7 @@ public final class LocalBundleStore implements BundleStore, AutoCloseable {
     DurableFiles.syncDirectory(completeDir);
     DurableFiles.moveSynced(completeDir, bundles.resolve(record.id().value()));
     index.put(record.id(), record);
+    changes.incrementAndGet();
     return record;
   }
 
@@ -223,12 +226,17 @@ public final class LocalBundleStore implements BundleStore, AutoCloseable {
   }
 
   @Override
+  public long changeCount() {
+    return changes.get();
+  }
+
   /**
    * The bundle leaves {@code bundles/} (one durable rename into {@code trash/}) before it leaves the
    * index: a rename that fails leaves it listed and served, as it will be after a restart, rather
    * than hidden now and back then. What is in {@code trash/} is gone whatever follows, since a
    * start empties it.
    */
+  @Override
   public boolean delete(BundleId id) throws IOException {
     if (!index.containsKey(id)) {
       return false;
@@ -239,9 +247,11 @@ public final class LocalBundleStore implements BundleStore, AutoCloseable {
     } catch (NoSuchFileException deletedMeanwhile) {
       // Another delete moved it first (and unlists it), or its files are gone: either way it is no more.
       index.remove(id);
+      changes.incrementAndGet();
       return false;
     }
     index.remove(id);
+    changes.incrementAndGet();
     try {
       FileTrees.deleteRecursively(target);
     } catch (IOException e) {

@@ -18,10 +18,10 @@ import org.apache.commons.io.input.ObservableInputStream;
 /**
  * Caps on stored bytes: for the whole server and for each namespace. Uploads in progress hold
  * reservations that grow with their bytes, so concurrent uploads cannot together overshoot a cap.
- * Stored bytes are totalled from the store's listing at most once per {@link #REFRESH}, not at
- * every megabyte of every upload (100,000 stored bundles made that a scan of them all per MiB,
- * under this class's lock); uploads stored since are added to the totals until the next count, so
- * the totals never lag behind what this server stored, and deletions since only make them high.
+ * Stored bytes are totalled from the store's listing again only when this server has committed or
+ * deleted a bundle since ({@link BundleStore#changeCount()}), or after {@link #REFRESH} (for what
+ * other servers on a shared bucket changed): not at every megabyte of every upload, as before,
+ * when 100,000 stored bundles made that a scan of them all per MiB under this class's lock.
  */
 public final class Quotas {
   private static final long GROWTH_STEP = 1024 * 1024;
@@ -46,24 +46,16 @@ public final class Quotas {
     this.nanoTime = nanoTime;
   }
 
-  /** Stored bytes, in all and by namespace, as counted at {@code countedAt}, plus what was stored here since. */
-  private record Totals(long total, Map<String, Long> byNamespace, long countedAt) {
-    static Totals count(Collection<BundleRecord> records, long now) {
+  /** Stored bytes, in all and by namespace, as counted at {@code countedAt} when the store's change count was {@code changes}. */
+  private record Totals(long total, Map<String, Long> byNamespace, long countedAt, long changes) {
+    static Totals count(Collection<BundleRecord> records, long now, long changes) {
       var byNamespace = new HashMap<String, Long>();
       long total = 0;
       for (BundleRecord record : records) {
         total += record.size();
         byNamespace.merge(record.owner().ownerNamespace(), record.size(), Long::sum);
       }
-      return new Totals(total, byNamespace, now);
-    }
-
-    Totals plus(String namespace, long bytes) {
-      var next = new HashMap<>(byNamespace);
-      if (namespace != null) {
-        next.merge(namespace, bytes, Long::sum);
-      }
-      return new Totals(total + bytes, next, countedAt);
+      return new Totals(total, byNamespace, now, changes);
     }
 
     long of(String namespace) {
@@ -73,8 +65,9 @@ public final class Quotas {
 
   private Totals stored() {
     long now = nanoTime.getAsLong();
-    if (stored == null || now - stored.countedAt() >= REFRESH.toNanos()) {
-      stored = Totals.count(store.list(), now);
+    long changes = store.changeCount();
+    if (stored == null || stored.changes() != changes || now - stored.countedAt() >= REFRESH.toNanos()) {
+      stored = Totals.count(store.list(), now, changes);
     }
     return stored;
   }
@@ -111,10 +104,7 @@ public final class Quotas {
   }
 
   private synchronized void release(Reservation reservation) {
-    if (inFlight.remove(reservation) && reservation.settled && stored != null) {
-      // Probably stored (a failed commit is counted too, until the next count: the safe side).
-      stored = stored.plus(reservation.namespace, reservation.bytes);
-    }
+    inFlight.remove(reservation);
   }
 
   /** Refuses if {@code bytes} for this reservation, with everything stored and reserved by others, exceed a cap. */
@@ -147,7 +137,6 @@ public final class Quotas {
   public final class Reservation implements AutoCloseable {
     private String namespace;
     private long bytes;
-    private boolean settled;
 
     private Reservation(String namespace) {
       this.namespace = namespace;
@@ -161,7 +150,6 @@ public final class Quotas {
     /** The final size, checked before the bundle is made visible: the last bytes may not have reached a growth step. */
     public void settle(long size) {
       grow(this, size);
-      settled = true;
     }
 
     /** The body, counted against the caps as it is read: an upload over a cap stops while streaming. */

@@ -79,6 +79,11 @@ public abstract class ForwardingBundleStore implements BundleStore {
     store.checkWritable();
   }
 
+  @Override
+  public long changeCount() {
+    return store.changeCount();
+  }
+
   /** The wrapped store is the test's to close. */
   @Override
   public void close() {}

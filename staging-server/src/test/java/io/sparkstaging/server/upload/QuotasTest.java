@@ -89,27 +89,31 @@ class QuotasTest {
   }
 
   @Test
-  void anUploadStoredSinceTheLastCountCountsAndADeletionIsSeenAtTheNext() throws IOException {
-    try (var store = LocalBundleStore.open(root, 0, Clock.systemUTC())) {
+  void whatThisServerStoresOrDeletesIsCountedAtOnceAndOtherChangesAfterTheRefresh() throws IOException {
+    try (var local = LocalBundleStore.open(root, 0, Clock.systemUTC())) {
       long[] now = {0};
-      var quotas = new Quotas(store, 0, 1000, () -> now[0]);
-      store(store, "team-a", 300);
-      try (var first = quotas.reserve("team-a", 600)) {
-        first.settle(600);
-      }
+      var shared = new ForwardingBundleStore(local) {
+        long othersChanges;
 
-      // Counted at the first reservation: 300 stored; the 600 settled since are added, not waited for.
-      assertThat(refusal(() -> quotas.reserve("team-a", 200))).isEqualTo(Problem.QUOTA_EXCEEDED);
-
-      store.list().forEach(record -> {
-        try {
-          store.delete(record.id());
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
+        @Override
+        public long changeCount() {
+          return super.changeCount() - othersChanges;
         }
-      });
-      now[0] += Quotas.REFRESH.toNanos();
+      };
+      var quotas = new Quotas(shared, 0, 1000, () -> now[0]);
+      quotas.reserve("team-a", 100).close();
+
+      store(local, "team-a", 600);
+      assertThat(refusal(() -> quotas.reserve("team-a", 500))).isEqualTo(Problem.QUOTA_EXCEEDED);
+      local.delete(local.list().iterator().next().id());
       quotas.reserve("team-a", 900).close();
+
+      // Another replica on the bucket stored one: this server's change count does not move, the listing does.
+      shared.othersChanges++;
+      store(local, "team-a", 600);
+      quotas.reserve("team-a", 900).close();
+      now[0] += Quotas.REFRESH.toNanos();
+      assertThat(refusal(() -> quotas.reserve("team-a", 900))).isEqualTo(Problem.QUOTA_EXCEEDED);
     }
   }
 

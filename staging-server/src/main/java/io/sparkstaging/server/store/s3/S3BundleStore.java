@@ -10,6 +10,7 @@ import io.sparkstaging.server.store.ContentMeter;
 import io.sparkstaging.server.store.DiskSpace;
 import io.sparkstaging.server.store.MetadataCodec;
 import io.sparkstaging.server.store.PendingBundle;
+import java.util.concurrent.atomic.AtomicLong;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -57,6 +58,7 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
   /** Multipart uploads started longer ago than this were abandoned by a server that died: no upload lasts a day. */
   static final Duration ABANDONED_UPLOAD_AGE = Duration.ofDays(1);
 
+  private final AtomicLong changes = new AtomicLong();
   private final S3Config config;
   private final S3Client s3;
   private final S3Presigner presigner;
@@ -327,7 +329,13 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
     }
   }
 
+  @Override
+  public long changeCount() {
+    return changes.get();
+  }
+
   private void change(BundleId id, Optional<BundleRecord> record) {
+    changes.incrementAndGet();
     synchronized (listingLock) {
       record.ifPresentOrElse(value -> visible.put(id, value), () -> visible.remove(id));
       if (changesDuringListing != null) {
