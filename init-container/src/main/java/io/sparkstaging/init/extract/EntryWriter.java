@@ -27,7 +27,7 @@ final class EntryWriter {
   // Readable by the Spark container's user (uid 185 in the stock images), whoever unpacks.
   private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-r--r--");
   private static final Set<PosixFilePermission> EXECUTABLE_MODE = PosixFilePermissions.fromString("rwxr-xr-x");
-  // Larger than InputStream.transferTo's 8 KiB: a 300 MiB bundle unpacked 1.16x faster.
+  // Larger than InputStream.transferTo's 8 KiB, which unpacked more slowly (docs/benchmarks.md).
   private static final int COPY_BUFFER_BYTES = 128 * 1024;
 
   private final Path destination;

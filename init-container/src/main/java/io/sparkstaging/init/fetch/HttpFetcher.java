@@ -24,8 +24,8 @@ import javax.net.ssl.SSLSocketFactory;
  * Sends GETs and sorts the answers into bodies, retryable failures and final refusals.
  *
  * <p>Built on {@link HttpURLConnection} rather than {@code java.net.http.HttpClient}: the latter
- * initialises the JVM's TLS stack when it is built, which cost 170-480 ms of every pod's start
- * here even for plain http; this touches TLS only for https. It also has a per-read timeout, so
+ * initialises the JVM's TLS stack when it is built, a large part of every pod's start even for
+ * plain http (README, "Start-up"); this touches TLS only for https. It also has a per-read timeout, so
  * a stalled connection becomes a failure to resume from rather than a hang.
  */
 public final class HttpFetcher {

@@ -40,9 +40,8 @@ import io.sparkstaging.server.http.JsonErrors;
  * on Jetty's core API rather than through Jersey: the file is read into pooled direct buffers and
  * written asynchronously, with no heap copy and no thread held per download.
  *
- * <p>Why not memory-mapped? Measured here (64 downloads of 64 MiB, 16 at a time): mapping cut
- * server CPU from 0.55 to 0.33 CPU-s/GiB, but every mapping's resident pages count in the
- * process's RSS, which reached 6.2 GiB against 157 MiB; memory must stay flat however many pods
+ * <p>Why not memory-mapped? Mapping saves CPU, but every mapping's resident pages count in the
+ * process's RSS, which grew by gigabytes (docs/benchmarks.md); memory must stay flat however many pods
  * download at once. Jetty's HTTP/1.1 path offers no sendfile.
  *
  * <p>A store that offers direct URLs (S3 with {@code --download-redirect}) gets v1 downloads

@@ -1,7 +1,7 @@
 package io.sparkstaging.server.errors;
 
+import jakarta.ws.rs.core.Response;
 import java.util.Locale;
-import org.eclipse.jetty.http.HttpStatus;
 
 /**
  * Every way a request can fail, with the HTTP status and the stable machine-readable code that
@@ -51,6 +51,8 @@ public enum Problem {
         return problem.code;
       }
     }
-    return HttpStatus.getMessage(status).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
+    Response.StatusType known = Response.Status.fromStatusCode(status);
+    String reason = known != null ? known.getReasonPhrase() : "status " + status;
+    return reason.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
   }
 }

@@ -34,8 +34,8 @@ public final class HttpServerFactory {
    */
   public static final int LARGEST_POOLED_BUFFER = 128 * 1024;
   /**
-   * How much one read from a connection may take. Jetty's default, 8 KiB, took a 1 GiB upload in
-   * 131,072 reads; the buffer is pooled and held only while a read is handled.
+   * How much one read from a connection may take: more than Jetty's default 8 KiB, which made
+   * uploads slower (docs/benchmarks.md). The buffer is pooled and held only while a read is handled.
    */
   private static final int UPLOAD_READ_BUFFER = 64 * 1024;
 

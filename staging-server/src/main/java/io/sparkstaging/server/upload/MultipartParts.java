@@ -21,8 +21,7 @@ import org.eclipse.jetty.io.Content;
  * straight from the request: Jetty's multipart parser, which is push-based, driven by pulls.
  *
  * <p>Commons FileUpload's streaming parser did the same job but searched for the boundary a byte at
- * a time: 0.93 s against Jetty's 0.03 s to split a 256 MiB body in memory, and most of the v0
- * upload's time (bench/run, scenario upload).
+ * a time, which was most of a v0 upload's time (docs/benchmarks.md).
  *
  * <p>A malformed body raises a {@link StagingException} (400), not an {@link IOException}, which
  * stays for an interrupted one.

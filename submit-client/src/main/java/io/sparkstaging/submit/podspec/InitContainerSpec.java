@@ -35,9 +35,8 @@ public record InitContainerSpec(String image, String imagePullPolicy, String pro
   public static final String SECRET_VOLUME = "spark-init-secret";
 
   /**
-   * Sized from measurement: fetching, verifying and unpacking 100 jars (300 MiB) peaked at 74 MiB
-   * resident and took 1.4 CPU-seconds in 0.9 s (docs/submit.md); the memory limit leaves the JVM a
-   * 64 MiB heap and room for the page cache of what it writes.
+   * Sized from the init-container's measured peak (README, "Pods for clusters with quotas"); the memory
+   * limit leaves the JVM a small heap and room for the page cache of what it writes.
    */
   public static final String DEFAULT_REQUEST_CORES = "250m";
   public static final String DEFAULT_LIMIT_CORES = "1";
