@@ -2,11 +2,12 @@ package io.sparkstaging.init.config;
 
 import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.common.config.Converters;
-import io.sparkstaging.common.units.DurationText;
-import io.sparkstaging.init.config.InitConfig.ExtractLimits;
-import io.sparkstaging.init.config.InitConfig.ArchiveAlias;
-import io.sparkstaging.init.config.InitConfig.StagedBundleRef;
 import io.sparkstaging.common.tls.TrustConfig;
+import io.sparkstaging.common.tls.TrustOptions;
+import io.sparkstaging.common.units.DurationText;
+import io.sparkstaging.init.config.InitConfig.ArchiveAlias;
+import io.sparkstaging.init.config.InitConfig.ExtractLimits;
+import io.sparkstaging.init.config.InitConfig.StagedBundleRef;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.Locale;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -81,17 +83,7 @@ final class InitCommand {
       description = "Apply the trust settings below; when false, https uses the JVM's default trust store. Default: true.")
   Boolean tlsEnabled;
 
-  @Option(names = "--trust-store", description = "Trust store (PKCS12 or JKS) for https to the staging server.")
-  Path trustStore;
-
-  @Option(names = "--trust-store-password", description = "Trust store password.")
-  String trustStorePassword;
-
-  @Option(names = "--trust-store-type", defaultValue = "PKCS12", description = "Trust store type. Default: ${DEFAULT-VALUE} (also reads JKS).")
-  String trustStoreType;
-
-  @Option(names = "--trust-cert-pem", description = "PEM certificate(s) to trust for https, instead of a trust store.")
-  Path trustCertPem;
+  @Mixin TrustOptions trustOptions;
 
   @Option(names = "--max-unpacked-size", defaultValue = "8g", converter = Converters.Size.class,
       description = "Most bytes a bundle may unpack to (decompression-bomb guard). Default: ${DEFAULT-VALUE}.")
@@ -127,11 +119,7 @@ final class InitCommand {
     if (Boolean.FALSE.equals(tlsEnabled)) {
       return new TrustConfig.SystemDefault();
     }
-    require(trustStore == null || trustCertPem == null, "give --trust-store or --trust-cert-pem, not both");
-    if (trustStore != null) {
-      return new TrustConfig.TrustStoreFile(trustStore, trustStoreType, trustStorePassword);
-    }
-    return trustCertPem != null ? new TrustConfig.PemCertificates(trustCertPem) : new TrustConfig.SystemDefault();
+    return trustOptions.toTrustConfig();
   }
 
   private static List<URI> uris(String commaSeparated, String option) {

@@ -3,12 +3,11 @@ package io.sparkstaging.submit.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.common.kubernetes.KubernetesNames;
+import io.sparkstaging.common.tls.TrustContexts;
+import io.sparkstaging.common.tls.TrustOptions;
 import io.sparkstaging.submit.stage.BundlePackager;
 import io.sparkstaging.submit.stage.StagedBundle;
 import io.sparkstaging.submit.stage.StagingClient;
-import io.sparkstaging.submit.stage.StagingTrust;
-import io.sparkstaging.common.tls.TrustConfig;
-import io.sparkstaging.common.tls.TrustContexts;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -48,17 +47,7 @@ final class StageCommand implements Callable<Integer> {
   @Option(names = "--gzip", description = "Compress the bundle (worth it for text files, not for jars, which are compressed already).")
   boolean gzip;
 
-  @Option(names = "--trust-store", description = "Trust store for an https staging server (PKCS12 or JKS).")
-  Path trustStore;
-
-  @Option(names = "--trust-store-password", description = "Its password.")
-  String trustStorePassword;
-
-  @Option(names = "--trust-store-type", defaultValue = "PKCS12", description = "Its type. Default: ${DEFAULT-VALUE}.")
-  String trustStoreType;
-
-  @Option(names = "--trust-cert-pem", description = "PEM certificate(s) to trust for an https staging server.")
-  Path trustCertPem;
+  @Mixin TrustOptions trust;
 
   @Mixin UploadCredentialOptions credentials;
 
@@ -86,7 +75,7 @@ final class StageCommand implements Callable<Integer> {
     StagedBundle staged;
     try (ProgressBar progress = progressBar(bundle.contentBytes())) {
       LongConsumer step = progress == null ? bytes -> { } : progress::stepBy;
-      staged = new StagingClient(stagingServer, TrustContexts.from(trust()), credentials.credentials(() -> ClusterOptions.config(null, Map.of()))).stage(bundle, namespace, labels, step);
+      staged = new StagingClient(stagingServer, TrustContexts.from(trust.toTrustConfig()), credentials.credentials(() -> ClusterOptions.config(null, Map.of()))).stage(bundle, namespace, labels, step);
     }
     if (output == Output.json) {
       out.println(new ObjectMapper().writeValueAsString(Map.of("resourceId", staged.resourceId(), "resourceSecret",
@@ -97,21 +86,6 @@ final class StageCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
-  }
-
-  private TrustConfig trust() {
-    var settings = new LinkedHashMap<String, String>();
-    if (trustStore != null) {
-      settings.put(StagingTrust.SSL + "trustStore", trustStore.toString());
-      settings.put(StagingTrust.SSL + "trustStoreType", trustStoreType);
-      if (trustStorePassword != null) {
-        settings.put(StagingTrust.SSL + "trustStorePassword", trustStorePassword);
-      }
-    }
-    if (trustCertPem != null) {
-      settings.put(StagingTrust.SSL + "clientCertPem", trustCertPem.toString());
-    }
-    return StagingTrust.forClient(settings);
   }
 
   /** A progress bar on stderr when a person is watching; none for scripts and CI. */
