@@ -3,7 +3,7 @@ import io.sparkstaging.server.store.BundleId;
 import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.store.BundleStore;
 import io.sparkstaging.server.store.PendingBundle;
-import io.sparkstaging.server.token.SecretDigest;
+import io.sparkstaging.server.store.SecretDigest;
 import io.sparkstaging.server.upload.Quotas;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -70,8 +70,8 @@ public final class StagingServer implements AutoCloseable {
     Gauge.builder("staging.uploads.in.flight", quotas, Quotas::uploadsInFlight).description("Uploads under way").register(metrics);
     Optional<KubernetesClient> cluster = Clusters.find(config, System.getenv());
     var jersey = new JerseyApplication(
-        new UploadAuthFilter(uploadAuthenticator(config.uploadAuth(), cluster), new FailedAttemptLimiter(10, Duration.ofMinutes(1)), owners,
-            metrics),
+        new UploadAuthFilter(uploadAuthenticator(config.uploadAuth(), cluster), new FailedAttemptLimiter(10, Duration.ofMinutes(1)),
+            header -> owners.parse(header).ownerNamespace(), metrics),
         new V0UploadResource(intake, owners, config.maxBundleSize(), config.minUploadRate(), quotas),
         new V1UploadResource(intake, owners, config.minUploadRate(), quotas),
         new DeleteResource(access, store),

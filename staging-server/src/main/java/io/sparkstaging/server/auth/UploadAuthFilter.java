@@ -1,17 +1,16 @@
 package io.sparkstaging.server.auth;
 
-import io.sparkstaging.common.wire.Headers;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sparkstaging.common.wire.Headers;
 import io.sparkstaging.server.errors.Problem;
 import io.sparkstaging.server.errors.StagingException;
-import io.sparkstaging.server.upload.OwnerParser;
-import io.sparkstaging.server.upload.V1UploadResource;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** Runs the upload check on the routes marked {@link UploadAuthenticated}, before their body is read. */
 @UploadAuthenticated
@@ -21,13 +20,15 @@ public final class UploadAuthFilter implements ContainerRequestFilter {
 
   @Context private HttpServletRequest servletRequest;
 
-  private final OwnerParser owners;
+  private final Function<String, String> ownerNamespace;
   private final MeterRegistry metrics;
 
-  public UploadAuthFilter(UploadAuthenticator authenticator, FailedAttemptLimiter limiter, OwnerParser owners, MeterRegistry metrics) {
+  /** @param ownerNamespace the namespace of a {@code Bundle-Owner} header, refusing a malformed one as the upload would */
+  public UploadAuthFilter(UploadAuthenticator authenticator, FailedAttemptLimiter limiter, Function<String, String> ownerNamespace,
+      MeterRegistry metrics) {
     this.authenticator = authenticator;
     this.limiter = limiter;
-    this.owners = owners;
+    this.ownerNamespace = ownerNamespace;
     this.metrics = metrics;
   }
 
@@ -39,7 +40,7 @@ public final class UploadAuthFilter implements ContainerRequestFilter {
     try {
       limiter.requireAllowed(address, credential);
       String ownerHeader = request.getHeaderString(Headers.BUNDLE_OWNER);
-      Optional<String> namespace = ownerHeader == null ? Optional.empty() : Optional.of(owners.parse(ownerHeader).ownerNamespace());
+      Optional<String> namespace = ownerHeader == null ? Optional.empty() : Optional.of(ownerNamespace.apply(ownerHeader));
       authenticator.check(credential, namespace);
       if (credential != null) {
         limiter.recordSuccess(credential);

@@ -2,7 +2,6 @@ package io.sparkstaging.server.config;
 
 import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.common.config.Converters;
-import io.sparkstaging.server.http.TrustedProxies;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -198,7 +197,7 @@ final class ServerCommand {
     require(acceptQueue > 0, "--accept-queue must be positive");
     require(maxDownloads >= 0, "--max-downloads must not be negative");
     try {
-      new TrustedProxies(trustedProxies);
+      trustedProxies.forEach(IpRange::parse);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("--trusted-proxies: " + e.getMessage());
     }

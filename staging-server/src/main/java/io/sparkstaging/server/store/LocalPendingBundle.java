@@ -2,7 +2,6 @@ package io.sparkstaging.server.store;
 
 import io.sparkstaging.common.files.FileTrees;
 import io.sparkstaging.common.wire.BundleOwner;
-import io.sparkstaging.server.token.SecretDigest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

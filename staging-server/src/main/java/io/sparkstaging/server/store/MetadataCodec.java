@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.sparkstaging.common.wire.BundleOwner;
-import io.sparkstaging.server.token.SecretDigest;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Optional;

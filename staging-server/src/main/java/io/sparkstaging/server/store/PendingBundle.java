@@ -1,7 +1,6 @@
 package io.sparkstaging.server.store;
 
 import io.sparkstaging.common.wire.BundleOwner;
-import io.sparkstaging.server.token.SecretDigest;
 import java.io.InputStream;
 
 /**

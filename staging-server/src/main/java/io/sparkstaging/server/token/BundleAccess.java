@@ -1,5 +1,6 @@
 package io.sparkstaging.server.token;
 
+import io.sparkstaging.server.store.SecretDigest;
 import io.sparkstaging.server.errors.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import io.sparkstaging.server.store.BundleId;

@@ -4,7 +4,7 @@ import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.store.BundleStore;
 import io.sparkstaging.server.store.PendingBundle;
-import io.sparkstaging.server.token.SecretDigest;
+import io.sparkstaging.server.store.SecretDigest;
 import io.sparkstaging.server.token.SecretIssuer;
 
 /**

@@ -8,7 +8,7 @@ import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.store.LocalBundleStore;
 import io.sparkstaging.server.store.PendingBundle;
 import io.sparkstaging.server.support.MutableClock;
-import io.sparkstaging.server.token.SecretDigest;
+import io.sparkstaging.server.store.SecretDigest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.server.lifecycle.RetentionPolicy.Deletion.Reason;
 import io.sparkstaging.server.store.BundleId;
 import io.sparkstaging.server.store.BundleRecord;
-import io.sparkstaging.server.token.SecretDigest;
+import io.sparkstaging.server.store.SecretDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;

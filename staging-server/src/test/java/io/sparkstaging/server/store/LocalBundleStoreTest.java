@@ -7,7 +7,7 @@ import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.server.errors.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import io.sparkstaging.server.support.Bundles;
-import io.sparkstaging.server.token.SecretDigest;
+import io.sparkstaging.server.store.SecretDigest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.List;

@@ -3,6 +3,7 @@ package io.sparkstaging.server.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.sparkstaging.server.store.SecretDigest;
 import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.server.errors.Problem;
 import io.sparkstaging.server.errors.StagingException;

@@ -2,6 +2,7 @@ package io.sparkstaging.server.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sparkstaging.server.store.SecretDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashSet;

@@ -6,7 +6,7 @@ import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.errors.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import io.sparkstaging.server.store.MeteredPendingBundle;
-import io.sparkstaging.server.token.SecretDigest;
+import io.sparkstaging.server.store.SecretDigest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

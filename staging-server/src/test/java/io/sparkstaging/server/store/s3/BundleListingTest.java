@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.server.store.BundleId;
 import io.sparkstaging.server.store.BundleRecord;
-import io.sparkstaging.server.token.SecretDigest;
+import io.sparkstaging.server.store.SecretDigest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

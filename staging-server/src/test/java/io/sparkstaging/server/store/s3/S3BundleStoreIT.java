@@ -6,7 +6,7 @@ import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.support.MutableClock;
 import io.sparkstaging.server.support.TestStorage;
-import io.sparkstaging.server.token.SecretDigest;
+import io.sparkstaging.server.store.SecretDigest;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

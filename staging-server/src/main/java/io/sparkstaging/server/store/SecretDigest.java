@@ -1,4 +1,4 @@
-package io.sparkstaging.server.token;
+package io.sparkstaging.server.store;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
