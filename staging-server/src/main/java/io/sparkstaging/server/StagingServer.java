@@ -60,7 +60,13 @@ public final class StagingServer implements AutoCloseable {
     this.cluster = cluster;
   }
 
-  public static StagingServer start(ServerConfig config, BundleStore store) throws Exception {
+  /**
+   * Wires the server and starts it. Everything from outside comes in here, so that tests control it:
+   *
+   * @param clock the time for expiry and cleanup, the store's own
+   * @param environment where the cluster and the pod's identity are found ({@code KUBERNETES_*}, {@code POD_NAME}…)
+   */
+  public static StagingServer start(ServerConfig config, BundleStore store, Clock clock, Map<String, String> environment) throws Exception {
     PrometheusMeterRegistry metrics = ServerMetrics.registry();
     StoreMetrics storeMetrics = StoreMetrics.register(metrics, store);
     var owners = new OwnerParser(new ObjectMapper());
@@ -68,7 +74,7 @@ public final class StagingServer implements AutoCloseable {
     var access = new BundleAccess(store);
     var quotas = new Quotas(store, config.maxTotalSize(), config.maxNamespaceSize());
     Gauge.builder("staging.uploads.in.flight", quotas, Quotas::uploadsInFlight).description("Uploads under way").register(metrics);
-    Optional<KubernetesClient> cluster = Clusters.find(config, System.getenv());
+    Optional<KubernetesClient> cluster = Clusters.find(config, environment);
     var jersey = new JerseyApplication(
         new UploadAuthFilter(uploadAuthenticator(config.uploadAuth(), cluster), new FailedAttemptLimiter(10, Duration.ofMinutes(1)),
             header -> owners.parse(header).ownerNamespace(), metrics),
@@ -85,12 +91,12 @@ public final class StagingServer implements AutoCloseable {
     Server jetty = HttpServerFactory.create(config, jersey,
         next -> new DownloadHandler(access, store, HttpServerFactory.LARGEST_POOLED_BUFFER, downloads, next), metrics);
     jetty.start();
-    var reaper = new Reaper(store, new RetentionPolicy(config.initialAccessExpiration(), config.maxBundleAge()), Clock.systemUTC(),
+    var reaper = new Reaper(store, new RetentionPolicy(config.initialAccessExpiration(), config.maxBundleAge()), clock,
         Executors.newSingleThreadScheduledExecutor(runnable -> {
           Thread thread = new Thread(runnable, "staging-reaper");
           thread.setDaemon(true);
           return thread;
-        }), cluster.map(OwnerTracker::start), config.ownerGracePeriod(), metrics, leadership(config, cluster));
+        }), cluster.map(OwnerTracker::start), config.ownerGracePeriod(), metrics, leadership(config, cluster, environment));
     reaper.start(config.cleanupInterval());
     return new StagingServer(jetty, reaper, cluster);
   }
@@ -99,7 +105,7 @@ public final class StagingServer implements AutoCloseable {
    * Servers sharing a bucket elect the one that runs cleanup; a server on its own data directory
    * (which it locks) or without a cluster to hold a lease in runs it itself.
    */
-  private static Leadership leadership(ServerConfig config, Optional<KubernetesClient> cluster) {
+  private static Leadership leadership(ServerConfig config, Optional<KubernetesClient> cluster, Map<String, String> environment) {
     if (config.s3().isEmpty()) {
       return Leadership.alone();
     }
@@ -109,7 +115,6 @@ public final class StagingServer implements AutoCloseable {
       return Leadership.alone();
     }
     KubernetesClient client = cluster.get();
-    Map<String, String> environment = System.getenv();
     String namespace = Optional.ofNullable(environment.get("POD_NAMESPACE")).or(() -> Optional.ofNullable(client.getNamespace()))
         .orElse("default");
     // Unique even for two servers on one host: equal identities would both believe they hold the lease.

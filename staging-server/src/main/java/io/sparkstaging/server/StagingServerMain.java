@@ -41,8 +41,9 @@ public final class StagingServerMain {
     ServerConfig config = loaded.get();
     LogFormats.apply(config.logFormat());
     try {
-      BundleStore store = BundleStores.open(config, Clock.systemUTC());
-      StagingServer server = StagingServer.start(config, store);
+      Clock clock = Clock.systemUTC();
+      BundleStore store = BundleStores.open(config, clock);
+      StagingServer server = StagingServer.start(config, store, clock, System.getenv());
       Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, store), "staging-shutdown"));
       log.info("Staging server started: {}", config.summary(server.port()));
       server.watchedCluster().ifPresentOrElse(

@@ -21,6 +21,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class BlockingReadsIT {
   @Test
   void aDownloadWaitingOnTheStoreDoesNotHoldUpAnother() throws Exception {
     try (var local = LocalBundleStore.open(dataDir, 0, Clock.systemUTC());
-        var server = StagingServer.start(new TestSettings().toConfig(dataDir), new StallingStore(local))) {
+        var server = StagingServer.start(new TestSettings().toConfig(dataDir), new StallingStore(local), Clock.systemUTC(), Map.of())) {
       String base = "http://127.0.0.1:" + server.port();
       byte[] content = Bundles.random(24 << 20, 4);
       var slow = new JdkClient().upload(base, content);

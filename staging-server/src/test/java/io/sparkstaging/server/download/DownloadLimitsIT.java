@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -39,7 +40,7 @@ class DownloadLimitsIT {
   private StagingServer start(Consumer<TestSettings> settings, UnaryOperator<BundleStore> wrap, BundleStore local) throws Exception {
     var test = new TestSettings();
     settings.accept(test);
-    return StagingServer.start(test.toConfig(dataDir), wrap.apply(local));
+    return StagingServer.start(test.toConfig(dataDir), wrap.apply(local), Clock.systemUTC(), Map.of());
   }
 
   private HttpResponse<String> get(String base, JsonNode receipt) throws Exception {

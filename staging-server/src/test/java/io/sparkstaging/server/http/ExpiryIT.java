@@ -7,6 +7,8 @@ import static org.hamcrest.Matchers.containsString;
 import io.restassured.response.Response;
 import io.sparkstaging.server.support.Bundles;
 import io.sparkstaging.server.support.TestServer;
+import io.sparkstaging.server.support.MutableClock;
+import java.time.Instant;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -18,17 +20,20 @@ class ExpiryIT {
 
   @Test
   void aBundleNeverDownloadedIsDeletedAndADownloadedOneKept() throws Exception {
+    var clock = new MutableClock(Instant.parse("2026-11-29T10:00:00Z"));
     try (var server = TestServer.start(dataDir, settings -> {
-      settings.initialAccessExpiration = Duration.ofSeconds(2);
-      settings.cleanupInterval = Duration.ofMillis(200);
+      settings.clock = clock;
+      settings.cleanupInterval = Duration.ofMillis(100);
     })) {
       Response unused = given().header("Bundle-Owner", Bundles.OWNER_JSON).body(new byte[10]).post(server.baseUri() + "/api/v1/bundles");
       Response used = given().header("Bundle-Owner", Bundles.OWNER_JSON).body(new byte[10]).post(server.baseUri() + "/api/v1/bundles");
       given().header("Authorization", used.<String>path("resourceSecret")).get(server.baseUri() + "/api/v0/resources/" + used.path("resourceId"))
           .then().statusCode(200);
 
+      clock.advance(server.config().initialAccessExpiration().plusSeconds(1));
+
       // HEAD, not GET: a GET would be the download that keeps the bundle alive.
-      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
           given().header("Authorization", unused.<String>path("resourceSecret")).head(server.baseUri() + "/api/v1/bundles/" + unused.path("resourceId"))
               .then().statusCode(404));
       given().header("Authorization", used.<String>path("resourceSecret")).get(server.baseUri() + "/api/v0/resources/" + used.path("resourceId"))

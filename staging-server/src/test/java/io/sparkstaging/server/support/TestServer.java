@@ -49,13 +49,17 @@ public final class TestServer implements AutoCloseable {
   public static TestServer start(Path dataDir, Consumer<TestSettings> change) throws Exception {
     var settings = new TestSettings();
     change.accept(settings);
-    return start(settings.toConfig(dataDir));
+    return start(settings.toConfig(dataDir), settings.clock);
   }
 
   public static TestServer start(ServerConfig config) throws Exception {
-    BundleStore store = BundleStores.open(config, Clock.systemUTC());
+    return start(config, Clock.systemUTC());
+  }
+
+  public static TestServer start(ServerConfig config, Clock clock) throws Exception {
+    BundleStore store = BundleStores.open(config, clock);
     try {
-      return new TestServer(config, store, StagingServer.start(config, store));
+      return new TestServer(config, store, StagingServer.start(config, store, clock, System.getenv()));
     } catch (Exception e) {
       store.close();
       throw e;

@@ -5,6 +5,7 @@ import io.sparkstaging.server.config.ServerConfig;
 import io.sparkstaging.server.config.TlsConfig;
 import io.sparkstaging.server.config.UploadAuthConfig;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -32,6 +33,8 @@ public final class TestSettings {
   /** 0: sized from the JVM's direct memory, as in production. */
   public int maxDownloads;
   public List<String> trustedProxies = List.of();
+  /** The store's and the server's time: a {@link MutableClock} makes expiry a matter of advancing it. */
+  public Clock clock = Clock.systemUTC();
 
   public ServerConfig toConfig(Path dataDir) {
     return new ServerConfig("127.0.0.1", 0, dataDir, s3 != null ? Optional.of(s3) : TestStorage.forDataDir(dataDir), maxBundleSize, minFreeSpace, idleTimeout, minUploadRate, shutdownGrace,
