@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.sparkstaging.submit.spec.DriverSpec;
+import io.sparkstaging.submit.driver.DriverSpec;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

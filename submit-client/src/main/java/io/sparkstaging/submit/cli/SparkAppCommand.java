@@ -11,7 +11,7 @@ import io.sparkstaging.submit.deps.PluginJar;
 import io.sparkstaging.submit.operator.AppDescription;
 import io.sparkstaging.submit.operator.OperatorFrontEnd;
 import io.sparkstaging.submit.operator.SparkAppManifest;
-import io.sparkstaging.submit.spec.SubmitRequest;
+import io.sparkstaging.submit.driver.SubmitRequest;
 import io.sparkstaging.submit.stage.StagingClient;
 import io.sparkstaging.submit.stage.StagingTrust;
 import java.io.IOException;

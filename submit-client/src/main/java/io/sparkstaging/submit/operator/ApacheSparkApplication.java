@@ -1,9 +1,9 @@
 package io.sparkstaging.submit.operator;
 
 import io.sparkstaging.common.config.ConfigException;
-import io.sparkstaging.submit.podspec.PodTemplate;
-import io.sparkstaging.submit.spec.AppKind;
-import io.sparkstaging.submit.spec.SubmitRequest;
+import io.sparkstaging.submit.pod.PodTemplate;
+import io.sparkstaging.submit.driver.AppKind;
+import io.sparkstaging.submit.driver.SubmitRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

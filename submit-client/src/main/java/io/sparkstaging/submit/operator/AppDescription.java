@@ -1,7 +1,7 @@
 package io.sparkstaging.submit.operator;
 
-import io.sparkstaging.submit.spec.AppKind;
-import io.sparkstaging.submit.spec.SubmitRequest;
+import io.sparkstaging.submit.driver.AppKind;
+import io.sparkstaging.submit.driver.SubmitRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.spark.PodFiles;
-import io.sparkstaging.submit.spec.AppKind;
-import io.sparkstaging.submit.spec.SubmitRequest;
+import io.sparkstaging.submit.driver.AppKind;
+import io.sparkstaging.submit.driver.SubmitRequest;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
