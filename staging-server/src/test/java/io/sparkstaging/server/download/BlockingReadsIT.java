@@ -8,6 +8,7 @@ import io.sparkstaging.server.store.BundleStore;
 import io.sparkstaging.server.store.LocalBundleStore;
 import io.sparkstaging.server.support.Bundles;
 import io.sparkstaging.server.support.ForwardingBundleStore;
+import io.sparkstaging.server.support.ForwardingChannel;
 import io.sparkstaging.server.support.JdkClient;
 import io.sparkstaging.server.support.TestSettings;
 import java.io.IOException;
@@ -87,11 +88,9 @@ class BlockingReadsIT {
     }
   }
 
-  private final class Stalling implements SeekableByteChannel {
-    private final SeekableByteChannel channel;
-
+  private final class Stalling extends ForwardingChannel {
     Stalling(SeekableByteChannel channel) {
-      this.channel = channel;
+      super(channel);
     }
 
     @Override
@@ -105,43 +104,6 @@ class BlockingReadsIT {
         throw new IOException(e);
       }
       return channel.read(destination);
-    }
-
-    @Override
-    public int write(ByteBuffer source) throws IOException {
-      return channel.write(source);
-    }
-
-    @Override
-    public long position() throws IOException {
-      return channel.position();
-    }
-
-    @Override
-    public SeekableByteChannel position(long newPosition) throws IOException {
-      channel.position(newPosition);
-      return this;
-    }
-
-    @Override
-    public long size() throws IOException {
-      return channel.size();
-    }
-
-    @Override
-    public SeekableByteChannel truncate(long size) throws IOException {
-      channel.truncate(size);
-      return this;
-    }
-
-    @Override
-    public boolean isOpen() {
-      return channel.isOpen();
-    }
-
-    @Override
-    public void close() throws IOException {
-      channel.close();
     }
   }
 }

@@ -11,6 +11,7 @@ import io.sparkstaging.server.store.BundleStore;
 import io.sparkstaging.server.store.LocalBundleStore;
 import io.sparkstaging.server.support.Bundles;
 import io.sparkstaging.server.support.ForwardingBundleStore;
+import io.sparkstaging.server.support.ForwardingChannel;
 import io.sparkstaging.server.support.JdkClient;
 import io.sparkstaging.server.support.RawHttp;
 import io.sparkstaging.server.support.TestSettings;
@@ -24,9 +25,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -182,50 +182,13 @@ class DownloadLimitsIT {
     @Override
     public SeekableByteChannel open(BundleId id) throws IOException {
       SeekableByteChannel channel = store.open(id);
-      return new java.nio.channels.SeekableByteChannel() {
+      return new ForwardingChannel(channel) {
         @Override
         public int read(java.nio.ByteBuffer destination) throws IOException {
           if (channel.position() >= (1 << 20)) {
             throw new IOException("Input/output error: /var/lib/spark-staging/bundles/" + id + "/content");
           }
           return channel.read(destination);
-        }
-
-        @Override
-        public int write(java.nio.ByteBuffer source) throws IOException {
-          return channel.write(source);
-        }
-
-        @Override
-        public long position() throws IOException {
-          return channel.position();
-        }
-
-        @Override
-        public SeekableByteChannel position(long newPosition) throws IOException {
-          channel.position(newPosition);
-          return this;
-        }
-
-        @Override
-        public long size() throws IOException {
-          return channel.size();
-        }
-
-        @Override
-        public SeekableByteChannel truncate(long size) throws IOException {
-          channel.truncate(size);
-          return this;
-        }
-
-        @Override
-        public boolean isOpen() {
-          return channel.isOpen();
-        }
-
-        @Override
-        public void close() throws IOException {
-          channel.close();
         }
       };
     }

@@ -4,14 +4,11 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.restassured.response.Response;
 import io.sparkstaging.server.config.UploadAuthConfig;
+import io.sparkstaging.server.support.AccessLogCapture;
 import io.sparkstaging.server.support.Bundles;
 import io.sparkstaging.server.support.TestServer;
 import java.nio.file.Path;
@@ -22,11 +19,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** What an operator sees: /metrics, request ids, and the access log. */
 class ObservabilityIT {
@@ -35,22 +30,7 @@ class ObservabilityIT {
   private static final Pattern METRIC = Pattern.compile("\\b(?:staging|jetty|jvm|process)_[a-z_]+");
 
   @TempDir Path dataDir;
-  private final ListAppender<ILoggingEvent> accessLog = new ListAppender<>();
-
-  private final Logger access = (Logger) LoggerFactory.getLogger("access");
-
-  @BeforeEach
-  void captureAccessLog() {
-    accessLog.start();
-    access.addAppender(accessLog);
-    access.setLevel(Level.INFO);
-  }
-
-  @AfterEach
-  void release() {
-    access.detachAppender(accessLog);
-    access.setLevel(null);
-  }
+  @RegisterExtension final AccessLogCapture accessLog = new AccessLogCapture();
 
   private TestServer start() throws Exception {
     return TestServer.start(dataDir, settings -> settings.uploadAuth = new UploadAuthConfig(UploadAuthConfig.Mode.token, Optional.of(TOKEN), Optional.empty()));
@@ -131,8 +111,8 @@ class ObservabilityIT {
       assertThat(receipt.header("X-Request-Id")).matches("[0-9a-f]{16}");
       assertThat(download.header("X-Request-Id")).isEqualTo("ingress-42");
       assertThat(forged.header("X-Request-Id")).as("replaced, not echoed").matches("[0-9a-f]{16}");
-      await().atMost(Duration.ofSeconds(5)).until(() -> accessLog.list.size() >= 4);
-      List<String> lines = accessLog.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+      await().atMost(Duration.ofSeconds(5)).until(() -> accessLog.size() >= 4);
+      List<String> lines = accessLog.lines();
       assertThat(lines).anySatisfy(line -> assertThat(line).contains("\"GET /api/v1/bundles/" + receipt.path("resourceId") + " HTTP/1.1\" 200 1000")
           .endsWith("ingress-42"));
       assertThat(lines).anySatisfy(line -> assertThat(line).contains("\"POST /api/v1/bundles HTTP/1.1\" 201").endsWith(receipt.header("X-Request-Id")));

@@ -4,12 +4,9 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.restassured.response.Response;
 import io.sparkstaging.server.config.UploadAuthConfig;
+import io.sparkstaging.server.support.AccessLogCapture;
 import io.sparkstaging.server.support.Bundles;
 import io.sparkstaging.server.support.TestServer;
 import java.nio.file.Path;
@@ -17,32 +14,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** Behind an ingress: the client is the one the trusted proxies name, for the limiter and the access log. */
 class TrustedProxiesIT {
   private static final String TOKEN = "upload-token-for-tests";
 
   @TempDir Path dataDir;
-  private final ListAppender<ILoggingEvent> accessLog = new ListAppender<>();
-  private final Logger access = (Logger) LoggerFactory.getLogger("access");
-
-  @BeforeEach
-  void captureAccessLog() {
-    accessLog.start();
-    access.addAppender(accessLog);
-    access.setLevel(Level.INFO);
-  }
-
-  @AfterEach
-  void release() {
-    access.detachAppender(accessLog);
-    access.setLevel(null);
-  }
+  @RegisterExtension final AccessLogCapture accessLog = new AccessLogCapture();
 
   private TestServer start(List<String> trustedProxies) throws Exception {
     return TestServer.start(dataDir, settings -> {
@@ -71,8 +52,8 @@ class TrustedProxiesIT {
       upload(server, TOKEN, Map.of("X-Forwarded-For", "203.0.113.6")).then().statusCode(201);
       upload(server, "guess", Map.of()).then().statusCode(401);
 
-      await().atMost(Duration.ofSeconds(5)).until(() -> accessLog.list.size() >= 15);
-      assertThat(accessLog.list.stream().map(ILoggingEvent::getFormattedMessage))
+      await().atMost(Duration.ofSeconds(5)).until(() -> accessLog.size() >= 15);
+      assertThat(accessLog.lines().stream())
           .anyMatch(line -> line.startsWith("203.0.113.6 \"POST /api/v1/bundles HTTP/1.1\" 201"));
     }
   }
@@ -86,8 +67,8 @@ class TrustedProxiesIT {
 
       // Anyone could write that header: the key stays the connection's own address.
       upload(server, "guess", Map.of("X-Forwarded-For", "203.0.113.6")).then().statusCode(429);
-      await().atMost(Duration.ofSeconds(5)).until(() -> accessLog.list.size() >= 11);
-      assertThat(accessLog.list.stream().map(ILoggingEvent::getFormattedMessage)).allMatch(line -> line.startsWith("127.0.0.1 "));
+      await().atMost(Duration.ofSeconds(5)).until(() -> accessLog.size() >= 11);
+      assertThat(accessLog.lines().stream()).allMatch(line -> line.startsWith("127.0.0.1 "));
     }
   }
 
