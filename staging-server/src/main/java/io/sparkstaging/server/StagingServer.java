@@ -70,16 +70,16 @@ public final class StagingServer implements AutoCloseable {
     PrometheusMeterRegistry metrics = ServerMetrics.registry();
     StoreMetrics storeMetrics = StoreMetrics.register(metrics, store);
     var owners = new OwnerParser(new ObjectMapper());
-    var intake = new BundleIntake(store, new SecretIssuer(new SecureRandom()), config.maxBundleSize());
     var access = new BundleAccess(store);
     var quotas = new Quotas(store, config.maxTotalSize(), config.maxNamespaceSize());
+    var intake = new BundleIntake(store, new SecretIssuer(new SecureRandom()), config.maxBundleSize(), quotas);
     Gauge.builder("staging.uploads.in.flight", quotas, Quotas::uploadsInFlight).description("Uploads under way").register(metrics);
     Optional<KubernetesClient> cluster = Clusters.find(config, environment);
     var jersey = new JerseyApplication(
         new UploadAuthFilter(uploadAuthenticator(config.uploadAuth(), cluster), new FailedAttemptLimiter(10, Duration.ofMinutes(1)),
             header -> owners.parse(header).ownerNamespace(), metrics),
-        new V0UploadResource(intake, owners, config.maxBundleSize(), config.minUploadRate(), quotas),
-        new V1UploadResource(intake, owners, config.minUploadRate(), quotas),
+        new V0UploadResource(intake, owners, config.maxBundleSize(), config.minUploadRate()),
+        new V1UploadResource(intake, owners, config.minUploadRate()),
         new DeleteResource(access, store),
         new HealthResource(store),
         new MetricsResource(metrics, storeMetrics));

@@ -1,13 +1,12 @@
 package io.sparkstaging.server.upload;
 
-import io.sparkstaging.common.wire.Routes;
 import io.sparkstaging.common.units.ByteSize;
 import io.sparkstaging.common.wire.BundleOwner;
+import io.sparkstaging.common.wire.Routes;
 import io.sparkstaging.common.wire.UploadReceipt;
 import io.sparkstaging.server.auth.UploadAuthenticated;
 import io.sparkstaging.server.errors.Problem;
 import io.sparkstaging.server.errors.StagingException;
-import io.sparkstaging.server.store.PendingBundle;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -42,14 +41,12 @@ public final class V0UploadResource {
   private final long maxBundleSize;
 
   private final long minUploadRate;
-  private final Quotas quotas;
 
-  public V0UploadResource(BundleIntake intake, OwnerParser owners, long maxBundleSize, long minUploadRate, Quotas quotas) {
+  public V0UploadResource(BundleIntake intake, OwnerParser owners, long maxBundleSize, long minUploadRate) {
     this.intake = intake;
     this.owners = owners;
     this.maxBundleSize = maxBundleSize;
     this.minUploadRate = minUploadRate;
-    this.quotas = quotas;
   }
 
   @POST
@@ -66,10 +63,8 @@ public final class V0UploadResource {
     if (contentLength > maxBundleSize + MULTIPART_OVERHEAD) {
       throw tooLarge();
     }
-    // The reservation and the pending bundle are opened before any body byte is read, so that a
-    // server short of disk or over its cap refuses at once (before "100 Continue", for clients
-    // that ask). The namespace cap waits for the owner part, which the original client sends last.
-    try (Quotas.Reservation room = quotas.reserve(null, contentLength); PendingBundle pending = intake.start(-1)) {
+    // The namespace cap waits for the owner part, which the original client sends last.
+    var staged = intake.receive(null, contentLength, -1, null, (pending, room) -> {
       // The body may hold little beyond the bundle: boundaries, part headers, the owner part.
       InputStream bounded = BoundedInputStream.builder()
           .setInputStream(MinimumRateInputStream.wrap(body, minUploadRate))
@@ -97,12 +92,9 @@ public final class V0UploadResource {
       if (!received || owner == null) {
         throw new StagingException(Problem.BAD_REQUEST, "missing part '" + (received ? OWNER : RESOURCES) + "'");
       }
-      room.settle(pending.size());
-      var staged = intake.commit(pending, owner);
-      return new UploadReceipt(staged.record().id().value(), staged.secret());
-    } catch (IOException e) {
-      throw new StagingException(Problem.UPLOAD_INTERRUPTED, "the upload ended before it was complete", e);
-    }
+      return owner;
+    });
+    return new UploadReceipt(staged.record().id().value(), staged.secret());
   }
 
   private StagingException tooLarge() {

@@ -1,14 +1,13 @@
 package io.sparkstaging.server.upload;
 
-import io.sparkstaging.common.wire.Routes;
-import io.sparkstaging.common.wire.Headers;
-import io.sparkstaging.common.wire.ReprDigest;
 import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.common.wire.BundleReceipt;
+import io.sparkstaging.common.wire.Headers;
+import io.sparkstaging.common.wire.ReprDigest;
+import io.sparkstaging.common.wire.Routes;
 import io.sparkstaging.server.auth.UploadAuthenticated;
 import io.sparkstaging.server.errors.Problem;
 import io.sparkstaging.server.errors.StagingException;
-import io.sparkstaging.server.store.PendingBundle;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -33,13 +32,11 @@ public final class V1UploadResource {
   private final OwnerParser owners;
 
   private final long minUploadRate;
-  private final Quotas quotas;
 
-  public V1UploadResource(BundleIntake intake, OwnerParser owners, long minUploadRate, Quotas quotas) {
+  public V1UploadResource(BundleIntake intake, OwnerParser owners, long minUploadRate) {
     this.intake = intake;
     this.owners = owners;
     this.minUploadRate = minUploadRate;
-    this.quotas = quotas;
   }
 
   @POST
@@ -56,21 +53,15 @@ public final class V1UploadResource {
     }
     BundleOwner owner = owners.parse(ownerJson);
     String expectedSha256 = expectedSha256(reprDigest);
-    try (Quotas.Reservation room = quotas.reserve(owner.ownerNamespace(), contentLength);
-        PendingBundle pending = intake.start(contentLength)) {
+    var staged = intake.receive(owner.ownerNamespace(), contentLength, contentLength, expectedSha256, (pending, room) -> {
       pending.write(room.meter(MinimumRateInputStream.wrap(body, minUploadRate)));
-      room.settle(pending.size());
-      if (expectedSha256 != null && !expectedSha256.equals(pending.sha256Hex())) {
-        throw new StagingException(Problem.DIGEST_MISMATCH,
-            "the body's SHA-256 is " + pending.sha256Hex() + " but " + ReprDigest.HEADER + " says " + expectedSha256);
-      }
-      var staged = intake.commit(pending, owner);
-      var record = staged.record();
-      return Response.created(URI.create(Routes.v1Bundle(record.id().value())))
-          .tag(new EntityTag(record.sha256Hex()))
-          .entity(new BundleReceipt(record.id().value(), staged.secret(), record.size(), record.sha256Hex()))
-          .build();
-    }
+      return owner;
+    });
+    var record = staged.record();
+    return Response.created(URI.create(Routes.v1Bundle(record.id().value())))
+        .tag(new EntityTag(record.sha256Hex()))
+        .entity(new BundleReceipt(record.id().value(), staged.secret(), record.size(), record.sha256Hex()))
+        .build();
   }
 
   private static String expectedSha256(List<String> reprDigest) {
