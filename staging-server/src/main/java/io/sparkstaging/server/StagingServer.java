@@ -37,7 +37,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -76,7 +75,7 @@ public final class StagingServer implements AutoCloseable {
     Gauge.builder("staging.uploads.in.flight", quotas, Quotas::uploadsInFlight).description("Uploads under way").register(metrics);
     Optional<KubernetesClient> cluster = Clusters.find(config, environment);
     var jersey = new JerseyApplication(
-        new UploadAuthFilter(uploadAuthenticator(config.uploadAuth(), cluster), new FailedAttemptLimiter(10, Duration.ofMinutes(1)),
+        new UploadAuthFilter(uploadAuthenticator(config.uploadAuth(), cluster), new FailedAttemptLimiter(config.uploadAuth().maxFailures(), config.uploadAuth().lockout()),
             header -> owners.parse(header).ownerNamespace(), metrics),
         new V0UploadResource(intake, owners, config.maxBundleSize(), config.minUploadRate()),
         new V1UploadResource(intake, owners, config.minUploadRate()),
@@ -129,7 +128,7 @@ public final class StagingServer implements AutoCloseable {
       case token -> auth.tokenFile().map(StaticTokenAuthenticator::ofFile)
           .orElseGet(() -> StaticTokenAuthenticator.ofToken(auth.token().orElseThrow()));
       case kubernetes -> new KubernetesAuthenticator(cluster.orElseThrow(() -> new ConfigException(
-          "--upload-auth kubernetes needs a cluster: run in one, or give --kubernetes-master or a kubeconfig")), Duration.ofSeconds(30));
+          "--upload-auth kubernetes needs a cluster: run in one, or give --kubernetes-master or a kubeconfig")), auth.decisionCache());
     };
   }
 

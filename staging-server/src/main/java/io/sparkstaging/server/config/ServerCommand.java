@@ -157,6 +157,19 @@ final class ServerCommand {
   @Option(names = "--upload-token-file", description = "File holding the upload token; re-read when it changes.")
   Path uploadTokenFile;
 
+  @Option(names = "--upload-auth-max-failures", defaultValue = "10",
+      description = "Failed upload authentications from one client before it is refused (429) for --upload-auth-lockout. "
+          + "Default: ${DEFAULT-VALUE}.")
+  int uploadAuthMaxFailures;
+
+  @Option(names = "--upload-auth-lockout", defaultValue = "1m", converter = Converters.Time.class,
+      description = "How long a client past --upload-auth-max-failures is refused. Default: ${DEFAULT-VALUE}.")
+  Duration uploadAuthLockout;
+
+  @Option(names = "--upload-auth-cache", defaultValue = "30s", converter = Converters.Time.class,
+      description = "With --upload-auth kubernetes, how long a token's review and access decision are reused. Default: ${DEFAULT-VALUE}.")
+  Duration uploadAuthCache;
+
   @Option(names = "--tls-enabled", arity = "0..1", fallbackValue = "true",
       description = "Serve HTTPS. Default: on when a key store or PEM key is given.")
   Boolean tlsEnabled;
@@ -231,15 +244,19 @@ final class ServerCommand {
   }
 
   private UploadAuthConfig uploadAuth() {
+    require(uploadAuthMaxFailures > 0, "--upload-auth-max-failures must be positive");
+    require(uploadAuthLockout.toMillis() > 0, "--upload-auth-lockout must be positive");
+    require(uploadAuthCache.toMillis() >= 0, "--upload-auth-cache must not be negative");
     require(uploadToken == null || uploadTokenFile == null, "give --upload-token or --upload-token-file, not both");
     if (uploadAuth != UploadAuthConfig.Mode.token) {
       require(uploadToken == null && uploadTokenFile == null, "an upload token is set but --upload-auth is " + uploadAuth
           + ": set --upload-auth token");
-      return new UploadAuthConfig(uploadAuth, Optional.empty(), Optional.empty());
+      return new UploadAuthConfig(uploadAuth, Optional.empty(), Optional.empty(), uploadAuthMaxFailures, uploadAuthLockout, uploadAuthCache);
     }
     require(uploadToken != null || uploadTokenFile != null, "--upload-auth token needs --upload-token-file or --upload-token");
     return new UploadAuthConfig(uploadAuth, Optional.ofNullable(uploadToken),
-        Optional.ofNullable(uploadTokenFile).map(file -> readable(file, "--upload-token-file")));
+        Optional.ofNullable(uploadTokenFile).map(file -> readable(file, "--upload-token-file")), uploadAuthMaxFailures, uploadAuthLockout,
+        uploadAuthCache);
   }
 
   private Optional<TlsConfig> tls() {

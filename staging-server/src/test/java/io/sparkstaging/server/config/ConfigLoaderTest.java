@@ -36,6 +36,34 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theConnectionAndAuthenticationLimitsAreSettings() {
+    ServerConfig defaults = load(Map.of());
+    assertThat(defaults.acceptQueue()).isEqualTo(4096);
+    assertThat(defaults.maxDownloads()).isZero();
+    assertThat(defaults.trustedProxies()).isEmpty();
+    assertThat(defaults.uploadAuth().maxFailures()).isEqualTo(10);
+    assertThat(defaults.uploadAuth().lockout()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(defaults.uploadAuth().decisionCache()).isEqualTo(Duration.ofSeconds(30));
+
+    ServerConfig set = load(Map.of("STAGING_TRUSTED_PROXIES", "10.0.0.0/8,fd00::/8", "STAGING_UPLOAD_AUTH_LOCKOUT", "5m"),
+        "--accept-queue", "1024", "--max-downloads", "64", "--upload-auth-max-failures", "3", "--upload-auth-cache", "0s");
+    assertThat(set.acceptQueue()).isEqualTo(1024);
+    assertThat(set.maxDownloads()).isEqualTo(64);
+    assertThat(set.trustedProxies()).containsExactly("10.0.0.0/8", "fd00::/8");
+    assertThat(set.uploadAuth().maxFailures()).isEqualTo(3);
+    assertThat(set.uploadAuth().lockout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(set.uploadAuth().decisionCache()).isZero();
+  }
+
+  @Test
+  void badLimitsAreRefusedNamingTheOption() {
+    for (var args : java.util.List.of(new String[] {"--trusted-proxies", "ingress.example.com"}, new String[] {"--accept-queue", "0"},
+        new String[] {"--max-downloads", "-1"}, new String[] {"--upload-auth-max-failures", "0"})) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> load(Map.of(), args)).hasMessageContaining(args[0]);
+    }
+  }
+
+  @Test
   void commandLineBeatsEnvironmentWhichBeatsTheFile() throws IOException {
     Path file = write("server.properties", "port=1111\nmax-bundle-size=1g\ndata-dir=/from/file\n");
 
