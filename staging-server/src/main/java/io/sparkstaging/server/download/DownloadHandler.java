@@ -140,22 +140,29 @@ public final class DownloadHandler extends Handler.Wrapper {
     }
     // Nothing about the bundle is said until its bytes are in hand: a bundle deleted after the
     // secret was checked gets a clean 404, not a 404 body under the bundle's Content-Length.
-    recordFirstDownload(record);
-    putContent(response, record, range, length);
-    // A small bundle takes a small buffer from the pool, not a whole read buffer.
-    var pool = new ByteBufferPool.Sized(request.getComponents().getByteBufferPool(), true, (int) Math.max(1, Math.min(bufferSize, length)));
-    // Jetty runs a non-blocking callback's next step, here the next read, on the selector thread.
-    // A read that waits on the network (an object store) must not: it would stall every download.
-    InvocationType reads = store.readsMayBlock() ? InvocationType.BLOCKING : callback.getInvocationType();
-    Content.copy(Content.Source.from(pool, channel, offset, length), response, Callback.from(reads, () -> {
+    try {
+      recordFirstDownload(record);
+      putContent(response, record, range, length);
+      // A small bundle takes a small buffer from the pool, not a whole read buffer.
+      var pool = new ByteBufferPool.Sized(request.getComponents().getByteBufferPool(), true, (int) Math.max(1, Math.min(bufferSize, length)));
+      // Jetty runs a non-blocking callback's next step, here the next read, on the selector thread.
+      // A read that waits on the network (an object store) must not: it would stall every download.
+      InvocationType reads = store.readsMayBlock() ? InvocationType.BLOCKING : callback.getInvocationType();
+      Content.copy(Content.Source.from(pool, channel, offset, length), response, Callback.from(reads, () -> {
+        IO.close(channel);
+        slots.release();
+        callback.succeeded();
+      }, failure -> {
+        IO.close(channel);
+        slots.release();
+        callback.failed(failure);
+      }));
+    } catch (RuntimeException beforeTheCopyStarted) {
+      // Once the copy has started its callback owns the slot and the channel; before, they are released here.
       IO.close(channel);
       slots.release();
-      callback.succeeded();
-    }, failure -> {
-      IO.close(channel);
-      slots.release();
-      callback.failed(failure);
-    }));
+      throw beforeTheCopyStarted;
+    }
   }
 
   private static void putRepresentation(HttpFields.Mutable headers, BundleRecord record) {

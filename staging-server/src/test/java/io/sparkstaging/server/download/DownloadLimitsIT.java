@@ -161,6 +161,32 @@ class DownloadLimitsIT {
     }
   }
 
+  @Test
+  void aFailureAfterTheBundleIsOpenedReleasesItsSlot() throws Exception {
+    try (var local = LocalBundleStore.open(dataDir, 0, Clock.systemUTC());
+        var server = start(settings -> settings.maxDownloads = 1, FailingBookkeeping::new, local)) {
+      String base = "http://127.0.0.1:" + server.port();
+      JsonNode receipt = new JdkClient().upload(base, Bundles.random(1000, 14));
+
+      assertThat(get(base, receipt).statusCode()).isEqualTo(500);
+      // With one slot only, a leaked one would make this a 503.
+      assertThat(get(base, receipt).statusCode()).isEqualTo(500);
+      assertThat(metric(base, "staging_downloads_in_flight")).isEqualTo("0.0");
+    }
+  }
+
+  /** Noting the first download fails in a way the handler does not expect. */
+  private static final class FailingBookkeeping extends ForwardingBundleStore {
+    FailingBookkeeping(BundleStore store) {
+      super(store);
+    }
+
+    @Override
+    public void recordFirstDownload(BundleId id) {
+      throw new IllegalStateException("bookkeeping broke");
+    }
+  }
+
   /** The disk refuses to open the bundle's file. */
   private static final class DeniedOpen extends ForwardingBundleStore {
     DeniedOpen(BundleStore store) {
