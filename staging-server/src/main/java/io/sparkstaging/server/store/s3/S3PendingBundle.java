@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
@@ -37,7 +38,9 @@ final class S3PendingBundle extends MeteredPendingBundle {
   private static final Logger log = LoggerFactory.getLogger(S3PendingBundle.class);
   private static final int BUFFER_SIZE = 128 * 1024;
 
-  private final S3BundleStore store;
+  private final UploadTarget target;
+  private final S3Client s3;
+  private final String bucket;
   private final String key;
   private final long partSize;
   private final List<Path> spools;
@@ -47,12 +50,14 @@ final class S3PendingBundle extends MeteredPendingBundle {
   private boolean contentStored;
   private boolean committed;
 
-  S3PendingBundle(S3BundleStore store, BundleId id, long maxSize, long partSize, Path spoolDir) {
+  S3PendingBundle(UploadTarget target, BundleId id, long maxSize) {
     super(id, maxSize);
-    this.store = store;
-    this.key = store.keys().content(id);
-    this.partSize = partSize;
-    this.spools = List.of(spoolDir.resolve(id.value() + ".0"), spoolDir.resolve(id.value() + ".1"));
+    this.target = target;
+    this.s3 = target.bucket().client();
+    this.bucket = target.bucket().name();
+    this.key = target.bucket().keys().content(id);
+    this.partSize = target.partSize();
+    this.spools = target.spool().partFiles(id);
   }
 
   @Override
@@ -62,11 +67,11 @@ final class S3PendingBundle extends MeteredPendingBundle {
       for (int part = 0; ; part++) {
         // Part N-1 is being sent from the other file, or was sent; part N-2's file is free again.
         Path spool = spools.get(part % 2);
-        store.spoolSpace().requireRoomFor(partSize);
+        target.spool().requireRoomFor(partSize);
         long spooled = spoolPart(content, buffer, spool);
         boolean ended = spooled < partSize;
         if (ended && part == 0) {
-          store.s3().putObject(put -> put.bucket(store.bucket()).key(key).contentLength(spooled), RequestBody.fromFile(spool));
+          s3.putObject(put -> put.bucket(bucket).key(key).contentLength(spooled), RequestBody.fromFile(spool));
           contentStored = true;
           return;
         }
@@ -76,7 +81,7 @@ final class S3PendingBundle extends MeteredPendingBundle {
         }
         if (ended) {
           awaitPartInFlight();
-          store.s3().completeMultipartUpload(complete -> complete.bucket(store.bucket()).key(key).uploadId(uploadId)
+          s3.completeMultipartUpload(complete -> complete.bucket(bucket).key(key).uploadId(uploadId)
               .multipartUpload(upload -> upload.parts(parts)));
           contentStored = true;
           return;
@@ -103,18 +108,18 @@ final class S3PendingBundle extends MeteredPendingBundle {
         spooled += read;
       }
     } catch (IOException e) {
-      throw store.spoolFailure(e);
+      throw target.spool().failure(e);
     }
     return spooled;
   }
 
   private void sendInBackground(int number, long length, Path spool) {
     if (uploadId == null) {
-      uploadId = store.s3().createMultipartUpload(create -> create.bucket(store.bucket()).key(key)).uploadId();
+      uploadId = s3.createMultipartUpload(create -> create.bucket(bucket).key(key)).uploadId();
     }
     String upload = uploadId;
-    partInFlight = store.partSender().submit(() -> {
-      String etag = store.s3().uploadPart(part -> part.bucket(store.bucket()).key(key).uploadId(upload).partNumber(number)
+    partInFlight = target.partSender().submit(() -> {
+      String etag = s3.uploadPart(part -> part.bucket(bucket).key(key).uploadId(upload).partNumber(number)
           .contentLength(length), RequestBody.fromFile(spool)).eTag();
       return CompletedPart.builder().partNumber(number).eTag(etag).build();
     });
@@ -142,8 +147,8 @@ final class S3PendingBundle extends MeteredPendingBundle {
 
   @Override
   public BundleRecord commit(BundleOwner owner, SecretDigest secretDigest) {
-    BundleRecord record = record(owner, secretDigest, store.clock().instant());
-    store.publish(record);
+    BundleRecord record = record(owner, secretDigest, target.clock().instant());
+    target.publisher().accept(record);
     committed = true;
     return record;
   }
@@ -172,9 +177,9 @@ final class S3PendingBundle extends MeteredPendingBundle {
     // Nothing here is visible without the metadata; what cannot be removed now, cleanup removes later.
     try {
       if (contentStored) {
-        store.s3().deleteObject(delete -> delete.bucket(store.bucket()).key(key));
+        s3.deleteObject(delete -> delete.bucket(bucket).key(key));
       } else if (uploadId != null) {
-        store.s3().abortMultipartUpload(abort -> abort.bucket(store.bucket()).key(key).uploadId(uploadId));
+        s3.abortMultipartUpload(abort -> abort.bucket(bucket).key(key).uploadId(uploadId));
       }
     } catch (SdkException e) {
       log.warn("Could not remove the partial upload {}: {}", id, e.toString());

@@ -155,7 +155,7 @@ class SharedBucketIT {
       assertThat(served).isEqualTo(content);
 
       // The abandoned multipart upload is aborted by cleanup once it is old enough (or by the bucket's lifecycle rule).
-      survivor.store().removeLeftovers(Instant.now().plus(S3BundleStore.ABANDONED_UPLOAD_AGE).plusSeconds(60));
+      survivor.store().removeLeftovers(Instant.now().plus(LeftoverSweeper.ABANDONED_UPLOAD_AGE).plusSeconds(60));
       assertThat(multipartUploads()).isZero();
       assertThat(survivor.store().list()).hasSize(1);
     }
