@@ -1,5 +1,6 @@
 package io.sparkstaging.init.extract;
 
+import io.sparkstaging.common.wire.BundleFormat;
 import io.sparkstaging.init.config.InitConfig.ExtractLimits;
 import io.sparkstaging.init.fetch.FetchFailure;
 import io.sparkstaging.init.verify.ContentRejected;
@@ -14,7 +15,7 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.io.input.BoundedInputStream;
 
 /**
- * Unpacks an untrusted tar (or tar.gz) stream into an empty directory, refusing anything that
+ * Unpacks an untrusted bundle ({@link BundleFormat}) into an empty directory, refusing anything that
  * could write elsewhere or exhaust the disk: absolute names, {@code ..} segments, links of any
  * kind, devices and FIFOs, repeated or colliding names, more entries or more unpacked bytes than
  * the limits. A stream that is not a whole tar archive, end-of-archive marker included, is refused
@@ -22,7 +23,6 @@ import org.apache.commons.io.input.BoundedInputStream;
  * caller discards the directory, so nothing half-unpacked is used.
  */
 public final class SafeTarExtractor {
-  private static final int OWNER_EXECUTE = 0100;
   private static final Set<Byte> REGULAR_OR_DIRECTORY =
       Set.of(TarConstants.LF_NORMAL, TarConstants.LF_OLDNORM, TarConstants.LF_CONTIG, TarConstants.LF_DIR);
 
@@ -55,7 +55,7 @@ public final class SafeTarExtractor {
       if (entry.isDirectory()) {
         writer.directory(entry.getName());
       } else {
-        writer.file(entry.getName(), content, (entry.getMode() & OWNER_EXECUTE) != 0);
+        writer.file(entry.getName(), content, BundleFormat.isExecutable(entry.getMode()));
         files++;
       }
     }

@@ -1,5 +1,6 @@
 package io.sparkstaging.init.fetch;
 
+import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.common.wire.ReprDigest;
 import io.sparkstaging.common.wire.Headers;
 import java.io.IOException;
@@ -102,10 +103,10 @@ public final class HttpFetcher {
           + (status / 100 == 3 ? " (a redirect not followed: none to follow, or too many)" : "");
       boolean projectServer = connection.getHeaderField(Headers.API) != null;
       connection.disconnect();
-      if (status == 404 && !projectServer) {
+      if (status == Problem.NOT_FOUND.status() && !projectServer) {
         throw FetchFailure.routeUnknown(reason);
       }
-      boolean retryable = status >= 500 || status == 408 || status == 429;
+      boolean retryable = Problem.isRetryable(status);
       throw new FetchFailure(retryable ? FetchFailure.Kind.NETWORK : FetchFailure.Kind.REFUSED, reason);
     }
   }

@@ -2,7 +2,7 @@ package io.sparkstaging.server.auth;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sparkstaging.common.wire.Headers;
-import io.sparkstaging.server.errors.Problem;
+import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;

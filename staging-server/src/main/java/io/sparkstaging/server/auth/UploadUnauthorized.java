@@ -1,6 +1,6 @@
 package io.sparkstaging.server.auth;
 
-import io.sparkstaging.server.errors.Problem;
+import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.server.errors.StagingException;
 
 /**

@@ -1,8 +1,9 @@
 package io.sparkstaging.server.download;
 
+import io.sparkstaging.common.wire.Statuses;
 import io.sparkstaging.common.wire.Routes;
 import io.sparkstaging.common.wire.ReprDigest;
-import io.sparkstaging.server.errors.Problem;
+import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.store.BundleStore;
@@ -110,7 +111,7 @@ public final class DownloadHandler extends Handler.Wrapper {
         recordFirstDownload(record);
         putRepresentation(headers, record);
         // 307 keeps the method and the client's Range header; the URL is a credential, so it is never logged.
-        response.setStatus(HttpStatus.TEMPORARY_REDIRECT_307);
+        response.setStatus(Statuses.REDIRECTED_TO_STORE);
         headers.put(HttpHeader.LOCATION, direct.get().toASCIIString());
         headers.put(HttpHeader.CONTENT_LENGTH, 0);
         callback.succeeded();

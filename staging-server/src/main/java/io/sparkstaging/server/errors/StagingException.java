@@ -1,5 +1,7 @@
 package io.sparkstaging.server.errors;
 
+import io.sparkstaging.common.wire.Problem;
+
 /**
  * A request the server refuses for a reason it can name. The message goes to the client as is, so
  * it must never contain a secret.

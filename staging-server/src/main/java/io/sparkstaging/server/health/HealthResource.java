@@ -1,6 +1,6 @@
 package io.sparkstaging.server.health;
 
-import io.sparkstaging.server.errors.Problem;
+import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import io.sparkstaging.server.store.BundleStore;
 import jakarta.ws.rs.GET;

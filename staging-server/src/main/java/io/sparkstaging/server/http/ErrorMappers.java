@@ -2,7 +2,7 @@ package io.sparkstaging.server.http;
 
 import io.sparkstaging.common.wire.ErrorBody;
 import io.sparkstaging.server.auth.UploadUnauthorized;
-import io.sparkstaging.server.errors.Problem;
+import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
@@ -50,7 +50,7 @@ final class ErrorMappers {
       if (status >= 500) {
         return Unexpected.incident(e);
       }
-      var builder = Response.fromResponse(json(status, Problem.codeForStatus(status), original.getStatusInfo().getReasonPhrase()));
+      var builder = Response.fromResponse(json(status, JsonErrors.codeForStatus(status), original.getStatusInfo().getReasonPhrase()));
       original.getHeaders().forEach((name, values) -> {
         if (name.equalsIgnoreCase("Allow")) {
           values.forEach(value -> builder.header(name, value));
@@ -69,7 +69,7 @@ final class ErrorMappers {
     public Response toResponse(RuntimeException e) {
       // Jetty reports a broken request body (bad chunking, early end) as an exception with a status.
       if (e instanceof HttpException http && http.getCode() < 500) {
-        return json(http.getCode(), Problem.codeForStatus(http.getCode()), http.getReason() != null ? http.getReason() : e.getMessage());
+        return json(http.getCode(), JsonErrors.codeForStatus(http.getCode()), http.getReason() != null ? http.getReason() : e.getMessage());
       }
       return incident(e);
     }

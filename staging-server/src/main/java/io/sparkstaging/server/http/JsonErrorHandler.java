@@ -1,6 +1,6 @@
 package io.sparkstaging.server.http;
 
-import io.sparkstaging.server.errors.Problem;
+import io.sparkstaging.common.wire.Problem;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -21,13 +21,13 @@ final class JsonErrorHandler extends ErrorHandler {
     String text = code >= 500 && (cause != null || code == HttpStatus.INTERNAL_SERVER_ERROR_500) ? Incidents.report(cause)
         : code >= 500 || message == null ? HttpStatus.getMessage(code) : message;
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-    response.write(true, ByteBuffer.wrap(JsonErrors.render(Problem.codeForStatus(code), text)), callback);
+    response.write(true, ByteBuffer.wrap(JsonErrors.render(JsonErrors.codeForStatus(code), text)), callback);
   }
 
   @Override
   public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
     fields.put(HttpHeader.CONTENT_TYPE, "application/json");
-    return ByteBuffer.wrap(JsonErrors.render(Problem.codeForStatus(status),
+    return ByteBuffer.wrap(JsonErrors.render(JsonErrors.codeForStatus(status),
         reason != null && status < 500 ? reason : HttpStatus.getMessage(status)));
   }
 }

@@ -1,5 +1,6 @@
 package io.sparkstaging.server.lifecycle;
 
+import io.sparkstaging.common.wire.Statuses;
 import io.sparkstaging.common.wire.Routes;
 import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.store.BundleStore;
@@ -34,6 +35,6 @@ public final class DeleteResource {
     if (store.delete(record.id())) {
       log.info("Deleted bundle {} of namespace {} at its owner's request", record.id(), record.owner().ownerNamespace());
     }
-    return Response.noContent().build();
+    return Response.status(Statuses.DELETED).build();
   }
 }

@@ -1,6 +1,6 @@
 package io.sparkstaging.server.store;
 
-import io.sparkstaging.server.errors.Problem;
+import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import java.io.IOException;
 import java.io.UncheckedIOException;

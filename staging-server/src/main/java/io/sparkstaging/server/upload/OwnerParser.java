@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkstaging.common.kubernetes.KubernetesNames;
 import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.common.wire.BundleOwner.OwnerType;
-import io.sparkstaging.server.errors.Problem;
+import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

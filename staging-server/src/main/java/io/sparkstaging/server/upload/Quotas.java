@@ -1,7 +1,7 @@
 package io.sparkstaging.server.upload;
 
 import io.sparkstaging.common.units.ByteSize;
-import io.sparkstaging.server.errors.Problem;
+import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.store.BundleStore;

@@ -5,7 +5,7 @@ import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.common.wire.Routes;
 import io.sparkstaging.common.wire.UploadReceipt;
 import io.sparkstaging.server.auth.UploadAuthenticated;
-import io.sparkstaging.server.errors.Problem;
+import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.HeaderParam;

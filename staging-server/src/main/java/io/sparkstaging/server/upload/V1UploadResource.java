@@ -1,12 +1,13 @@
 package io.sparkstaging.server.upload;
 
+import io.sparkstaging.common.wire.Statuses;
 import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.common.wire.BundleReceipt;
 import io.sparkstaging.common.wire.Headers;
 import io.sparkstaging.common.wire.ReprDigest;
 import io.sparkstaging.common.wire.Routes;
 import io.sparkstaging.server.auth.UploadAuthenticated;
-import io.sparkstaging.server.errors.Problem;
+import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.HeaderParam;
@@ -58,7 +59,7 @@ public final class V1UploadResource {
       return owner;
     });
     var record = staged.record();
-    return Response.created(URI.create(Routes.v1Bundle(record.id().value())))
+    return Response.status(Statuses.UPLOADED).location(URI.create(Routes.v1Bundle(record.id().value())))
         .tag(new EntityTag(record.sha256Hex()))
         .entity(new BundleReceipt(record.id().value(), staged.secret(), record.size(), record.sha256Hex()))
         .build();

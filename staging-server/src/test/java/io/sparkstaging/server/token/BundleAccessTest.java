@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.sparkstaging.server.store.SecretDigest;
 import io.sparkstaging.common.wire.BundleOwner;
-import io.sparkstaging.server.errors.Problem;
+import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import io.sparkstaging.server.store.BundleId;
 import io.sparkstaging.server.store.BundleRecord;

@@ -3,7 +3,7 @@ package io.sparkstaging.server.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sparkstaging.server.errors.Problem;
+import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -1,12 +1,12 @@
 package io.sparkstaging.submit.deps;
 
+import io.sparkstaging.common.wire.BundleFormat;
 import io.sparkstaging.common.wire.RemoteFileNames;
 import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.spark.PodFiles;
 import io.sparkstaging.submit.pod.InitContainerSpec;
 import io.sparkstaging.submit.driver.AppKind;
 import io.sparkstaging.submit.driver.SubmitRequest;
-import io.sparkstaging.submit.stage.BundlePackager;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -140,7 +140,7 @@ public record DependencyPlan(List<Path> jarsToStage, List<String> jarNames, List
       if (ref instanceof DependencyRef.Local local) {
         for (DependencyRef.Local file : LocalPaths.expand(local, option, true)) {
           refuseComma(option, file.given(), file.path().getFileName().toString());
-          String name = BundlePackager.uniqueName(file.path().getFileName().toString(), jarNamesUsed);
+          String name = BundleFormat.uniqueName(file.path().getFileName().toString(), jarNamesUsed);
           jarsToStage.add(file.path());
           jarNames.add(name);
           uris.add(podUri(InitContainerSpec.JARS_DIR, name));

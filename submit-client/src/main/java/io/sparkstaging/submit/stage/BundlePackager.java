@@ -1,6 +1,7 @@
 package io.sparkstaging.submit.stage;
 
 import io.sparkstaging.common.config.ConfigException;
+import io.sparkstaging.common.wire.BundleFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,11 +15,7 @@ import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
-/**
- * Packs local files into one bundle, laid out as the original client did: a flat tar of file
- * names, a repeated name getting a {@code -1}, {@code -2}... before its extension. Plain tar by
- * default, since jars are compressed already; gzip on request.
- */
+/** Packs local files into one bundle ({@link BundleFormat}): plain tar by default, gzip on request. */
 public final class BundlePackager {
   private final List<Path> files;
   private final List<String> names;
@@ -51,7 +48,7 @@ public final class BundlePackager {
 
   private static List<String> uniqueNames(List<Path> files) {
     Set<String> used = new HashSet<>();
-    return files.stream().map(file -> uniqueName(file.getFileName().toString(), used)).toList();
+    return files.stream().map(file -> BundleFormat.uniqueName(file.getFileName().toString(), used)).toList();
   }
 
   public long contentBytes() throws IOException {
@@ -73,7 +70,7 @@ public final class BundlePackager {
       Path file = files.get(i);
       var entry = new TarArchiveEntry(names.get(i));
       entry.setSize(Files.size(file));
-      entry.setMode(Files.isExecutable(file) ? 0755 : 0644);
+      entry.setMode(BundleFormat.modeOf(Files.isExecutable(file)));
       tar.putArchiveEntry(entry);
       try (InputStream in = Files.newInputStream(file)) {
         for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
@@ -88,17 +85,5 @@ public final class BundlePackager {
       compressed.finish();
     }
     out.flush();
-  }
-
-  /** {@code name}, or with {@code -1}, {@code -2}… before its extension if {@code used} holds it already; adds the result to {@code used}. */
-  public static String uniqueName(String name, Set<String> used) {
-    int dot = name.lastIndexOf('.');
-    String stem = dot > 0 ? name.substring(0, dot) : name;
-    String extension = dot > 0 ? name.substring(dot) : "";
-    String candidate = name;
-    for (int counter = 1; !used.add(candidate); counter++) {
-      candidate = stem + "-" + counter + extension;
-    }
-    return candidate;
   }
 }

@@ -1,5 +1,7 @@
 package io.sparkstaging.submit.stage;
 
+import io.sparkstaging.common.wire.Problem;
+import io.sparkstaging.common.wire.Statuses;
 import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.common.wire.BundleReceipt;
 import io.sparkstaging.common.wire.ErrorBody;
@@ -62,7 +64,7 @@ public final class StagingClient {
     Optional<String> credential = credentials.upFront();
     var sent = new Sent();
     HttpURLConnection answer = upload(bundle, namespace, labels, progress, credential, sent);
-    if (status(answer) == 401 && credential.isEmpty()) {
+    if (status(answer) == Problem.UNAUTHORIZED.status() && credential.isEmpty()) {
       // The server refuses credentials before reading the body (100-continue), so the first try sent
       // none of it; the bundle is packed again from its files for the second.
       sent = new Sent();
@@ -70,7 +72,7 @@ public final class StagingClient {
     }
     try {
       int status = status(answer);
-      if (status != 201) {
+      if (status != Statuses.UPLOADED) {
         throw new StageFailure("staging server " + server + " refused the bundle: HTTP " + status + errorMessage(answer));
       }
       StagedBundle staged;
@@ -169,7 +171,7 @@ public final class StagingClient {
       connection.setRequestMethod("DELETE");
       connection.setRequestProperty(Headers.AUTHORIZATION, Headers.bearer(bundle.resourceSecret()));
       int status = connection.getResponseCode();
-      if (status != 204 && status != 404) {
+      if (status != Statuses.DELETED && status != Problem.NOT_FOUND.status()) {
         throw new StageFailure("deleting bundle " + bundle.resourceId() + " failed: HTTP " + status);
       }
     } catch (IOException e) {

@@ -3,7 +3,7 @@ package io.sparkstaging.server.store.s3;
 import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.server.store.BundleId;
 import io.sparkstaging.server.store.BundleRecord;
-import io.sparkstaging.server.errors.Problem;
+import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import io.sparkstaging.server.store.MeteredPendingBundle;
 import io.sparkstaging.server.store.SecretDigest;

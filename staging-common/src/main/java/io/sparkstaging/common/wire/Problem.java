@@ -1,11 +1,11 @@
-package io.sparkstaging.server.errors;
+package io.sparkstaging.common.wire;
 
-import jakarta.ws.rs.core.Response;
-import java.util.Locale;
+import java.util.Optional;
 
 /**
- * Every way a request can fail, with the HTTP status and the stable machine-readable code that
- * goes into the {@code error} field of the JSON error body.
+ * Every way the server says a request failed: the HTTP status, and the stable code in the {@code
+ * error} field of the {@link ErrorBody} that comes with it. Statuses the HTTP stack raises itself
+ * (405, 415, 431…) come with a code made from their reason phrase.
  */
 public enum Problem {
   BAD_REQUEST(400, "bad_request"),
@@ -39,20 +39,21 @@ public enum Problem {
     return code;
   }
 
-  /**
-   * The code for a status raised by the HTTP stack itself (Jetty or Jersey), where no {@link
-   * Problem} was chosen: the first problem declared with that status (so declare the general one
-   * first), else derived from the standard reason phrase, e.g. 415 gives {@code
-   * unsupported_media_type}.
-   */
-  public static String codeForStatus(int status) {
+  /** The general problem of a status, declared first among those that share it. */
+  public static Optional<Problem> forStatus(int status) {
     for (Problem problem : values()) {
       if (problem.status == status) {
-        return problem.code;
+        return Optional.of(problem);
       }
     }
-    Response.StatusType known = Response.Status.fromStatusCode(status);
-    String reason = known != null ? known.getReasonPhrase() : "status " + status;
-    return reason.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
+    return Optional.empty();
+  }
+
+  /**
+   * Whether the same request may succeed later: the server or a proxy failed or was busy (5xx,
+   * 429), or the request was too slow (408). Any other failure repeats however often it is sent.
+   */
+  public static boolean isRetryable(int status) {
+    return status >= 500 || status == 408 || status == 429;
   }
 }
