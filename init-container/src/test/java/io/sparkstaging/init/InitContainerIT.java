@@ -1,11 +1,11 @@
 package io.sparkstaging.init;
 
-import io.sparkstaging.common.wire.Routes;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.restassured.response.Response;
+import io.sparkstaging.common.wire.Routes;
 import io.sparkstaging.init.run.InitRun;
 import io.sparkstaging.init.support.FakeFileServer;
 import io.sparkstaging.init.support.InitHarness;
@@ -32,8 +32,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The init-container against a real staging server and against misbehaving file servers. */
 class InitContainerIT {
-  @TempDir Path dataDir;
-  @TempDir Path pod;
+  @TempDir
+  Path dataDir;
+  @TempDir
+  Path pod;
   private TestServer server;
   private InitHarness harness;
 
@@ -78,7 +80,8 @@ class InitContainerIT {
   void archivesAreUnpackedUnderTheirAliasBesideThemselves() throws Exception {
     byte[] environment = new Tars.Builder().directory("bin").file("bin/python", "#!/bin/sh".getBytes(StandardCharsets.UTF_8), 0755)
         .file("marker.txt", "env").gzip();
-    JsonNode files = new JdkClient().upload(server.baseUri(), new Tars.Builder().file("env.tar.gz", environment, 0644).file("notes.txt", "n").plain());
+    JsonNode files =
+        new JdkClient().upload(server.baseUri(), new Tars.Builder().file("env.tar.gz", environment, 0644).file("notes.txt", "n").plain());
     try (var http = FakeFileServer.http(Zips.of("lib/module.py", "x = 1"))) {
       harness.set("spark.kubernetes.resourceStagingServer.uri", server.baseUri())
           .stagedFiles(files.get("resourceId").asText(), files.get("resourceSecret").asText())
@@ -104,7 +107,7 @@ class InitContainerIT {
   void anArchiveThatIsNotAmongTheFilesFailsAndNothingIsPutInPlace() throws Exception {
     JsonNode files = new JdkClient().upload(server.baseUri(), Tars.plainOf("notes.txt", "n"));
     harness.set("spark.kubernetes.resourceStagingServer.uri", server.baseUri())
-          .stagedFiles(files.get("resourceId").asText(), files.get("resourceSecret").asText())
+        .stagedFiles(files.get("resourceId").asText(), files.get("resourceSecret").asText())
         .set("spark.kubernetes.initcontainer.unpackArchives", "env.tar.gz#environment");
 
     InitHarness.Result result = harness.run();
@@ -207,7 +210,8 @@ class InitContainerIT {
         Arguments.of("gzip bomb", new Tars.Builder().file("ok.jar", "x").zeros("bomb.bin", 40L << 20).gzip()),
         Arguments.of("a directory where a file was", new Tars.Builder().file("lib", "x").directory("lib").gzip()),
         Arguments.of("an entry inside a file", new Tars.Builder().file("lib", "x").file("lib/a.jar", "y").gzip()),
-        Arguments.of("a name with a newline", new Tars.Builder().file("ok.jar", "x").symlink("a\ninit-container: all good", "/etc").gzip()));
+        Arguments.of("a name with a newline",
+            new Tars.Builder().file("ok.jar", "x").symlink("a\ninit-container: all good", "/etc").gzip()));
   }
 
   static Stream<Arguments> notBundles() {
@@ -252,7 +256,8 @@ class InitContainerIT {
     InitHarness.Result result = harness.run("--max-unpacked-size", "16m");
 
     assertThat(result.exitCode()).as(result.err()).isEqualTo(InitRun.REJECTED);
-    assertThat(result.firstErrorLine()).contains("jars bundle").contains(description.equals("gzip bomb") ? "unpacks to more than" : "unsafe bundle");
+    assertThat(result.firstErrorLine()).contains("jars bundle")
+        .contains(description.equals("gzip bomb") ? "unpacks to more than" : "unsafe bundle");
     // One line each, whatever the names held: nothing can pass for the init-container's own output.
     assertThat(result.err().lines()).allSatisfy(line -> assertThat(line).matches("(init-container: failed: |  ).*"));
     assertThat(harness.targetContents()).containsExactly("var/spark-data/spark-jars/already-there.jar");
@@ -332,7 +337,8 @@ class InitContainerIT {
   @Test
   void aBundleSecretIsNeverSentAlongARedirect() throws Exception {
     try (var elsewhere = FakeFileServer.http("stolen".getBytes());
-        var redirecting = FakeFileServer.http(new byte[0]).onlyUnder(Routes.V1_BUNDLES + "/", true).redirectingTo(elsewhere.uri("/collect"))) {
+        var redirecting =
+            FakeFileServer.http(new byte[0]).onlyUnder(Routes.V1_BUNDLES + "/", true).redirectingTo(elsewhere.uri("/collect"))) {
       harness.stagedJars(redirecting.uri(""), "0123456789abcdef0123456789abcdef", "the-secret");
 
       InitHarness.Result result = harness.run();
@@ -348,7 +354,8 @@ class InitContainerIT {
   void aRedirectedBundleIsCheckedAgainstTheDigestTheStagingServerVouchedFor() throws Exception {
     byte[] expected = Tars.plainOf("app.jar", "application");
     try (var store = FakeFileServer.http(Tars.plainOf("app.jar", "something else"));
-        var staging = FakeFileServer.http(new byte[0]).onlyUnder(Routes.V1_BUNDLES + "/", true).redirectingTo(store.uri("/presigned"), expected)) {
+        var staging =
+            FakeFileServer.http(new byte[0]).onlyUnder(Routes.V1_BUNDLES + "/", true).redirectingTo(store.uri("/presigned"), expected)) {
       harness.stagedJars(staging.uri(""), "0123456789abcdef0123456789abcdef", "the-secret");
 
       InitHarness.Result result = harness.run();
@@ -364,7 +371,8 @@ class InitContainerIT {
   void aDownloadFromTheObjectStoreThatBreaksIsResumedThroughTheStagingServer() throws Exception {
     byte[] bundle = Tars.plainOf("big.jar", "x".repeat(3_000_000));
     try (var store = FakeFileServer.http(bundle).cuttingFirstAnswerAfter(1_000_000);
-        var staging = FakeFileServer.http(new byte[0]).onlyUnder(Routes.V1_BUNDLES + "/", true).redirectingTo(store.uri("/presigned"), bundle)) {
+        var staging =
+            FakeFileServer.http(new byte[0]).onlyUnder(Routes.V1_BUNDLES + "/", true).redirectingTo(store.uri("/presigned"), bundle)) {
       harness.stagedJars(staging.uri(""), "0123456789abcdef0123456789abcdef", "the-secret");
 
       InitHarness.Result result = harness.run();

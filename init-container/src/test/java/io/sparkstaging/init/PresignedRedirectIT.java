@@ -20,13 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A staging server on S3 that redirects downloads to presigned URLs: the init-container follows, without its secret. */
 class PresignedRedirectIT {
-  @TempDir Path dataDir;
-  @TempDir Path pod;
+  @TempDir
+  Path dataDir;
+  @TempDir
+  Path pod;
 
   @Test
   void theInitContainerFetchesFromTheObjectStoreAndVerifiesWhatTheServerVouchedFor() throws Exception {
     String bucket = TestStorage.proxy().newBucket();
-    try (var server = TestServer.start(dataDir, settings -> settings.s3 = TestStorage.s3(bucket, dataDir, Optional.of(Duration.ofMinutes(5))))) {
+    try (var server =
+        TestServer.start(dataDir, settings -> settings.s3 = TestStorage.s3(bucket, dataDir, Optional.of(Duration.ofMinutes(5))))) {
       // Over one 5 MiB part: the bundle goes up as a multipart upload.
       String library = "class files ".repeat(700_000);
       JsonNode jars = new JdkClient().upload(server.baseUri(), Tars.plainOf("app.jar", "application", "lib.jar", library));
@@ -34,8 +37,9 @@ class PresignedRedirectIT {
       String secret = jars.get("resourceSecret").asText();
 
       // The server answers with a redirect; S3 refuses a request with both a presigned URL and an Authorization header.
-      HttpResponse<Void> redirect = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUri() + "/api/v1/bundles/" + id))
-          .header("Authorization", "Bearer " + secret).build(), HttpResponse.BodyHandlers.discarding());
+      HttpResponse<Void> redirect =
+          HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUri() + "/api/v1/bundles/" + id))
+              .header("Authorization", "Bearer " + secret).build(), HttpResponse.BodyHandlers.discarding());
       assertThat(redirect.statusCode()).isEqualTo(307);
       assertThat(redirect.headers().firstValue("Location")).hasValueSatisfying(location -> assertThat(location)
           .startsWith(TestStorage.proxy().endpoint().toString()).doesNotContain(secret));
@@ -59,7 +63,7 @@ class PresignedRedirectIT {
     String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUri() + "/metrics")).build(),
         HttpResponse.BodyHandlers.ofString()).body();
     return metrics.lines().filter(line -> line.startsWith("jetty_server_requests_seconds_count{") && line.contains("method=\"GET\"")
-            && line.contains("route=\"" + route + "\"") && line.contains("status=\"" + status + "\""))
+        && line.contains("route=\"" + route + "\"") && line.contains("status=\"" + status + "\""))
         .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
   }
 }

@@ -1,6 +1,9 @@
 package io.sparkstaging.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.server.auth.FailedAttemptLimiter;
 import io.sparkstaging.server.auth.KubernetesAuthenticator;
@@ -31,9 +34,6 @@ import io.sparkstaging.server.upload.OwnerParser;
 import io.sparkstaging.server.upload.Quotas;
 import io.sparkstaging.server.upload.V0UploadResource;
 import io.sparkstaging.server.upload.V1UploadResource;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -75,7 +75,8 @@ public final class StagingServer implements AutoCloseable {
     Gauge.builder("staging.uploads.in.flight", quotas, Quotas::uploadsInFlight).description("Uploads under way").register(metrics);
     Optional<KubernetesClient> cluster = Clusters.find(config, environment);
     var jersey = new JerseyApplication(
-        new UploadAuthFilter(uploadAuthenticator(config.uploadAuth(), cluster), new FailedAttemptLimiter(config.uploadAuth().maxFailures(), config.uploadAuth().lockout()),
+        new UploadAuthFilter(uploadAuthenticator(config.uploadAuth(), cluster),
+            new FailedAttemptLimiter(config.uploadAuth().maxFailures(), config.uploadAuth().lockout()),
             header -> owners.parse(header).ownerNamespace(), metrics),
         new V0UploadResource(intake, owners, config.maxBundleSize(), config.minUploadRate()),
         new V1UploadResource(intake, owners, config.minUploadRate()),

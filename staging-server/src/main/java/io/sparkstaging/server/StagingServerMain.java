@@ -48,7 +48,8 @@ public final class StagingServerMain {
       log.info("Staging server started: {}", config.summary(server.port()));
       server.watchedCluster().ifPresentOrElse(
           master -> log.info("Watching Spark pods and namespaces at {}: bundles whose owner pods are gone are deleted", master),
-          () -> log.info("No Kubernetes cluster is watched: bundles are deleted only when they expire or their secret holder deletes them"));
+          () -> log
+              .info("No Kubernetes cluster is watched: bundles are deleted only when they expire or their secret holder deletes them"));
       if (config.uploadAuth().mode() == UploadAuthConfig.Mode.none && !isLoopback(config.host())) {
         log.warn("Uploads are not authenticated and the server listens on {}: anyone who reaches it can store bundles "
             + "(set --upload-auth token for shared clusters)", config.host());

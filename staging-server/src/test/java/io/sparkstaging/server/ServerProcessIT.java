@@ -22,13 +22,13 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +37,8 @@ class ServerProcessIT {
   /** Override with -Dstaging.it.bigBundleBytes=... for a quicker local run. */
   private static final long BIG_BUNDLE = Long.getLong("staging.it.bigBundleBytes", 2L << 30);
 
-  @TempDir Path dataDir;
+  @TempDir
+  Path dataDir;
   private final JdkClient client = new JdkClient();
 
   @Test
@@ -86,7 +87,8 @@ class ServerProcessIT {
         committed[i] = client.upload(server.baseUri(), contents[i]);
       }
       try (var http = new RawHttp(server.port())) {
-        http.send("POST /api/v1/bundles HTTP/1.1\nHost: localhost\nBundle-Owner: " + Bundles.OWNER_JSON + "\nContent-Length: 100000000\n\n");
+        http.send(
+            "POST /api/v1/bundles HTTP/1.1\nHost: localhost\nBundle-Owner: " + Bundles.OWNER_JSON + "\nContent-Length: 100000000\n\n");
         http.body().write(new byte[5_000_000]);
         http.body().flush();
         await().atMost(Duration.ofSeconds(10)).until(() -> Bundles.filesUnder(dataDir.resolve("incoming")) > 0);
@@ -138,7 +140,8 @@ class ServerProcessIT {
   void jsonLogsAreOneObjectALineAndCarryTheRequestId() throws Exception {
     try (var server = ServerProcess.start(dataDir, List.of(), "--log-format", "json")) {
       JsonNode receipt = client.upload(server.baseUri(), new byte[100]);
-      var download = (HttpURLConnection) URI.create(server.baseUri() + "/api/v1/bundles/" + receipt.get("resourceId").asText()).toURL().openConnection();
+      var download = (HttpURLConnection) URI.create(server.baseUri() + "/api/v1/bundles/" + receipt.get("resourceId").asText()).toURL()
+          .openConnection();
       download.setRequestProperty("X-Request-Id", "trace-7");
       download.setRequestProperty("Authorization", "Bearer " + receipt.get("resourceSecret").asText());
       try (InputStream body = download.getInputStream()) {
@@ -152,7 +155,8 @@ class ServerProcessIT {
         lines.add(json.readTree(line));
       }
       assertThat(lines).allSatisfy(line -> assertThat(line.has("level") && line.has("formattedMessage")).as(line.toString()).isTrue());
-      assertThat(lines).anySatisfy(line -> assertThat(line.get("formattedMessage").asText()).startsWith("Staging server started: listen http"));
+      assertThat(lines)
+          .anySatisfy(line -> assertThat(line.get("formattedMessage").asText()).startsWith("Staging server started: listen http"));
       assertThat(lines).anySatisfy(line -> {
         assertThat(line.get("loggerName").asText()).isEqualTo("access");
         assertThat(line.get("formattedMessage").asText()).contains("200 100").endsWith("trace-7");

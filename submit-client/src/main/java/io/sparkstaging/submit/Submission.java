@@ -10,31 +10,30 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.sparkstaging.common.config.ConfigException;
+import io.sparkstaging.common.tls.TrustContexts;
+import io.sparkstaging.common.units.DurationText;
 import io.sparkstaging.submit.apply.ObjectApplier;
+import io.sparkstaging.submit.apply.SubmitFailure;
 import io.sparkstaging.submit.deps.DependencyPlan;
 import io.sparkstaging.submit.deps.PluginJar;
-import io.sparkstaging.submit.pod.InitContainerSpec;
-import io.sparkstaging.submit.apply.SubmitFailure;
 import io.sparkstaging.submit.driver.AppIdentity;
-import io.sparkstaging.submit.driver.BasicDriverStep;
 import io.sparkstaging.submit.driver.DriverSpec;
 import io.sparkstaging.submit.driver.DriverSpecBuilder;
 import io.sparkstaging.submit.driver.Redaction;
 import io.sparkstaging.submit.driver.StagedDependencies;
 import io.sparkstaging.submit.driver.SubmitRequest;
 import io.sparkstaging.submit.driver.UnsupportedKeys;
+import io.sparkstaging.submit.pod.InitContainerSpec;
 import io.sparkstaging.submit.stage.BundlePackager;
 import io.sparkstaging.submit.stage.StageFailure;
 import io.sparkstaging.submit.stage.StagedBundle;
-import io.sparkstaging.common.tls.TrustContexts;
 import io.sparkstaging.submit.stage.StagingClient;
-import io.sparkstaging.submit.stage.UploadCredentials;
 import io.sparkstaging.submit.stage.StagingTrust;
+import io.sparkstaging.submit.stage.UploadCredentials;
 import io.sparkstaging.submit.watch.PodPhaseWatcher;
 import io.sparkstaging.submit.watch.WatchFailure;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
-import io.sparkstaging.common.units.DurationText;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,7 +68,8 @@ public final class Submission {
       throw new ConfigException("dependencies need the init-container: set --init-image or spark.kubernetes.initcontainer.docker.image");
     }
     if (plan.stagesAnything() && request.stagingServer().isEmpty()) {
-      throw new ConfigException("local dependencies need a staging server: set --staging-server or spark.kubernetes.resourceStagingServer.uri");
+      throw new ConfigException(
+          "local dependencies need a staging server: set --staging-server or spark.kubernetes.resourceStagingServer.uri");
     }
     // Every setting the objects are built from is checked now, before anything is staged.
     DriverSpecBuilder.build(request, identity, plan, placeholders(), podTrust(), sparkUser());
@@ -97,7 +97,8 @@ public final class Submission {
   }
 
   private static Optional<StagedBundle> placeholder(boolean nothingToStage, String kind) {
-    return nothingToStage ? Optional.empty() : Optional.of(new StagedBundle("<" + kind + " bundle id>", "<" + kind + " bundle secret>", 0, ""));
+    return nothingToStage ? Optional.empty()
+        : Optional.of(new StagedBundle("<" + kind + " bundle id>", "<" + kind + " bundle secret>", 0, ""));
   }
 
   private static Secret withoutSecretValues(Secret secret) {
@@ -153,12 +154,14 @@ public final class Submission {
     Map<String, String> owner = Map.of("spark-app-selector", identity.appId(), "spark-role", "driver");
     try {
       Optional<StagedBundle> stagedJars = plan.jarsToStage().isEmpty() ? Optional.empty()
-          : Optional.of(staging.orElseThrow().stage(new BundlePackager(plan.jarsToStage(), plan.jarNames(), false), request.namespace(), owner,
-              bytes -> { }));
+          : Optional
+              .of(staging.orElseThrow().stage(new BundlePackager(plan.jarsToStage(), plan.jarNames(), false), request.namespace(), owner,
+                  bytes -> {}));
       stagedJars.ifPresent(stagedBundles::add);
       Optional<StagedBundle> stagedFiles = plan.filesToStage().isEmpty() ? Optional.empty()
-          : Optional.of(staging.orElseThrow().stage(new BundlePackager(plan.filesToStage(), plan.fileNames(), false), request.namespace(), owner,
-              bytes -> { }));
+          : Optional
+              .of(staging.orElseThrow().stage(new BundlePackager(plan.filesToStage(), plan.fileNames(), false), request.namespace(), owner,
+                  bytes -> {}));
       stagedFiles.ifPresent(stagedBundles::add);
       return new StagedDependencies(stagedJars, stagedFiles);
     } catch (StageFailure e) {

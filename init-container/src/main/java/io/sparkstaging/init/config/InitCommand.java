@@ -83,7 +83,8 @@ final class InitCommand {
       description = "Apply the trust settings below; when false, https uses the JVM's default trust store. Default: true.")
   Boolean tlsEnabled;
 
-  @Mixin TrustOptions trustOptions;
+  @Mixin
+  TrustOptions trustOptions;
 
   @Option(names = "--max-unpacked-size", defaultValue = "8g", converter = Converters.Size.class,
       description = "Most bytes a bundle may unpack to (decompression-bomb guard). Default: ${DEFAULT-VALUE}.")
@@ -147,7 +148,9 @@ final class InitCommand {
       String name = hash < 0 ? text : text.substring(0, hash);
       String alias = hash < 0 ? text : text.substring(hash + 1);
       for (String part : List.of(name, alias)) {
-        require(!part.isEmpty() && !part.equals(".") && !part.equals("..") && !part.contains("/") && !part.contains("\\") && !part.startsWith(".spark-init"),
+        require(
+            !part.isEmpty() && !part.equals(".") && !part.equals("..") && !part.contains("/") && !part.contains("\\")
+                && !part.startsWith(".spark-init"),
             "--unpack-archives: '" + text + "' must be NAME#ALIAS, both plain file names");
       }
       return new ArchiveAlias(name, alias);

@@ -73,8 +73,7 @@ final class EntryWriter {
   }
 
   private void checkParents(String name, Path target) throws ContentRejected {
-    for (Path parent = target.getParent(); parent != null && parent.startsWith(destination) && !parent.equals(destination);
-        parent = parent.getParent()) {
+    for (Path parent = target.getParent(); isBelowDestination(parent); parent = parent.getParent()) {
       if (files.contains(parent)) {
         throw reject(name, "is inside '" + destination.relativize(parent) + "', which is a file");
       }
@@ -82,11 +81,15 @@ final class EntryWriter {
   }
 
   private void addDirectories(Path dir) {
-    for (Path path = dir; path != null && path.startsWith(destination) && !path.equals(destination); path = path.getParent()) {
+    for (Path path = dir; isBelowDestination(path); path = path.getParent()) {
       if (!directories.add(path)) {
         return;
       }
     }
+  }
+
+  private boolean isBelowDestination(Path path) {
+    return path != null && path.startsWith(destination) && !path.equals(destination);
   }
 
   /** Where an entry of this name goes, refusing names that could land anywhere else. */

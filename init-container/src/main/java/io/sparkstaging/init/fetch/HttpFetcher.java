@@ -1,8 +1,8 @@
 package io.sparkstaging.init.fetch;
 
+import io.sparkstaging.common.wire.Headers;
 import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.common.wire.ReprDigest;
-import io.sparkstaging.common.wire.Headers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -69,7 +69,7 @@ public final class HttpFetcher {
   public Answer get(URI uri, Map<String, String> headers, Deadline deadline) throws FetchFailure {
     Map<String, String> vouched = Map.of();
     SSLSocketFactory trust = tls;
-    for (int hop = 0; ; hop++) {
+    for (int hop = 0;; hop++) {
       HttpURLConnection connection = connect(uri, headers, trust, deadline);
       int status = responseCode(connection, uri);
       String location = connection.getHeaderField("Location");

@@ -50,7 +50,8 @@ public final class StagingArea implements AutoCloseable {
 
   /** The staged entry of this name, in whichever slot holds it. */
   public synchronized Optional<Path> find(String name) {
-    return slots.keySet().stream().map(slot -> slot.resolve(name)).filter(path -> Files.exists(path, LinkOption.NOFOLLOW_LINKS)).findFirst();
+    return slots.keySet().stream().map(slot -> slot.resolve(name)).filter(path -> Files.exists(path, LinkOption.NOFOLLOW_LINKS))
+        .findFirst();
   }
 
   /**

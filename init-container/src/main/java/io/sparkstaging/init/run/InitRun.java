@@ -2,13 +2,13 @@ package io.sparkstaging.init.run;
 
 import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.common.text.OneLine;
+import io.sparkstaging.common.tls.TrustContexts;
 import io.sparkstaging.init.config.InitConfig;
 import io.sparkstaging.init.config.InitConfig.ArchiveAlias;
 import io.sparkstaging.init.extract.ArchiveUnpacker;
 import io.sparkstaging.init.fetch.Deadline;
 import io.sparkstaging.init.fetch.FetchFailure;
 import io.sparkstaging.init.fetch.HttpFetcher;
-import io.sparkstaging.common.tls.TrustContexts;
 import io.sparkstaging.init.place.StagingArea;
 import io.sparkstaging.init.verify.ContentRejected;
 import java.io.IOException;
@@ -156,7 +156,8 @@ public final class InitRun {
 
   private record Failure(String what, Throwable cause, int exitCode) {}
 
-  private static Failure await(Dependency dependency, Future<DependencyFetcher.Fetched> future, Deadline deadline) throws InterruptedException {
+  private static Failure await(Dependency dependency, Future<DependencyFetcher.Fetched> future, Deadline deadline)
+      throws InterruptedException {
     try {
       future.get(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
       return null;
@@ -214,7 +215,8 @@ public final class InitRun {
       if (dependency instanceof Dependency.StagedBundle bundle) {
         Path secret = bundle.ref().secretFile();
         if (!Files.isRegularFile(secret) || !Files.isReadable(secret)) {
-          throw new ConfigException(dependency.describe() + ": secret file " + secret + " is missing or unreadable (is the secret mounted?)");
+          throw new ConfigException(
+              dependency.describe() + ": secret file " + secret + " is missing or unreadable (is the secret mounted?)");
         }
       }
       if (dependency instanceof Dependency.RemoteFile remote && remote.fileName().isEmpty()) {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sparkstaging.common.config.ConfigException;
-import io.sparkstaging.init.config.InitConfig.StagedBundleRef;
 import io.sparkstaging.common.tls.TrustConfig;
+import io.sparkstaging.init.config.InitConfig.StagedBundleRef;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class InitConfigLoaderTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
   private final Set<String> ignored = new HashSet<>();
 
   private InitConfig load(Map<String, String> env, String... args) {
@@ -49,9 +50,12 @@ class InitConfigLoaderTest {
     InitConfig config = load(Map.of(), file.toString());
 
     assertThat(config.stagingServer()).contains(URI.create("http://staging.spark.svc:10000"));
-    assertThat(config.jars()).contains(new StagedBundleRef("0123456789abcdef0123456789abcdef", Path.of("/mnt/secrets/spark-init/downloadSubmittedJarsSecret")));
-    assertThat(config.files()).contains(new StagedBundleRef("fedcba9876543210fedcba9876543210", Path.of("/mnt/secrets/spark-init/downloadSubmittedFilesSecret")));
-    assertThat(config.remoteJars()).containsExactly(URI.create("https://repo.example.com/a.jar"), URI.create("http://repo.example.com/b.jar"));
+    assertThat(config.jars())
+        .contains(new StagedBundleRef("0123456789abcdef0123456789abcdef", Path.of("/mnt/secrets/spark-init/downloadSubmittedJarsSecret")));
+    assertThat(config.files())
+        .contains(new StagedBundleRef("fedcba9876543210fedcba9876543210", Path.of("/mnt/secrets/spark-init/downloadSubmittedFilesSecret")));
+    assertThat(config.remoteJars()).containsExactly(URI.create("https://repo.example.com/a.jar"),
+        URI.create("http://repo.example.com/b.jar"));
     assertThat(config.remoteFiles()).containsExactly(URI.create("https://data.example.com/lookup.csv"));
     assertThat(config.timeout()).isEqualTo(Duration.ofMinutes(7));
     assertThat(config.trust()).isEqualTo(new TrustConfig.TrustStoreFile(Path.of("/mnt/secrets/spark-init/trustStore"), "JKS", "changeit"));
@@ -100,7 +104,8 @@ class InitConfigLoaderTest {
 
   @Test
   void errorsNameTheSetting() {
-    assertThatThrownBy(() -> load(Map.of(), "--jars-resource-id", "abc")).isInstanceOf(ConfigException.class).hasMessageContaining("--staging-server");
+    assertThatThrownBy(() -> load(Map.of(), "--jars-resource-id", "abc")).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--staging-server");
     assertThatThrownBy(() -> load(Map.of(), "--remote-jars", "hdfs://nn/a.jar")).hasMessageContaining("--remote-jars");
     assertThatThrownBy(() -> load(Map.of(), "--staging-server", "ftp://s")).hasMessageContaining("--staging-server");
     assertThatThrownBy(() -> load(Map.of(), "--timeout", "soon")).hasMessageContaining("--timeout");

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ArchiveUnpackerTest {
   private static final ExtractLimits LIMITS = new ExtractLimits(1 << 20, 100);
 
-  @TempDir Path slot;
+  @TempDir
+  Path slot;
 
   private int unpack(String name, byte[] archive) throws Exception {
     return new ArchiveUnpacker(LIMITS).unpack(Files.write(slot.resolve(name), archive), slot.resolve("alias-" + name));
@@ -25,7 +26,8 @@ class ArchiveUnpackerTest {
   void unpacksZipJarTarAndTarGzByTheirNames() throws Exception {
     for (String name : new String[] {"a.zip", "b.jar"}) {
       Path dir = slot.resolve("alias");
-      new ArchiveUnpacker(LIMITS).unpack(Files.write(slot.resolve(name), new Zips.Builder().file("bin/tool", "#!/bin/sh", 0755).bytes()), dir);
+      new ArchiveUnpacker(LIMITS).unpack(Files.write(slot.resolve(name), new Zips.Builder().file("bin/tool", "#!/bin/sh", 0755).bytes()),
+          dir);
       assertThat(dir.resolve("bin/tool")).hasContent("#!/bin/sh");
       assertThat(Files.isExecutable(dir.resolve("bin/tool"))).isTrue();
       io.sparkstaging.common.files.FileTrees.deleteRecursively(dir);

@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SafeTarExtractorTest {
   private static final ExtractLimits LIMITS = new ExtractLimits(10L << 20, 100);
 
-  @TempDir Path root;
+  @TempDir
+  Path root;
 
   private Path destination() throws IOException {
     return Files.createDirectories(root.resolve("slot"));
@@ -63,7 +64,8 @@ class SafeTarExtractorTest {
 
     extract(bundle, destination);
 
-    assertThat(Files.getPosixFilePermissions(destination.resolve("conf/log4j2.properties"))).isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
+    assertThat(Files.getPosixFilePermissions(destination.resolve("conf/log4j2.properties")))
+        .isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
     assertThat(Files.getPosixFilePermissions(destination.resolve("run.sh"))).isEqualTo(PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
@@ -103,7 +105,8 @@ class SafeTarExtractorTest {
             "entry 'lib/a.jar' is inside 'lib', which is a file"),
         Arguments.of("a file named as a directory before it", new Tars.Builder().directory("lib").file("lib", "x").plain(),
             "entry 'lib' is a file named as a directory before it"),
-        Arguments.of("a file named as a directory made for an earlier file", new Tars.Builder().file("lib/a.jar", "x").file("lib", "y").plain(),
+        Arguments.of("a file named as a directory made for an earlier file",
+            new Tars.Builder().file("lib/a.jar", "x").file("lib", "y").plain(),
             "entry 'lib' is a file named as a directory before it"));
   }
 

@@ -13,7 +13,8 @@ class InitRunTest {
   void eachCauseHasItsDocumentedExitCode() {
     assertThat(InitRun.exitCodeFor(new FetchFailure(FetchFailure.Kind.TIMEOUT, "late"))).isEqualTo(InitRun.TIMED_OUT);
     assertThat(InitRun.exitCodeFor(new ContentRejected("bad archive"))).isEqualTo(InitRun.REJECTED);
-    assertThat(InitRun.exitCodeFor(new FileSystemException("/var/spark-data", null, "No space left on device"))).isEqualTo(InitRun.LOCAL_IO);
+    assertThat(InitRun.exitCodeFor(new FileSystemException("/var/spark-data", null, "No space left on device")))
+        .isEqualTo(InitRun.LOCAL_IO);
     assertThat(InitRun.exitCodeFor(new IOException("disk"))).isEqualTo(InitRun.LOCAL_IO);
     // Neither the bundle's fault nor the disk's.
     assertThat(InitRun.exitCodeFor(new OutOfMemoryError("Java heap space"))).isEqualTo(InitRun.INTERNAL);

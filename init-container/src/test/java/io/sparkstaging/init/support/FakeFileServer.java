@@ -1,10 +1,10 @@
 package io.sparkstaging.init.support;
 
-import io.sparkstaging.common.wire.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.sparkstaging.common.wire.Headers;
 import io.sparkstaging.common.wire.ReprDigest;
 import io.sparkstaging.server.support.Bundles;
 import java.io.IOException;

@@ -22,7 +22,8 @@ public final class Converters {
     @Override
     public Duration convert(String value) {
       String text = value.strip();
-      return !text.isEmpty() && text.chars().allMatch(Character::isDigit) ? Duration.ofMillis(Long.parseLong(text)) : DurationText.parse(text);
+      return !text.isEmpty() && text.chars().allMatch(Character::isDigit) ? Duration.ofMillis(Long.parseLong(text))
+          : DurationText.parse(text);
     }
   }
 

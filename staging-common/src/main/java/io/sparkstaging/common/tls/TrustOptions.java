@@ -12,7 +12,8 @@ public final class TrustOptions {
   @Option(names = "--trust-store-password", description = "Trust store password.")
   String trustStorePassword;
 
-  @Option(names = "--trust-store-type", defaultValue = "PKCS12", description = "Trust store type. Default: ${DEFAULT-VALUE} (also reads JKS).")
+  @Option(names = "--trust-store-type", defaultValue = "PKCS12",
+      description = "Trust store type. Default: ${DEFAULT-VALUE} (also reads JKS).")
   String trustStoreType;
 
   @Option(names = "--trust-cert-pem", description = "PEM certificate(s) to trust for https, instead of a trust store.")

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class ReprDigestTest {
   private static final String HELLO_SHA256_B64 = "LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=";
@@ -38,7 +38,8 @@ class ReprDigestTest {
       "sha-256=LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=", "sha-256=:AAAA:", "sha-256=:AAAAA:", "sha-512=:AAAA:", "", "sha-256",
       "sha-256=:LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=:;x=1", "sha-256=:LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=:,"})
   void aHeaderThatIsThereButGivesNoSha256ToCheckIsRefusedNamingIt(String header) {
-    assertThatThrownBy(() -> ReprDigest.sha256Hex(header)).isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("Repr-Digest: ");
+    assertThatThrownBy(() -> ReprDigest.sha256Hex(header)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Repr-Digest: ");
   }
 
   @Test

@@ -37,8 +37,10 @@ class WireJsonTest {
 
   @Test
   void theV1ReceiptAddsSizeAndDigest() throws IOException {
-    pinned("bundle-receipt.json", new BundleReceipt("3f0c2b9e8d7a6f5e4d3c2b1a09f8e7d6", "q2V0cmV0LWJ1dC1ub3QtcmVhbGx5LXNlY3JldC0xMjM0NTY", 6,
-        "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"), BundleReceipt.class);
+    pinned("bundle-receipt.json",
+        new BundleReceipt("3f0c2b9e8d7a6f5e4d3c2b1a09f8e7d6", "q2V0cmV0LWJ1dC1ub3QtcmVhbGx5LXNlY3JldC0xMjM0NTY", 6,
+            "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"),
+        BundleReceipt.class);
   }
 
   @Test

@@ -80,6 +80,7 @@ public final class KubernetesAuthenticator implements UploadAuthenticator {
 
   /** The API server could not decide: a 503, not a refusal, so the client knows to retry. */
   private static StagingException unavailable(KubernetesClientException e) {
-    return new StagingException(Problem.UNAVAILABLE, "the Kubernetes API server could not check the upload credential (HTTP " + e.getCode() + ")", e);
+    return new StagingException(Problem.UNAVAILABLE,
+        "the Kubernetes API server could not check the upload credential (HTTP " + e.getCode() + ")", e);
   }
 }

@@ -10,4 +10,5 @@ import java.lang.annotation.Target;
 @NameBinding
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD})
-public @interface UploadAuthenticated {}
+public @interface UploadAuthenticated {
+}

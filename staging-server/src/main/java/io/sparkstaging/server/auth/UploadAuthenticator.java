@@ -16,5 +16,5 @@ public interface UploadAuthenticator {
   void check(String authorization, Optional<String> namespace);
 
   /** Anyone who can reach the server may upload: the local default, and what the original clients expect. */
-  UploadAuthenticator NONE = (authorization, namespace) -> { };
+  UploadAuthenticator NONE = (authorization, namespace) -> {};
 }

@@ -177,7 +177,8 @@ final class ServerCommand {
   @Option(names = "--tls-keystore", description = "PKCS12 or JKS key store with the server's key and certificate.")
   Path tlsKeyStore;
 
-  @Option(names = "--tls-keystore-type", defaultValue = "PKCS12", description = "Key store type. Default: ${DEFAULT-VALUE} (also reads JKS).")
+  @Option(names = "--tls-keystore-type", defaultValue = "PKCS12",
+      description = "Key store type. Default: ${DEFAULT-VALUE} (also reads JKS).")
   String tlsKeyStoreType;
 
   @Option(names = "--tls-keystore-password", description = "Key store password (prefer --tls-keystore-password-file).")
@@ -238,7 +239,8 @@ final class ServerCommand {
         "--download-redirect must be between 1s and 7d (the longest a presigned URL lives)");
     require(!cleanupLease.isBlank(), "--cleanup-lease must not be empty");
     Path spool = s3SpoolDir != null ? s3SpoolDir : Path.of(System.getProperty("java.io.tmpdir"));
-    require(Files.isDirectory(spool) && Files.isWritable(spool), "--s3-spool-dir: " + spool.toAbsolutePath() + " is not a writable directory");
+    require(Files.isDirectory(spool) && Files.isWritable(spool),
+        "--s3-spool-dir: " + spool.toAbsolutePath() + " is not a writable directory");
     return Optional.of(new S3Config(location[0], location[1], Optional.ofNullable(s3Endpoint), Optional.ofNullable(s3Region), s3PathStyle,
         s3PartSize, spool, Optional.ofNullable(downloadRedirect), cleanupLease));
   }
@@ -251,7 +253,8 @@ final class ServerCommand {
     if (uploadAuth != UploadAuthConfig.Mode.token) {
       require(uploadToken == null && uploadTokenFile == null, "an upload token is set but --upload-auth is " + uploadAuth
           + ": set --upload-auth token");
-      return new UploadAuthConfig(uploadAuth, Optional.empty(), Optional.empty(), uploadAuthMaxFailures, uploadAuthLockout, uploadAuthCache);
+      return new UploadAuthConfig(uploadAuth, Optional.empty(), Optional.empty(), uploadAuthMaxFailures, uploadAuthLockout,
+          uploadAuthCache);
     }
     require(uploadToken != null || uploadTokenFile != null, "--upload-auth token needs --upload-token-file or --upload-token");
     return new UploadAuthConfig(uploadAuth, Optional.ofNullable(uploadToken),

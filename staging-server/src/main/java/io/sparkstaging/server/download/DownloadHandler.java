@@ -1,10 +1,11 @@
 package io.sparkstaging.server.download;
 
-import io.sparkstaging.common.wire.Statuses;
-import io.sparkstaging.common.wire.Routes;
-import io.sparkstaging.common.wire.ReprDigest;
 import io.sparkstaging.common.wire.Problem;
+import io.sparkstaging.common.wire.ReprDigest;
+import io.sparkstaging.common.wire.Routes;
+import io.sparkstaging.common.wire.Statuses;
 import io.sparkstaging.server.errors.StagingException;
+import io.sparkstaging.server.http.JsonErrors;
 import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.store.BundleStore;
 import io.sparkstaging.server.token.BundleAccess;
@@ -31,7 +32,6 @@ import org.eclipse.jetty.util.IO;
 import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.sparkstaging.server.http.JsonErrors;
 
 /**
  * Serves bundle bytes: {@code GET}/{@code HEAD} on {@code /api/v0/resources/ID} (the original
@@ -145,7 +145,8 @@ public final class DownloadHandler extends Handler.Wrapper {
       recordFirstDownload(record);
       putContent(response, record, range, length);
       // A small bundle takes a small buffer from the pool, not a whole read buffer.
-      var pool = new ByteBufferPool.Sized(request.getComponents().getByteBufferPool(), true, (int) Math.max(1, Math.min(bufferSize, length)));
+      var pool =
+          new ByteBufferPool.Sized(request.getComponents().getByteBufferPool(), true, (int) Math.max(1, Math.min(bufferSize, length)));
       // Jetty runs a non-blocking callback's next step, here the next read, on the selector thread.
       // A read that waits on the network (an object store) must not: it would stall every download.
       InvocationType reads = store.readsMayBlock() ? InvocationType.BLOCKING : callback.getInvocationType();

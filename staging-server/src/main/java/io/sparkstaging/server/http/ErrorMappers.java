@@ -1,8 +1,8 @@
 package io.sparkstaging.server.http;
 
 import io.sparkstaging.common.wire.ErrorBody;
-import io.sparkstaging.server.auth.UploadUnauthorized;
 import io.sparkstaging.common.wire.Problem;
+import io.sparkstaging.server.auth.UploadUnauthorized;
 import io.sparkstaging.server.errors.StagingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;

@@ -15,7 +15,8 @@ import org.eclipse.jetty.server.Request;
 final class FaultyFramingCustomizer implements HttpConfiguration.Customizer {
   @Override
   public Request customize(Request request, HttpFields.Mutable responseHeaders) {
-    if (request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_1_0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
+    if (request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_1_0
+        && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
       responseHeaders.put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
     }
     return request;

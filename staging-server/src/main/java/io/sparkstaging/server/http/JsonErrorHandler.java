@@ -1,6 +1,5 @@
 package io.sparkstaging.server.http;
 
-import io.sparkstaging.common.wire.Problem;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;

@@ -49,7 +49,8 @@ final class TlsContexts {
       store.setKeyEntry("server", readPrivateKey(pem.privateKey()), password, readCertificates(pem.certificateChain()));
       return store;
     } catch (GeneralSecurityException | IOException e) {
-      throw new ConfigException("TLS PEM files " + pem.privateKey() + " and " + pem.certificateChain() + " cannot be used: " + e.getMessage(), e);
+      throw new ConfigException(
+          "TLS PEM files " + pem.privateKey() + " and " + pem.certificateChain() + " cannot be used: " + e.getMessage(), e);
     }
   }
 

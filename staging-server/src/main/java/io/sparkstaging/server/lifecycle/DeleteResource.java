@@ -1,7 +1,7 @@
 package io.sparkstaging.server.lifecycle;
 
-import io.sparkstaging.common.wire.Statuses;
 import io.sparkstaging.common.wire.Routes;
+import io.sparkstaging.common.wire.Statuses;
 import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.store.BundleStore;
 import io.sparkstaging.server.token.BundleAccess;

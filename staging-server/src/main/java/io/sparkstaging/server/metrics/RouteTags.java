@@ -1,10 +1,10 @@
 package io.sparkstaging.server.metrics;
 
-import io.sparkstaging.common.wire.Routes;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.jetty12.server.DefaultJettyCoreRequestTagsProvider;
 import io.micrometer.jetty12.server.JettyCoreRequestTagsProvider;
+import io.sparkstaging.common.wire.Routes;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.server.Request;

@@ -43,8 +43,9 @@ public final class StoreMetrics {
   }
 
   private static List<MultiGauge.Row<?>> rows(Map<String, List<BundleRecord>> byNamespace, ToLongFunction<Collection<BundleRecord>> value) {
-    return byNamespace.entrySet().stream()
-        .<MultiGauge.Row<?>>map(entry -> MultiGauge.Row.of(Tags.of("owner_namespace", entry.getKey()), value.applyAsLong(entry.getValue())))
+    return byNamespace.entrySet()
+        .stream().<MultiGauge.Row<?>>map(
+            entry -> MultiGauge.Row.of(Tags.of("owner_namespace", entry.getKey()), value.applyAsLong(entry.getValue())))
         .toList();
   }
 }

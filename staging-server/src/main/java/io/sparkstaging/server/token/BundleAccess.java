@@ -1,11 +1,11 @@
 package io.sparkstaging.server.token;
 
-import io.sparkstaging.server.store.SecretDigest;
 import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import io.sparkstaging.server.store.BundleId;
 import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.store.BundleStore;
+import io.sparkstaging.server.store.SecretDigest;
 
 /**
  * Decides whether a request may read or delete a bundle. An unknown id, a wrong secret and a

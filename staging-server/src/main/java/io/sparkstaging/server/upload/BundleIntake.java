@@ -1,8 +1,8 @@
 package io.sparkstaging.server.upload;
 
 import io.sparkstaging.common.wire.BundleOwner;
-import io.sparkstaging.common.wire.ReprDigest;
 import io.sparkstaging.common.wire.Problem;
+import io.sparkstaging.common.wire.ReprDigest;
 import io.sparkstaging.server.errors.StagingException;
 import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.store.BundleStore;

@@ -51,7 +51,8 @@ public final class OwnerParser {
   private static String namespace(JsonNode node) {
     String namespace = requiredText(node, "ownerNamespace");
     if (!KubernetesNames.isNamespace(namespace)) {
-      throw invalid("ownerNamespace", "must be a valid Kubernetes namespace name (lower-case letters, digits and '-', at most 63 characters)");
+      throw invalid("ownerNamespace",
+          "must be a valid Kubernetes namespace name (lower-case letters, digits and '-', at most 63 characters)");
     }
     return namespace;
   }

@@ -2,10 +2,10 @@ package io.sparkstaging.server.upload;
 
 import io.sparkstaging.common.units.ByteSize;
 import io.sparkstaging.common.wire.BundleOwner;
+import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.common.wire.Routes;
 import io.sparkstaging.common.wire.UploadReceipt;
 import io.sparkstaging.server.auth.UploadAuthenticated;
-import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.HeaderParam;

@@ -1,13 +1,13 @@
 package io.sparkstaging.server.upload;
 
-import io.sparkstaging.common.wire.Statuses;
 import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.common.wire.BundleReceipt;
 import io.sparkstaging.common.wire.Headers;
+import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.common.wire.ReprDigest;
 import io.sparkstaging.common.wire.Routes;
+import io.sparkstaging.common.wire.Statuses;
 import io.sparkstaging.server.auth.UploadAuthenticated;
-import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.HeaderParam;

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class PackageCyclesTest {
   @Test
   void noPackageOfTheServerDependsOnItselfThroughOthers() {
-    var classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.sparkstaging.server");
+    var classes =
+        new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.sparkstaging.server");
     slices().matching("io.sparkstaging.server.(*)..").should().beFreeOfCycles().check(classes);
   }
 }

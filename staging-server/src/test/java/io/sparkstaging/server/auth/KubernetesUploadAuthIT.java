@@ -35,7 +35,8 @@ class KubernetesUploadAuthIT {
   KubernetesMockServer server;
   KubernetesClient client;
 
-  @TempDir Path dataDir;
+  @TempDir
+  Path dataDir;
   private final AtomicInteger tokenReviews = new AtomicInteger();
 
   @BeforeEach
@@ -50,8 +51,10 @@ class KubernetesUploadAuthIT {
     }).always();
     server.expect().post().withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews").andReply(201, request -> {
       SubjectAccessReview review = JSON.unmarshal(request.getBody().readUtf8(), SubjectAccessReview.class);
-      boolean allowed = "alice".equals(review.getSpec().getUser()) && "team-a".equals(review.getSpec().getResourceAttributes().getNamespace())
-          && "create".equals(review.getSpec().getResourceAttributes().getVerb()) && "pods".equals(review.getSpec().getResourceAttributes().getResource());
+      boolean allowed =
+          "alice".equals(review.getSpec().getUser()) && "team-a".equals(review.getSpec().getResourceAttributes().getNamespace())
+              && "create".equals(review.getSpec().getResourceAttributes().getVerb())
+              && "pods".equals(review.getSpec().getResourceAttributes().getResource());
       return new SubjectAccessReviewBuilder(review).withNewStatus().withAllowed(allowed).endStatus().build();
     }).always();
   }
@@ -88,7 +91,8 @@ class KubernetesUploadAuthIT {
           .body("message", containsString("team-b"));
       upload(staging, TEAM_A, "mallory-token").then().statusCode(401).body("error", equalTo("unauthorized"));
       upload(staging, TEAM_A, null).then().statusCode(401).header("WWW-Authenticate", containsString("credential=\"kubernetes\""));
-      given().multiPart("resources", "b", new byte[10], "multipart/form-data").multiPart("resourcesOwner", Bundles.OWNER_JSON, "application/json")
+      given().multiPart("resources", "b", new byte[10], "multipart/form-data")
+          .multiPart("resourcesOwner", Bundles.OWNER_JSON, "application/json")
           .header("Authorization", "Bearer alice-token").post(staging.baseUri() + "/api/v0/resources")
           .then().statusCode(401).body("message", containsString("v1 API"));
     }

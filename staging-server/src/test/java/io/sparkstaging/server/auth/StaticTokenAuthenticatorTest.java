@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class StaticTokenAuthenticatorTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void onlyTheTokenAsABearerPasses() {
@@ -25,7 +26,8 @@ class StaticTokenAuthenticatorTest {
     assertThatCode(() -> auth.check("bearer  s3cret-token ", Optional.empty())).doesNotThrowAnyException();
     assertThatThrownBy(() -> auth.check(null, Optional.empty())).isInstanceOf(StagingException.class).hasMessageContaining("Bearer");
     assertThatThrownBy(() -> auth.check("s3cret-token", Optional.empty())).isInstanceOf(StagingException.class);
-    assertThatThrownBy(() -> auth.check("Bearer s3cret-tokeN", Optional.empty())).isInstanceOf(StagingException.class).hasMessageNotContaining("s3cret");
+    assertThatThrownBy(() -> auth.check("Bearer s3cret-tokeN", Optional.empty())).isInstanceOf(StagingException.class)
+        .hasMessageNotContaining("s3cret");
   }
 
   @Test

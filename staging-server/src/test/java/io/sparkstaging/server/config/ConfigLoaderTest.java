@@ -1,9 +1,9 @@
 package io.sparkstaging.server.config;
 
-import io.sparkstaging.common.config.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sparkstaging.common.config.ConfigException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
   private final StringWriter out = new StringWriter();
 
   private ServerConfig load(Map<String, String> env, String... args) {

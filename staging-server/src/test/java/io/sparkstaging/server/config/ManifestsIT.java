@@ -60,7 +60,8 @@ class ManifestsIT {
 
   KubernetesClient client;
 
-  @TempDir Path pod;
+  @TempDir
+  Path pod;
 
   private List<HasMetadata> render(String kustomization) throws IOException, InterruptedException {
     assumeKubectl();
@@ -126,7 +127,8 @@ class ManifestsIT {
     }
 
     ConfigMap config = only(objects, ConfigMap.class);
-    assertThat(server.getEnvFrom()).anySatisfy(from -> assertThat(from.getConfigMapRef().getName()).isEqualTo(config.getMetadata().getName()));
+    assertThat(server.getEnvFrom())
+        .anySatisfy(from -> assertThat(from.getConfigMapRef().getName()).isEqualTo(config.getMetadata().getName()));
     ServerConfig loaded = loadAsTheServerWould(config.getData());
     Duration stopBudget = loaded.shutdownGrace().plusSeconds(server.getLifecycle().getPreStop().getSleep().getSeconds());
     assertThat(Duration.ofSeconds(spec.getTerminationGracePeriodSeconds())).as("room for the graceful stop").isGreaterThan(stopBudget);
@@ -146,7 +148,8 @@ class ManifestsIT {
     for (HasMetadata object : objects) {
       client.resource(object).create();
     }
-    assertThat(client.apps().deployments().inNamespace(deployment.getMetadata().getNamespace()).withName(deployment.getMetadata().getName()).get())
+    assertThat(
+        client.apps().deployments().inNamespace(deployment.getMetadata().getNamespace()).withName(deployment.getMetadata().getName()).get())
         .isNotNull();
   }
 
@@ -211,7 +214,8 @@ class ManifestsIT {
     Deployment deployment = only(objects, Deployment.class);
     assertThat(deployment.getSpec().getReplicas()).isGreaterThanOrEqualTo(2);
     assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
-    assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes()).allSatisfy(volume -> assertThat(volume.getEmptyDir()).isNotNull());
+    assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes())
+        .allSatisfy(volume -> assertThat(volume.getEmptyDir()).isNotNull());
 
     HorizontalPodAutoscaler autoscaler = only(objects, HorizontalPodAutoscaler.class);
     assertThat(autoscaler.getSpec().getScaleTargetRef().getName()).isEqualTo(deployment.getMetadata().getName());

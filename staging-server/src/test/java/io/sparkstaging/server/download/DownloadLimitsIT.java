@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Downloads under pressure: clients that never read, bundles deleted mid-request, a store that fails. */
 class DownloadLimitsIT {
-  @TempDir Path dataDir;
+  @TempDir
+  Path dataDir;
   private final HttpClient http = HttpClient.newHttpClient();
 
   private StagingServer start(Consumer<TestSettings> settings, UnaryOperator<BundleStore> wrap, BundleStore local) throws Exception {
@@ -92,7 +93,7 @@ class DownloadLimitsIT {
   @Test
   void aBundleDeletedAfterItsSecretWasCheckedIsACleanNotFound() throws Exception {
     try (var local = LocalBundleStore.open(dataDir, 0, Clock.systemUTC());
-        var server = start(settings -> { }, DeletedBeforeOpen::new, local)) {
+        var server = start(settings -> {}, DeletedBeforeOpen::new, local)) {
       String base = "http://127.0.0.1:" + server.port();
       JsonNode receipt = new JdkClient().upload(base, Bundles.random(100_000, 8));
 
@@ -109,7 +110,7 @@ class DownloadLimitsIT {
   @Test
   void aFailureInsideTheServerAnswers500WithAnIncidentIdAndNothingInternal() throws Exception {
     try (var local = LocalBundleStore.open(dataDir, 0, Clock.systemUTC());
-        var server = start(settings -> { }, FailingOpen::new, local)) {
+        var server = start(settings -> {}, FailingOpen::new, local)) {
       String base = "http://127.0.0.1:" + server.port();
       JsonNode receipt = new JdkClient().upload(base, Bundles.random(1000, 9));
 
@@ -127,14 +128,15 @@ class DownloadLimitsIT {
   @Test
   void aPermissionErrorOpeningTheBundleIsA500WithAnIncidentIdAndNoPath() throws Exception {
     try (var local = LocalBundleStore.open(dataDir, 0, Clock.systemUTC());
-        var server = start(settings -> { }, DeniedOpen::new, local)) {
+        var server = start(settings -> {}, DeniedOpen::new, local)) {
       String base = "http://127.0.0.1:" + server.port();
       JsonNode receipt = new JdkClient().upload(base, Bundles.random(1000, 12));
 
       HttpResponse<String> response = get(base, receipt);
 
       assertThat(response.statusCode()).isEqualTo(500);
-      assertThat(new ObjectMapper().readTree(response.body()).get("message").asText()).startsWith("internal error; the server log has details")
+      assertThat(new ObjectMapper().readTree(response.body()).get("message").asText())
+          .startsWith("internal error; the server log has details")
           .doesNotContain("/var/lib").doesNotContain("AccessDenied");
     }
   }
@@ -143,7 +145,7 @@ class DownloadLimitsIT {
   void aReadFailingAfterTheHeadersClosesTheConnectionWithNothingButBundleBytesSent() throws Exception {
     byte[] content = Bundles.random(4 << 20, 13);
     try (var local = LocalBundleStore.open(dataDir, 0, Clock.systemUTC());
-        var server = start(settings -> { }, FailingMidway::new, local)) {
+        var server = start(settings -> {}, FailingMidway::new, local)) {
       String base = "http://127.0.0.1:" + server.port();
       JsonNode receipt = new JdkClient().upload(base, content);
 

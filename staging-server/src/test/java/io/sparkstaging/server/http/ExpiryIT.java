@@ -6,17 +6,18 @@ import static org.hamcrest.Matchers.containsString;
 
 import io.restassured.response.Response;
 import io.sparkstaging.server.support.Bundles;
-import io.sparkstaging.server.support.TestServer;
 import io.sparkstaging.server.support.MutableClock;
-import java.time.Instant;
+import io.sparkstaging.server.support.TestServer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The real server deletes a bundle nobody downloaded, and keeps one that was. */
 class ExpiryIT {
-  @TempDir Path dataDir;
+  @TempDir
+  Path dataDir;
 
   @Test
   void aBundleNeverDownloadedIsDeletedAndADownloadedOneKept() throws Exception {
@@ -27,16 +28,19 @@ class ExpiryIT {
     })) {
       Response unused = given().header("Bundle-Owner", Bundles.OWNER_JSON).body(new byte[10]).post(server.baseUri() + "/api/v1/bundles");
       Response used = given().header("Bundle-Owner", Bundles.OWNER_JSON).body(new byte[10]).post(server.baseUri() + "/api/v1/bundles");
-      given().header("Authorization", used.<String>path("resourceSecret")).get(server.baseUri() + "/api/v0/resources/" + used.path("resourceId"))
+      given().header("Authorization", used.<String>path("resourceSecret"))
+          .get(server.baseUri() + "/api/v0/resources/" + used.path("resourceId"))
           .then().statusCode(200);
 
       clock.advance(server.config().initialAccessExpiration().plusSeconds(1));
 
       // HEAD, not GET: a GET would be the download that keeps the bundle alive.
-      await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-          given().header("Authorization", unused.<String>path("resourceSecret")).head(server.baseUri() + "/api/v1/bundles/" + unused.path("resourceId"))
+      await().atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> given().header("Authorization", unused.<String>path("resourceSecret"))
+              .head(server.baseUri() + "/api/v1/bundles/" + unused.path("resourceId"))
               .then().statusCode(404));
-      given().header("Authorization", used.<String>path("resourceSecret")).get(server.baseUri() + "/api/v0/resources/" + used.path("resourceId"))
+      given().header("Authorization", used.<String>path("resourceSecret"))
+          .get(server.baseUri() + "/api/v0/resources/" + used.path("resourceId"))
           .then().statusCode(200);
       given().get(server.baseUri() + "/metrics").then().statusCode(200)
           .body(containsString("staging_bundles_deleted_total{reason=\"never_downloaded\"} 1.0"))

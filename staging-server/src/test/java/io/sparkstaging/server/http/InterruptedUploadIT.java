@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.sparkstaging.server.support.Bundles;
 import io.sparkstaging.server.support.RawHttp;
 import io.sparkstaging.server.support.TestServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -16,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A client that vanishes mid-upload leaves nothing behind and nothing visible. */
 class InterruptedUploadIT {
-  @TempDir Path dataDir;
+  @TempDir
+  Path dataDir;
   private TestServer server;
 
   @BeforeEach
@@ -55,9 +55,10 @@ class InterruptedUploadIT {
   @Test
   void aV0ClientDisconnectingMidPartLeavesNothing() throws Exception {
     try (var http = new RawHttp(server.port())) {
-      http.send("POST /api/v0/resources/ HTTP/1.1\nHost: localhost\nContent-Type: multipart/form-data; boundary=b\nContent-Length: 8000000\n\n"
-          + "--b\nContent-Disposition: form-data; name=\"resourcesOwner\"\nContent-Type: application/json\n\n" + Bundles.OWNER_JSON
-          + "\n--b\nContent-Disposition: form-data; name=\"resources\"\nContent-Type: multipart/form-data\n\n");
+      http.send(
+          "POST /api/v0/resources/ HTTP/1.1\nHost: localhost\nContent-Type: multipart/form-data; boundary=b\nContent-Length: 8000000\n\n"
+              + "--b\nContent-Disposition: form-data; name=\"resourcesOwner\"\nContent-Type: application/json\n\n" + Bundles.OWNER_JSON
+              + "\n--b\nContent-Disposition: form-data; name=\"resources\"\nContent-Type: multipart/form-data\n\n");
       http.body().write(new byte[3_000_000]);
       http.body().flush();
       await().atMost(Duration.ofSeconds(10)).until(() -> server.partialUploads() > 0);

@@ -29,11 +29,14 @@ class ObservabilityIT {
   private static final Path DASHBOARD = Path.of("..", "k8s-manifests", "grafana", "spark-staging-dashboard.json");
   private static final Pattern METRIC = Pattern.compile("\\b(?:staging|jetty|jvm|process)_[a-z_]+");
 
-  @TempDir Path dataDir;
-  @RegisterExtension final AccessLogCapture accessLog = new AccessLogCapture();
+  @TempDir
+  Path dataDir;
+  @RegisterExtension
+  final AccessLogCapture accessLog = new AccessLogCapture();
 
   private TestServer start() throws Exception {
-    return TestServer.start(dataDir, settings -> settings.uploadAuth = new UploadAuthConfig(UploadAuthConfig.Mode.token, Optional.of(TOKEN), Optional.empty()));
+    return TestServer.start(dataDir,
+        settings -> settings.uploadAuth = new UploadAuthConfig(UploadAuthConfig.Mode.token, Optional.of(TOKEN), Optional.empty()));
   }
 
   private static Response upload(TestServer server, String token) {
@@ -46,14 +49,17 @@ class ObservabilityIT {
     try (var server = start()) {
       Response receipt = upload(server, TOKEN);
       upload(server, "wrong").then().statusCode(401);
-      given().header("Authorization", "Bearer " + receipt.path("resourceSecret")).get(server.baseUri() + "/api/v1/bundles/" + receipt.path("resourceId"))
+      given().header("Authorization", "Bearer " + receipt.path("resourceSecret"))
+          .get(server.baseUri() + "/api/v1/bundles/" + receipt.path("resourceId"))
           .then().statusCode(200);
 
       // A request's timing is recorded when it completes, just after the client has its answer.
       await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(given().get(server.baseUri() + "/metrics").asString())
-          .contains("jetty_server_requests_seconds_count{method=\"GET\",outcome=\"SUCCESS\",route=\"/api/v1/bundles/{id}\",status=\"200\"} 1")
+          .contains(
+              "jetty_server_requests_seconds_count{method=\"GET\",outcome=\"SUCCESS\",route=\"/api/v1/bundles/{id}\",status=\"200\"} 1")
           .contains("jetty_server_requests_seconds_count{method=\"POST\",outcome=\"SUCCESS\",route=\"/api/v1/bundles\",status=\"201\"} 1")
-          .contains("jetty_server_requests_seconds_count{method=\"POST\",outcome=\"CLIENT_ERROR\",route=\"/api/v1/bundles\",status=\"401\"} 1"));
+          .contains(
+              "jetty_server_requests_seconds_count{method=\"POST\",outcome=\"CLIENT_ERROR\",route=\"/api/v1/bundles\",status=\"401\"} 1"));
       String metrics = given().get(server.baseUri() + "/metrics").asString();
       assertThat(metrics)
           .contains("staging_namespace_bundles_stored{owner_namespace=\"spark-jobs\"} 1.0")
@@ -113,10 +119,13 @@ class ObservabilityIT {
       assertThat(forged.header("X-Request-Id")).as("replaced, not echoed").matches("[0-9a-f]{16}");
       await().atMost(Duration.ofSeconds(5)).until(() -> accessLog.size() >= 4);
       List<String> lines = accessLog.lines();
-      assertThat(lines).anySatisfy(line -> assertThat(line).contains("\"GET /api/v1/bundles/" + receipt.path("resourceId") + " HTTP/1.1\" 200 1000")
-          .endsWith("ingress-42"));
-      assertThat(lines).anySatisfy(line -> assertThat(line).contains("\"POST /api/v1/bundles HTTP/1.1\" 201").endsWith(receipt.header("X-Request-Id")));
-      assertThat(lines).anySatisfy(line -> assertThat(line).contains("\"GET /api/v1/bundles/" + receipt.path("resourceId") + "?… HTTP/1.1\" 404"));
+      assertThat(lines)
+          .anySatisfy(line -> assertThat(line).contains("\"GET /api/v1/bundles/" + receipt.path("resourceId") + " HTTP/1.1\" 200 1000")
+              .endsWith("ingress-42"));
+      assertThat(lines)
+          .anySatisfy(line -> assertThat(line).contains("\"POST /api/v1/bundles HTTP/1.1\" 201").endsWith(receipt.header("X-Request-Id")));
+      assertThat(lines)
+          .anySatisfy(line -> assertThat(line).contains("\"GET /api/v1/bundles/" + receipt.path("resourceId") + "?… HTTP/1.1\" 404"));
       assertThat(lines).allSatisfy(line -> assertThat(line).doesNotContain(secret).doesNotContain(TOKEN));
     }
   }

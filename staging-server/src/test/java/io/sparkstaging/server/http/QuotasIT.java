@@ -18,7 +18,8 @@ class QuotasIT {
   private static final String TEAM_A = "{\"ownerNamespace\":\"team-a\",\"ownerLabels\":{\"a\":\"b\"},\"ownerType\":\"Pod\"}";
   private static final String TEAM_B = "{\"ownerNamespace\":\"team-b\",\"ownerLabels\":{\"a\":\"b\"},\"ownerType\":\"Pod\"}";
 
-  @TempDir Path dataDir;
+  @TempDir
+  Path dataDir;
 
   private static Response upload(TestServer server, String owner, int bytes) {
     return given().header("Bundle-Owner", owner).body(new byte[bytes]).post(server.baseUri() + "/api/v1/bundles");
@@ -34,7 +35,8 @@ class QuotasIT {
       upload(server, TEAM_B, 600).then().statusCode(201);
 
       // Deleting frees the quota.
-      given().header("Authorization", "Bearer " + first.path("resourceSecret")).delete(server.baseUri() + "/api/v1/bundles/" + first.path("resourceId"))
+      given().header("Authorization", "Bearer " + first.path("resourceSecret"))
+          .delete(server.baseUri() + "/api/v1/bundles/" + first.path("resourceId"))
           .then().statusCode(204);
       upload(server, TEAM_A, 600).then().statusCode(201);
       assertNoPartialData(server);
@@ -55,7 +57,8 @@ class QuotasIT {
   void anAnnouncedSizeOverTheQuotaIsRefusedBeforeTheBody() throws Exception {
     try (var server = TestServer.start(dataDir, settings -> settings.maxNamespaceSize = 1000);
         var http = new RawHttp(server.port())) {
-      http.send("POST /api/v1/bundles HTTP/1.1\nHost: localhost\nBundle-Owner: " + TEAM_A + "\nContent-Length: 5000\nExpect: 100-continue\n\n");
+      http.send(
+          "POST /api/v1/bundles HTTP/1.1\nHost: localhost\nBundle-Owner: " + TEAM_A + "\nContent-Length: 5000\nExpect: 100-continue\n\n");
 
       assertThat(http.readResponse()).startsWith("HTTP/1.1 413 ").contains("quota_exceeded");
       assertNoPartialData(server);

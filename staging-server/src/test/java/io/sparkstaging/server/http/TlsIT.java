@@ -22,7 +22,8 @@ class TlsIT {
   private static SelfSignedCertificate certificate;
   private static RestAssuredConfig trusting;
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @BeforeAll
   static void makeCertificate() throws Exception {
@@ -38,19 +39,22 @@ class TlsIT {
 
   @Test
   void servesFromAPkcs8PemKeyAndCertificate() throws Exception {
-    roundTripOver(new TlsConfig.PemFiles(certificate.writePkcs8Key(dir.resolve("key.pem")), certificate.writeCertificate(dir.resolve("cert.pem"))));
+    roundTripOver(
+        new TlsConfig.PemFiles(certificate.writePkcs8Key(dir.resolve("key.pem")), certificate.writeCertificate(dir.resolve("cert.pem"))));
   }
 
   @Test
   void servesFromAPkcs1PemKey() throws Exception {
-    roundTripOver(new TlsConfig.PemFiles(certificate.writePkcs1Key(dir.resolve("rsa.pem")), certificate.writeCertificate(dir.resolve("cert.pem"))));
+    roundTripOver(
+        new TlsConfig.PemFiles(certificate.writePkcs1Key(dir.resolve("rsa.pem")), certificate.writeCertificate(dir.resolve("cert.pem"))));
   }
 
   @Test
   void aWrongKeyStorePasswordStopsTheStart() throws Exception {
     Path store = certificate.writeKeyStore(dir.resolve("server.p12"), "store-pass");
 
-    assertThatThrownBy(() -> TestServer.start(dir.resolve("data"), s -> s.tls = new TlsConfig.KeyStoreFile(store, "PKCS12", "wrong", "wrong")))
+    assertThatThrownBy(
+        () -> TestServer.start(dir.resolve("data"), s -> s.tls = new TlsConfig.KeyStoreFile(store, "PKCS12", "wrong", "wrong")))
         .hasMessageContaining("password");
   }
 

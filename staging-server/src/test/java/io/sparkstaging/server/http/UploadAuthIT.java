@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 class UploadAuthIT {
   private static final String TOKEN = "upload-token-for-tests";
 
-  @TempDir Path dataDir;
+  @TempDir
+  Path dataDir;
 
   private TestServer start() throws Exception {
     return TestServer.start(dataDir, settings -> settings.uploadAuth =
@@ -35,15 +36,18 @@ class UploadAuthIT {
   void uploadsNeedTheTokenAndDownloadsOnlyTheSecret() throws Exception {
     try (var server = start()) {
       upload(server, null).then().statusCode(401)
-          .header("WWW-Authenticate", equalTo("Bearer realm=\"spark-staging-uploads\", credential=\"upload-token\"")).body("error", equalTo("unauthorized"));
+          .header("WWW-Authenticate", equalTo("Bearer realm=\"spark-staging-uploads\", credential=\"upload-token\""))
+          .body("error", equalTo("unauthorized"));
       upload(server, "Bearer wrong").then().statusCode(401);
 
       Response receipt = upload(server, "Bearer " + TOKEN);
       receipt.then().statusCode(201);
-      given().multiPart("resources", "b", new byte[10], "multipart/form-data").multiPart("resourcesOwner", Bundles.OWNER_JSON, "application/json")
+      given().multiPart("resources", "b", new byte[10], "multipart/form-data")
+          .multiPart("resourcesOwner", Bundles.OWNER_JSON, "application/json")
           .header("Authorization", "Bearer " + TOKEN).post(server.baseUri() + "/api/v0/resources").then().statusCode(200);
 
-      given().header("Authorization", receipt.<String>path("resourceSecret")).get(server.baseUri() + "/api/v0/resources/" + receipt.path("resourceId"))
+      given().header("Authorization", receipt.<String>path("resourceSecret"))
+          .get(server.baseUri() + "/api/v0/resources/" + receipt.path("resourceId"))
           .then().statusCode(200);
     }
   }

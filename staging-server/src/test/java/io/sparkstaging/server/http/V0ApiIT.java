@@ -16,7 +16,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
@@ -29,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 class V0ApiIT {
   private static final long MAX_BUNDLE = 1 << 20;
 
-  @TempDir Path dataDir;
+  @TempDir
+  Path dataDir;
   private TestServer server;
 
   @BeforeEach
@@ -53,9 +53,10 @@ class V0ApiIT {
     writePart(body, boundary, "resourcesOwner", "application/json; charset=utf-8", Bundles.OWNER_JSON.getBytes(StandardCharsets.UTF_8));
     body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
 
-    HttpResponse<String> upload = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUri() + "/api/v0/resources/"))
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> upload = HttpClient.newHttpClient()
+        .send(HttpRequest.newBuilder(URI.create(server.baseUri() + "/api/v0/resources/"))
+            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
 
     assertThat(upload.statusCode()).isEqualTo(200);
     Map<String, Object> receipt = new com.fasterxml.jackson.databind.ObjectMapper().readValue(upload.body(), Map.class);
@@ -169,9 +170,10 @@ class V0ApiIT {
   void anOversizedPartHeaderIsRefused() throws Exception {
     String body = "--b\r\nContent-Disposition: form-data; name=\"resources\"\r\nX-Padding: " + "p".repeat(10_000)
         + "\r\n\r\nbytes\r\n--b--\r\n";
-    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUri() + "/api/v0/resources"))
-        .header("Content-Type", "multipart/form-data; boundary=b").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = HttpClient.newHttpClient()
+        .send(HttpRequest.newBuilder(URI.create(server.baseUri() + "/api/v0/resources"))
+            .header("Content-Type", "multipart/form-data; boundary=b").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse.BodyHandlers.ofString());
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.body()).contains("a part's headers exceed 8192 bytes");

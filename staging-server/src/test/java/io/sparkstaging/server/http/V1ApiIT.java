@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 class V1ApiIT {
   private static final long MAX_BUNDLE = 1 << 20;
 
-  @TempDir Path dataDir;
+  @TempDir
+  Path dataDir;
   private TestServer server;
   private String bundles;
 
@@ -265,7 +266,8 @@ class V1ApiIT {
 
   @Test
   void jsonErrorsEverywhere() {
-    given().get(server.baseUri() + "/no/such/route").then().statusCode(404).contentType("application/json").body("error", equalTo("not_found"));
+    given().get(server.baseUri() + "/no/such/route").then().statusCode(404).contentType("application/json").body("error",
+        equalTo("not_found"));
     given().put(bundles).then().statusCode(405).contentType("application/json").body("error", equalTo("method_not_allowed"));
     given().header("X-Huge", "x".repeat(20_000)).get(server.baseUri() + "/healthz")
         .then().statusCode(431).contentType("application/json").body("error", equalTo("request_header_fields_too_large"));

@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.WatchEventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.kubernetes.api.model.WatchEventBuilder;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
@@ -36,9 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
  * the HTTP side, as a real API server's lives in etcd.
  */
 class ApiServerRestartIT {
-  private static final String OWNER = "{\"ownerNamespace\":\"team-a\",\"ownerLabels\":{\"spark-app-selector\":\"spark-app-1\"},\"ownerType\":\"Pod\"}";
+  private static final String OWNER =
+      "{\"ownerNamespace\":\"team-a\",\"ownerLabels\":{\"spark-app-selector\":\"spark-app-1\"},\"ownerType\":\"Pod\"}";
 
-  @TempDir Path dataDir;
+  @TempDir
+  Path dataDir;
 
   /**
    * The CRUD mock, answering a watch that resumes from before its last {@link #compact()} with

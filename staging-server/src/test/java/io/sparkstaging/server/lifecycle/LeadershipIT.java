@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /** Servers sharing a bucket elect one to run cleanup, through a Lease on fabric8's mock API server in CRUD mode. */
 @EnableKubernetesMockClient(crud = true, https = false)
 class LeadershipIT {
-  private static final Leadership.Timing FAST = new Leadership.Timing(Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(200));
+  private static final Leadership.Timing FAST =
+      new Leadership.Timing(Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(200));
   KubernetesClient client;
 
   private Leadership candidate(String identity) {

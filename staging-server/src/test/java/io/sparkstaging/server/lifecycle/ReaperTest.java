@@ -7,8 +7,8 @@ import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.store.LocalBundleStore;
 import io.sparkstaging.server.store.PendingBundle;
-import io.sparkstaging.server.support.MutableClock;
 import io.sparkstaging.server.store.SecretDigest;
+import io.sparkstaging.server.support.MutableClock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,7 +24,8 @@ class ReaperTest {
   private static final BundleOwner OWNER = new BundleOwner("ns", Map.of("spark-app-selector", "a"), BundleOwner.OwnerType.Pod);
   private static final RetentionPolicy POLICY = new RetentionPolicy(Duration.ofMinutes(30), Optional.empty());
 
-  @TempDir Path root;
+  @TempDir
+  Path root;
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
   private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
 

@@ -7,26 +7,25 @@ import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import io.sparkstaging.server.support.Bundles;
-import io.sparkstaging.server.store.SecretDigest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.List;
-import org.junit.jupiter.api.condition.OS;
-import org.junit.jupiter.api.condition.DisabledOnOs;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 class LocalBundleStoreTest {
@@ -35,7 +34,8 @@ class LocalBundleStoreTest {
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-21T10:00:00Z"), ZoneOffset.UTC);
   private static final long MAX = 1 << 20;
 
-  @TempDir Path root;
+  @TempDir
+  Path root;
   private LocalBundleStore store;
 
   @AfterEach

@@ -32,7 +32,7 @@ public final class JdkClient {
   /** Starts a download and returns its body unread. */
   public InputStream download(String baseUri, JsonNode receipt) throws Exception {
     HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(
-            URI.create(baseUri + "/api/v1/bundles/" + receipt.get("resourceId").asText()))
+        URI.create(baseUri + "/api/v1/bundles/" + receipt.get("resourceId").asText()))
         .header("Authorization", "Bearer " + receipt.get("resourceSecret").asText()).build(), HttpResponse.BodyHandlers.ofInputStream());
     assertThat(response.statusCode()).isEqualTo(200);
     return response.body();

@@ -37,10 +37,12 @@ public final class TestSettings {
   public Clock clock = Clock.systemUTC();
 
   public ServerConfig toConfig(Path dataDir) {
-    return new ServerConfig("127.0.0.1", 0, dataDir, s3 != null ? Optional.of(s3) : TestStorage.forDataDir(dataDir), maxBundleSize, minFreeSpace, idleTimeout, minUploadRate, shutdownGrace,
+    return new ServerConfig("127.0.0.1", 0, dataDir, s3 != null ? Optional.of(s3) : TestStorage.forDataDir(dataDir), maxBundleSize,
+        minFreeSpace, idleTimeout, minUploadRate, shutdownGrace,
         Optional.ofNullable(tls), cleanupInterval, initialAccessExpiration, Optional.ofNullable(maxBundleAge),
         maxTotalSize, maxNamespaceSize, uploadAuth,
-        kubernetesMaster == null ? ServerConfig.KubernetesMode.off : ServerConfig.KubernetesMode.auto, Optional.ofNullable(kubernetesMaster),
+        kubernetesMaster == null ? ServerConfig.KubernetesMode.off : ServerConfig.KubernetesMode.auto,
+        Optional.ofNullable(kubernetesMaster),
         ownerGracePeriod, ServerConfig.LogFormat.text, acceptQueue, maxDownloads,
         trustedProxies);
   }

@@ -3,7 +3,6 @@ package io.sparkstaging.server.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.sparkstaging.server.store.SecretDigest;
 import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.server.errors.StagingException;
@@ -11,6 +10,7 @@ import io.sparkstaging.server.store.BundleId;
 import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.store.BundleStore;
 import io.sparkstaging.server.store.PendingBundle;
+import io.sparkstaging.server.store.SecretDigest;
 import java.nio.channels.SeekableByteChannel;
 import java.security.SecureRandom;
 import java.time.Instant;

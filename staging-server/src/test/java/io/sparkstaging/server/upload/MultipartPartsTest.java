@@ -101,8 +101,9 @@ class MultipartPartsTest {
 
   private static byte[] part(String name, byte[] content) throws IOException {
     var out = new ByteArrayOutputStream();
-    out.write(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     out.write(content);
     out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
     return out.toByteArray();

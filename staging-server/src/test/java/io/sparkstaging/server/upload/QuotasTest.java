@@ -1,30 +1,31 @@
 package io.sparkstaging.server.upload;
 
-import java.io.OutputStream;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.Collection;
-import io.sparkstaging.server.store.BundleRecord;
-import io.sparkstaging.server.support.ForwardingBundleStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.server.errors.StagingException;
+import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.store.LocalBundleStore;
 import io.sparkstaging.server.store.PendingBundle;
 import io.sparkstaging.server.store.SecretDigest;
+import io.sparkstaging.server.support.ForwardingBundleStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class QuotasTest {
-  @TempDir Path root;
+  @TempDir
+  Path root;
 
   private static void store(LocalBundleStore store, String namespace, int bytes) {
     try (PendingBundle pending = store.create(1 << 30, bytes)) {

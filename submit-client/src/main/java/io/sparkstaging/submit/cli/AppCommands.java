@@ -30,7 +30,8 @@ final class AppCommands {
 
   /** What the three commands share: where the cluster is, and which application. */
   abstract static class AppCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--master", description = "k8s://https://HOST:PORT of the API server. Default: the kubeconfig's.")
     String master;
@@ -59,7 +60,8 @@ final class AppCommands {
     private Optional<Pod> driver(KubernetesClient client, String ns) {
       String key = app.startsWith("spark-") && app.length() == 38 ? "spark-app-selector" : "spark-app-name";
       List<Pod> pods = client.pods().inNamespace(ns).withLabel("spark-role", "driver").withLabel(key, app).list().getItems();
-      return pods.stream().max(Comparator.comparing(pod -> pod.getMetadata().getCreationTimestamp() == null ? "" : pod.getMetadata().getCreationTimestamp()));
+      return pods.stream().max(
+          Comparator.comparing(pod -> pod.getMetadata().getCreationTimestamp() == null ? "" : pod.getMetadata().getCreationTimestamp()));
     }
 
     abstract int act(KubernetesClient client, Pod driver, PrintWriter out) throws Exception;

@@ -8,10 +8,10 @@ import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.common.tls.TrustContexts;
 import io.sparkstaging.submit.deps.DependencyPlan;
 import io.sparkstaging.submit.deps.PluginJar;
+import io.sparkstaging.submit.driver.SubmitRequest;
 import io.sparkstaging.submit.operator.AppDescription;
 import io.sparkstaging.submit.operator.OperatorFrontEnd;
 import io.sparkstaging.submit.operator.SparkAppManifest;
-import io.sparkstaging.submit.driver.SubmitRequest;
 import io.sparkstaging.submit.stage.StagingClient;
 import io.sparkstaging.submit.stage.StagingTrust;
 import java.io.IOException;
@@ -44,7 +44,8 @@ import picocli.CommandLine.Spec;
             + "from $SPARK_CONF_DIR/spark-defaults.conf, then the manifest's sparkConf, then --conf; only the manifest's own are written "
             + "back."})
 final class SparkAppCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  @Spec
+  CommandSpec spec;
 
   @Parameters(paramLabel = "MANIFEST", description = "The SparkApplication, YAML or JSON; - reads standard input.")
   String manifestFile;
@@ -65,7 +66,8 @@ final class SparkAppCommand implements Callable<Integer> {
   @Option(names = "--create", description = "Create the objects in the cluster (as kubectl create -f) rather than write them out.")
   boolean create;
 
-  @Mixin UploadCredentialOptions credentials;
+  @Mixin
+  UploadCredentialOptions credentials;
 
   private final Map<String, String> environment;
 
@@ -113,7 +115,8 @@ final class SparkAppCommand implements Callable<Integer> {
     if (create) {
       try (KubernetesClient client = new KubernetesClientBuilder().withConfig(kubernetes).build()) {
         GenericKubernetesResource created = frontEnd.create(client, staging, staged);
-        spec.commandLine().getOut().println("sparkapplication/" + created.getMetadata().getName() + " created in namespace " + targetNamespace);
+        spec.commandLine().getOut()
+            .println("sparkapplication/" + created.getMetadata().getName() + " created in namespace " + targetNamespace);
       }
     } else if (output != null) {
       writeAtomically(output, staged.toYaml());
@@ -150,7 +153,8 @@ final class SparkAppCommand implements Callable<Integer> {
   /** As kubectl: the manifest's namespace, which -n may repeat but not contradict. */
   private String targetNamespace(SparkAppManifest manifest, Config kubernetes) {
     if (manifest.namespace().isPresent() && namespace != null && !namespace.equals(manifest.namespace().get())) {
-      throw new ConfigException("--namespace " + namespace + " does not match the manifest's metadata.namespace " + manifest.namespace().get());
+      throw new ConfigException(
+          "--namespace " + namespace + " does not match the manifest's metadata.namespace " + manifest.namespace().get());
     }
     return manifest.namespace().orElseGet(() -> ClusterOptions.namespace(kubernetes, namespace));
   }

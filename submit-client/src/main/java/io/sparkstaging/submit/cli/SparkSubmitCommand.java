@@ -8,10 +8,10 @@ import io.sparkstaging.common.files.FileTrees;
 import io.sparkstaging.common.tls.TrustContexts;
 import io.sparkstaging.submit.deps.DependencyPlan;
 import io.sparkstaging.submit.deps.PluginJar;
-import io.sparkstaging.submit.frontend.SparkSubmitLine;
-import io.sparkstaging.submit.frontend.StockSparkSubmit;
 import io.sparkstaging.submit.driver.AppKind;
 import io.sparkstaging.submit.driver.SubmitRequest;
+import io.sparkstaging.submit.frontend.SparkSubmitLine;
+import io.sparkstaging.submit.frontend.StockSparkSubmit;
 import io.sparkstaging.submit.stage.StagingClient;
 import io.sparkstaging.submit.stage.StagingTrust;
 import io.sparkstaging.submit.stage.UploadCredentials;
@@ -30,7 +30,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code spark-submit}: the user's own spark-submit, in front of which the local dependencies are staged. */
-@Command(name = "spark-submit", usageHelpAutoWidth = true, customSynopsis = "spark-staging spark-submit [--spark-submit PATH] SPARK_SUBMIT_ARGS...",
+@Command(name = "spark-submit", usageHelpAutoWidth = true,
+    customSynopsis = "spark-staging spark-submit [--spark-submit PATH] SPARK_SUBMIT_ARGS...",
     description = {"Runs your own spark-submit (Spark 3.5 or 4.0) with its command line as you wrote it, after staging the local "
         + "dependencies it names and giving the driver and executor pods the init-container that fetches them (merged into your pod "
         + "templates, if any). Everything else keeps Spark's own behaviour.",
@@ -38,7 +39,8 @@ import picocli.CommandLine.Spec;
             + "properties file). A command line for another master, for client mode, --status, --kill, --help or --version, or one with "
             + "nothing to stage, runs unchanged."})
 final class SparkSubmitCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--spark-submit", paramLabel = "PATH", description = "The spark-submit to run. Default: spark-submit on the PATH.")
   String sparkSubmit = "spark-submit";

@@ -30,9 +30,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "stage", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
     description = "Packs FILEs into one bundle, uploads it to the staging server, and prints the bundle's id and secret.")
 final class StageCommand implements Callable<Integer> {
-  enum Output { text, json }
+  enum Output {
+    text, json
+  }
 
-  @Spec CommandSpec spec;
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--staging-server", required = true, description = "Base URI of the staging server.")
   URI stagingServer;
@@ -47,9 +50,11 @@ final class StageCommand implements Callable<Integer> {
   @Option(names = "--gzip", description = "Compress the bundle (worth it for text files, not for jars, which are compressed already).")
   boolean gzip;
 
-  @Mixin TrustOptions trust;
+  @Mixin
+  TrustOptions trust;
 
-  @Mixin UploadCredentialOptions credentials;
+  @Mixin
+  UploadCredentialOptions credentials;
 
   @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json. Default: ${DEFAULT-VALUE}.")
   Output output;
@@ -74,8 +79,9 @@ final class StageCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     StagedBundle staged;
     try (ProgressBar progress = progressBar(bundle.contentBytes())) {
-      LongConsumer step = progress == null ? bytes -> { } : progress::stepBy;
-      staged = new StagingClient(stagingServer, TrustContexts.from(trust.toTrustConfig()), credentials.credentials(() -> ClusterOptions.config(null, Map.of()))).stage(bundle, namespace, labels, step);
+      LongConsumer step = progress == null ? bytes -> {} : progress::stepBy;
+      staged = new StagingClient(stagingServer, TrustContexts.from(trust.toTrustConfig()),
+          credentials.credentials(() -> ClusterOptions.config(null, Map.of()))).stage(bundle, namespace, labels, step);
     }
     if (output == Output.json) {
       out.println(new ObjectMapper().writeValueAsString(Map.of("resourceId", staged.resourceId(), "resourceSecret",

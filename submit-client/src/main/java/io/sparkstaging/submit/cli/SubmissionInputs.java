@@ -3,10 +3,10 @@ package io.sparkstaging.submit.cli;
 import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.submit.deps.DependencyRef;
 import io.sparkstaging.submit.deps.PackageResolver;
-import io.sparkstaging.submit.pod.PodTemplate;
 import io.sparkstaging.submit.driver.BasicDriverStep;
 import io.sparkstaging.submit.driver.ExecutorPodTemplateStep;
 import io.sparkstaging.submit.driver.SubmitRequest;
+import io.sparkstaging.submit.pod.PodTemplate;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +25,8 @@ final class SubmissionInputs {
   /** {@code spark.jars.packages} and its companions, resolved here; Ivy reports on {@code err}. */
   static List<Path> resolvePackages(Map<String, String> properties, Map<String, String> environment, PrintWriter err) {
     var request = new PackageResolver.Request(list(properties.get("spark.jars.packages")), list(properties.get("spark.jars.excludes")),
-        list(properties.get("spark.jars.repositories")), Optional.ofNullable(properties.get("spark.jars.ivySettings")).map(SubmissionInputs::localPath),
+        list(properties.get("spark.jars.repositories")),
+        Optional.ofNullable(properties.get("spark.jars.ivySettings")).map(SubmissionInputs::localPath),
         Optional.ofNullable(properties.get("spark.jars.ivy")).filter(s -> !s.isBlank()).map(Path::of));
     try {
       var errors = WriterOutputStream.builder().setWriter(err).setCharset(StandardCharsets.UTF_8).setWriteImmediately(true);
@@ -43,7 +44,6 @@ final class SubmissionInputs {
         template(properties, "executor", ExecutorPodTemplateStep.CONTAINER));
   }
 
-
   /** {@code spark.kubernetes.ROLE.podTemplateFile}: read here, where Spark's own client reads it. */
   static Optional<PodTemplate> template(Map<String, String> properties, String role, String defaultContainer) {
     String key = "spark.kubernetes." + role + ".podTemplateFile";
@@ -51,12 +51,11 @@ final class SubmissionInputs {
       if (!(DependencyRef.parse(file) instanceof DependencyRef.Local local) || !Files.isRegularFile(local.path())) {
         throw new ConfigException(key + "=" + file + ": no such file on this machine");
       }
-      return PodTemplate.load(local.path(), Optional.ofNullable(properties.get("spark.kubernetes." + role + ".podTemplateContainerName")), key,
+      return PodTemplate.load(local.path(), Optional.ofNullable(properties.get("spark.kubernetes." + role + ".podTemplateContainerName")),
+          key,
           defaultContainer);
     });
   }
-
-
 
   static Path localPath(String setting) {
     if (DependencyRef.parse(setting) instanceof DependencyRef.Local local) {
@@ -64,8 +63,6 @@ final class SubmissionInputs {
     }
     throw new ConfigException("spark.jars.ivySettings: " + setting + " is not a file on this machine");
   }
-
-
 
   static List<String> list(String commaSeparated) {
     return commaSeparated == null || commaSeparated.isBlank() ? List.of()

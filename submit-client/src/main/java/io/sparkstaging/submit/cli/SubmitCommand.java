@@ -35,15 +35,23 @@ final class SubmitCommand implements Callable<Integer> {
   static final String STAGING_INTERNAL_URI = "spark.kubernetes.resourceStagingServer.internal.uri";
   static final String INIT_IMAGE = "spark.kubernetes.initcontainer.docker.image";
 
-  @Spec CommandSpec spec;
+  @Spec
+  CommandSpec spec;
 
-  @ArgGroup(validate = false, order = 1, heading = "%nApplication:%n") SubmitOptions.Application app = new SubmitOptions.Application();
-  @ArgGroup(validate = false, order = 2, heading = "%nDependencies:%n") SubmitOptions.Dependencies deps = new SubmitOptions.Dependencies();
-  @ArgGroup(validate = false, order = 3, heading = "%nDriver and executors:%n") SubmitOptions.Resources resources = new SubmitOptions.Resources();
-  @ArgGroup(validate = false, order = 4, heading = "%nKubernetes and staging:%n") SubmitOptions.Staging staging = new SubmitOptions.Staging();
-  @ArgGroup(validate = false, order = 5, heading = "%nUpload credentials:%n") UploadCredentialOptions credentials = new UploadCredentialOptions();
-  @ArgGroup(validate = false, order = 6, heading = "%nOther actions:%n") SubmitOptions.Actions actions = new SubmitOptions.Actions();
-  @ArgGroup(validate = false, order = 7, heading = "%nspark-submit options with no meaning here (refused):%n") SubmitOptions.Refused refused = new SubmitOptions.Refused();
+  @ArgGroup(validate = false, order = 1, heading = "%nApplication:%n")
+  SubmitOptions.Application app = new SubmitOptions.Application();
+  @ArgGroup(validate = false, order = 2, heading = "%nDependencies:%n")
+  SubmitOptions.Dependencies deps = new SubmitOptions.Dependencies();
+  @ArgGroup(validate = false, order = 3, heading = "%nDriver and executors:%n")
+  SubmitOptions.Resources resources = new SubmitOptions.Resources();
+  @ArgGroup(validate = false, order = 4, heading = "%nKubernetes and staging:%n")
+  SubmitOptions.Staging staging = new SubmitOptions.Staging();
+  @ArgGroup(validate = false, order = 5, heading = "%nUpload credentials:%n")
+  UploadCredentialOptions credentials = new UploadCredentialOptions();
+  @ArgGroup(validate = false, order = 6, heading = "%nOther actions:%n")
+  SubmitOptions.Actions actions = new SubmitOptions.Actions();
+  @ArgGroup(validate = false, order = 7, heading = "%nspark-submit options with no meaning here (refused):%n")
+  SubmitOptions.Refused refused = new SubmitOptions.Refused();
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "PRIMARY_RESOURCE", description = "The application's jar, or its .py file.")
   String primaryResource;
@@ -64,7 +72,8 @@ final class SubmitCommand implements Callable<Integer> {
       throw new ConfigException(refusal);
     }
     if (!"cluster".equals(app.deployMode)) {
-      throw new ConfigException("--deploy-mode " + app.deployMode + ": this client submits in cluster mode only; for client mode, run Spark's own spark-submit");
+      throw new ConfigException(
+          "--deploy-mode " + app.deployMode + ": this client submits in cluster mode only; for client mode, run Spark's own spark-submit");
     }
     SparkConfDir confDir = SparkConfDir.from(environment);
     Map<String, String> properties = properties(confDir);
@@ -91,14 +100,18 @@ final class SubmitCommand implements Callable<Integer> {
     } else if (properties.containsKey("spark.jars.packages")) {
       spec.commandLine().getErr().println("submit-client: --dry-run does not resolve --packages; their jars are not shown");
     }
-    var dependencies = new SubmitRequest.Dependencies(jars, SubmissionInputs.list(properties.get("spark.files")), SubmissionInputs.list(properties.get("spark.submit.pyFiles")),
+    var dependencies = new SubmitRequest.Dependencies(jars, SubmissionInputs.list(properties.get("spark.files")),
+        SubmissionInputs.list(properties.get("spark.submit.pyFiles")),
         SubmissionInputs.list(properties.get("spark.archives")));
-    Map<String, String> confFiles = confDir.podFiles(Long.parseLong(properties.getOrDefault(SparkConfDir.MAX_SIZE, String.valueOf(SparkConfDir.DEFAULT_MAX_SIZE))),
-        skipped -> spec.commandLine().getErr().println("submit-client: not shipping " + skipped + " from the Spark configuration directory"));
+    Map<String, String> confFiles =
+        confDir.podFiles(Long.parseLong(properties.getOrDefault(SparkConfDir.MAX_SIZE, String.valueOf(SparkConfDir.DEFAULT_MAX_SIZE))),
+            skipped -> spec.commandLine().getErr()
+                .println("submit-client: not shipping " + skipped + " from the Spark configuration directory"));
     var templates = SubmissionInputs.templates(properties);
     var request = new SubmitRequest(appName, kind, mainClass, primaryResource, appArgs, dependencies, properties, confFiles, app.proxyUser,
         environment, templates, namespace, sparkImage, properties.get(INIT_IMAGE),
-        Optional.ofNullable(properties.get(STAGING_URI)).map(URI::create), Optional.ofNullable(properties.get(STAGING_INTERNAL_URI)).map(URI::create));
+        Optional.ofNullable(properties.get(STAGING_URI)).map(URI::create),
+        Optional.ofNullable(properties.get(STAGING_INTERNAL_URI)).map(URI::create));
     UploadCredentials upload = staging.dryRun ? UploadCredentials.none() : credentials.credentials(() -> kubernetes);
     var submission = new Submission(request, upload, spec.commandLine().getOut(), spec.commandLine().getErr(), actions.verbose);
     boolean follow = staging.waitForCompletion != null ? staging.waitForCompletion

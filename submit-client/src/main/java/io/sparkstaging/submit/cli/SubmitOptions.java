@@ -13,17 +13,20 @@ final class SubmitOptions {
   private SubmitOptions() {}
 
   static final class Application {
-    @Option(names = "--master", paramLabel = "k8s://URL", description = "The API server, k8s://https://HOST:PORT. Default: the kubeconfig's.")
+    @Option(names = "--master", paramLabel = "k8s://URL",
+        description = "The API server, k8s://https://HOST:PORT. Default: the kubeconfig's.")
     String master;
 
     @Option(names = "--deploy-mode", paramLabel = "MODE", defaultValue = "cluster",
         description = "cluster, the only mode here: the driver runs in a pod. Default: ${DEFAULT-VALUE}.")
     String deployMode;
 
-    @Option(names = "--class", paramLabel = "CLASS", description = "The application's main class (Java/Scala). Default: the jar's Main-Class.")
+    @Option(names = "--class", paramLabel = "CLASS",
+        description = "The application's main class (Java/Scala). Default: the jar's Main-Class.")
     String mainClass;
 
-    @Option(names = "--name", paramLabel = "NAME", description = "The application's name. Default: the main class's simple name, or the Python file's name.")
+    @Option(names = "--name", paramLabel = "NAME",
+        description = "The application's name. Default: the main class's simple name, or the Python file's name.")
     String name;
 
     @Option(names = {"-c", "--conf"}, paramLabel = "PROP=VALUE", description = "A Spark property; repeatable.")
@@ -33,7 +36,8 @@ final class SubmitOptions {
         description = "Spark properties to load. Default: spark-defaults.conf in $SPARK_CONF_DIR, else $SPARK_HOME/conf.")
     Path propertiesFile;
 
-    @Option(names = "--proxy-user", paramLabel = "NAME", description = "The user the driver runs the application as (needs Hadoop impersonation rights).")
+    @Option(names = "--proxy-user", paramLabel = "NAME",
+        description = "The user the driver runs the application as (needs Hadoop impersonation rights).")
     String proxyUser;
   }
 
@@ -46,7 +50,8 @@ final class SubmitOptions {
         description = "Maven coordinates, groupId:artifactId:version, resolved with their dependencies on this machine and staged like --jars.")
     List<String> packages = new ArrayList<>();
 
-    @Option(names = "--exclude-packages", split = ",", paramLabel = "GROUP:ARTIFACT", description = "Dependencies to leave out when resolving --packages.")
+    @Option(names = "--exclude-packages", split = ",", paramLabel = "GROUP:ARTIFACT",
+        description = "Dependencies to leave out when resolving --packages.")
     List<String> excludePackages = new ArrayList<>();
 
     @Option(names = "--repositories", split = ",", paramLabel = "URLS", description = "More Maven repositories to search for --packages.")
@@ -72,13 +77,16 @@ final class SubmitOptions {
     @Option(names = "--driver-cores", paramLabel = "NUM", description = "The driver's cores. Default: 1.")
     String driverCores;
 
-    @Option(names = "--driver-java-options", paramLabel = "OPTIONS", description = "JVM options for the driver (spark.driver.extraJavaOptions).")
+    @Option(names = "--driver-java-options", paramLabel = "OPTIONS",
+        description = "JVM options for the driver (spark.driver.extraJavaOptions).")
     String driverJavaOptions;
 
-    @Option(names = "--driver-library-path", paramLabel = "PATH", description = "Native library path for the driver, in the pod (spark.driver.extraLibraryPath).")
+    @Option(names = "--driver-library-path", paramLabel = "PATH",
+        description = "Native library path for the driver, in the pod (spark.driver.extraLibraryPath).")
     String driverLibraryPath;
 
-    @Option(names = "--driver-class-path", paramLabel = "PATH", description = "Classpath entries for the driver, in the pod (spark.driver.extraClassPath).")
+    @Option(names = "--driver-class-path", paramLabel = "PATH",
+        description = "Classpath entries for the driver, in the pod (spark.driver.extraClassPath).")
     String driverClassPath;
 
     @Option(names = "--executor-memory", paramLabel = "MEM", description = "Each executor's heap. Default: 1g.")
@@ -98,7 +106,8 @@ final class SubmitOptions {
     @Option(names = "--init-image", paramLabel = "IMAGE", description = "The init-container image (" + SubmitCommand.INIT_IMAGE + ").")
     String initImage;
 
-    @Option(names = "--staging-server", paramLabel = "URI", description = "The staging server, as this machine reaches it (" + SubmitCommand.STAGING_URI + ").")
+    @Option(names = "--staging-server", paramLabel = "URI",
+        description = "The staging server, as this machine reaches it (" + SubmitCommand.STAGING_URI + ").")
     URI stagingServer;
 
     @Option(names = "--staging-server-internal", paramLabel = "URI",
@@ -119,10 +128,12 @@ final class SubmitOptions {
         description = "Print the state of the driver pods matching NAMESPACE:POD (POD may be a glob; NAMESPACE defaults to spark.kubernetes.namespace).")
     String status;
 
-    @Option(names = "--kill", paramLabel = "NAMESPACE:DRIVER_POD", description = "Delete the driver pods matching NAMESPACE:POD, and so their applications.")
+    @Option(names = "--kill", paramLabel = "NAMESPACE:DRIVER_POD",
+        description = "Delete the driver pods matching NAMESPACE:POD, and so their applications.")
     String kill;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print the Spark properties the driver will get (secrets redacted) and what is staged.")
+    @Option(names = {"-v", "--verbose"},
+        description = "Print the Spark properties the driver will get (secrets redacted) and what is staged.")
     boolean verbose;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
@@ -134,13 +145,16 @@ final class SubmitOptions {
 
   /** spark-submit options with no meaning here: refused, never ignored. */
   static final class Refused {
-    @Option(names = "--supervise", description = "Refused: Kubernetes restarts nothing for a Spark driver; Spark standalone and Mesos only.")
+    @Option(names = "--supervise",
+        description = "Refused: Kubernetes restarts nothing for a Spark driver; Spark standalone and Mesos only.")
     boolean supervise;
 
-    @Option(names = "--total-executor-cores", paramLabel = "NUM", description = "Refused: Spark standalone and Mesos only; use --num-executors and --executor-cores.")
+    @Option(names = "--total-executor-cores", paramLabel = "NUM",
+        description = "Refused: Spark standalone and Mesos only; use --num-executors and --executor-cores.")
     String totalExecutorCores;
 
-    @Option(names = "--principal", paramLabel = "PRINCIPAL", description = "Refused: this client does not log in to Kerberos or stage keytabs.")
+    @Option(names = "--principal", paramLabel = "PRINCIPAL",
+        description = "Refused: this client does not log in to Kerberos or stage keytabs.")
     String principal;
 
     @Option(names = "--keytab", paramLabel = "KEYTAB", description = "Refused, as --principal.")

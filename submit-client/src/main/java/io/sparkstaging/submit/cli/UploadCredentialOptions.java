@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 
 /** The upload credential options that {@code stage} and {@code submit} share. */
 final class UploadCredentialOptions {
-  @Option(names = "--upload-token", paramLabel = "TOKEN", description = "Upload token for a staging server with --upload-auth token (prefer --upload-token-file).")
+  @Option(names = "--upload-token", paramLabel = "TOKEN",
+      description = "Upload token for a staging server with --upload-auth token (prefer --upload-token-file).")
   String uploadToken;
 
   @Option(names = "--upload-token-file", paramLabel = "FILE", description = "File holding the upload token.")

@@ -11,6 +11,7 @@ final class Version implements IVersionProvider {
 
   @Override
   public String[] getVersion() {
-    return new String[] {"spark-staging " + text(), "Submits to Apache Spark 3.5 and 4.0 on Kubernetes; Java " + System.getProperty("java.version")};
+    return new String[] {"spark-staging " + text(),
+        "Submits to Apache Spark 3.5 and 4.0 on Kubernetes; Java " + System.getProperty("java.version")};
   }
 }

@@ -1,12 +1,12 @@
 package io.sparkstaging.submit.deps;
 
+import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.common.wire.BundleFormat;
 import io.sparkstaging.common.wire.RemoteFileNames;
-import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.spark.PodFiles;
-import io.sparkstaging.submit.pod.InitContainerSpec;
 import io.sparkstaging.submit.driver.AppKind;
 import io.sparkstaging.submit.driver.SubmitRequest;
+import io.sparkstaging.submit.pod.InitContainerSpec;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -113,7 +113,8 @@ public record DependencyPlan(List<Path> jarsToStage, List<String> jarNames, List
         jarNames.add(0, PodFiles.JAR_NAME);
         jars.add(jars.isEmpty() ? 0 : 1, podUri(InitContainerSpec.JARS_DIR, PodFiles.JAR_NAME));
         String plugins = request.conf().get("spark.plugins");
-        properties.put("spark.plugins", plugins == null || plugins.isBlank() ? PodFiles.PLUGIN_CLASS : plugins + "," + PodFiles.PLUGIN_CLASS);
+        properties.put("spark.plugins",
+            plugins == null || plugins.isBlank() ? PodFiles.PLUGIN_CLASS : plugins + "," + PodFiles.PLUGIN_CLASS);
         properties.put(PodFiles.DIR, InitContainerSpec.FILES_DIR);
         properties.put(PodFiles.NAMES, String.join(",", links));
         properties.put(PodFiles.ARCHIVES_DIR, InitContainerSpec.ARCHIVES_DIR);
@@ -159,7 +160,9 @@ public record DependencyPlan(List<Path> jarsToStage, List<String> jarNames, List
       return uris;
     }
 
-    private enum Kind { PRIMARY, FILE, ARCHIVE }
+    private enum Kind {
+      PRIMARY, FILE, ARCHIVE
+    }
 
     private List<String> file(String option, String text, Kind kind) {
       DependencyRef ref = parse(option, text);
@@ -189,7 +192,8 @@ public record DependencyPlan(List<Path> jarsToStage, List<String> jarNames, List
     private String placed(String option, DependencyRef ref, String name, Kind kind) {
       String uri = podUri(InitContainerSpec.FILES_DIR, name);
       switch (kind) {
-        case PRIMARY -> { }
+        case PRIMARY -> {
+        }
         case FILE -> links.add(name);
         case ARCHIVE -> {
           String alias = ref.fragment().orElse(name);

@@ -79,7 +79,8 @@ public final class PackageResolver {
         ModuleRevisionId.newInstance("io.sparkstaging", "spark-submit-parent-" + UUID.randomUUID(), "1.0"));
     module.setDefaultConf(CONF);
     module.addExcludeRule(exclusion(".*", "scala-library", settings));
-    SPARK_MODULES.forEach(spark -> module.addExcludeRule(exclusion("org\\.apache\\.spark", "spark-" + Pattern.quote(spark) + ".*", settings)));
+    SPARK_MODULES
+        .forEach(spark -> module.addExcludeRule(exclusion("org\\.apache\\.spark", "spark-" + Pattern.quote(spark) + ".*", settings)));
     excludes.forEach(e -> module.addExcludeRule(exclusion(Pattern.quote(e[0]), Pattern.quote(e[1]), settings)));
     for (String[] c : coordinates) {
       var dependency = new DefaultDependencyDescriptor(ModuleRevisionId.newInstance(c[0], c[1], c[2]), false, false);
@@ -188,7 +189,8 @@ public final class PackageResolver {
 
   /** Regular expressions, not Ivy's globs: those need Jakarta ORO, which Spark ships and this client does not. */
   private static DefaultExcludeRule exclusion(String group, String artifact, IvySettings settings) {
-    var rule = new DefaultExcludeRule(new ArtifactId(new ModuleId(group, artifact), ".*", ".*", ".*"), settings.getMatcher(PatternMatcher.REGEXP), null);
+    var rule = new DefaultExcludeRule(new ArtifactId(new ModuleId(group, artifact), ".*", ".*", ".*"),
+        settings.getMatcher(PatternMatcher.REGEXP), null);
     rule.addConfiguration(CONF);
     return rule;
   }

@@ -1,12 +1,12 @@
 package io.sparkstaging.submit.driver;
 
+import io.sparkstaging.common.config.ConfigException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import io.sparkstaging.common.config.ConfigException;
 
 /**
  * The names of one application run, made as Spark's own client makes them, so that Spark's
@@ -21,7 +21,6 @@ import io.sparkstaging.common.config.ConfigException;
 public record AppIdentity(String appId, String resourcePrefix, String uniqueId, String appNameLabel, String driverPodName) {
   private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
-
   public static AppIdentity create(String appName, SecureRandom random, Clock clock) {
     byte[] randomBytes = new byte[3];
     random.nextBytes(randomBytes);
@@ -34,7 +33,8 @@ public record AppIdentity(String appId, String resourcePrefix, String uniqueId, 
   /** The same names, with the driver pod named as the user asked ({@code spark.kubernetes.driver.pod.name}). */
   public AppIdentity withDriverPodName(String name) {
     if (name.length() > 253 || !DNS_SUBDOMAIN.matcher(name).matches()) {
-      throw new ConfigException("spark.kubernetes.driver.pod.name=" + name + ": not a valid pod name (lower case letters, digits, '-' and '.')");
+      throw new ConfigException(
+          "spark.kubernetes.driver.pod.name=" + name + ": not a valid pod name (lower case letters, digits, '-' and '.')");
     }
     return new AppIdentity(appId, resourcePrefix, uniqueId, appNameLabel, name);
   }

@@ -57,32 +57,34 @@ public record BasicDriverStep(SubmitRequest request, AppIdentity identity, Strin
         .addNewPort().withName("blockmanager").withContainerPort(BLOCK_MANAGER_PORT).withProtocol("TCP").endPort()
         .addNewPort().withName("spark-ui").withContainerPort(UI_PORT).withProtocol("TCP").endPort()
         .editOrNewResources()
-          .addToRequests("cpu", new Quantity(cores))
-          .addToRequests("memory", new Quantity(podMemory + "Mi"))
-          .addToLimits("memory", new Quantity(podMemory + "Mi"))
+        .addToRequests("cpu", new Quantity(cores))
+        .addToRequests("memory", new Quantity(podMemory + "Mi"))
+        .addToLimits("memory", new Quantity(podMemory + "Mi"))
         .endResources()
         .build();
     for (var custom : customResources().entrySet()) {
-      container = new ContainerBuilder(container).editResources().addToLimits(custom.getKey(), new Quantity(custom.getValue())).endResources().build();
+      container = new ContainerBuilder(container).editResources().addToLimits(custom.getKey(), new Quantity(custom.getValue()))
+          .endResources().build();
     }
-    String cpuLimit = request.conf().getOrDefault("spark.kubernetes.driver.limit.cores", PodPolicy.of(request.conf()).cpuLimits() ? cores : null);
+    String cpuLimit =
+        request.conf().getOrDefault("spark.kubernetes.driver.limit.cores", PodPolicy.of(request.conf()).cpuLimits() ? cores : null);
     if (cpuLimit != null) {
       container = new ContainerBuilder(container).editResources().addToLimits("cpu", new Quantity(cpuLimit)).endResources().build();
     }
     var pod = new PodBuilder(spec.pod())
         .editOrNewMetadata()
-          .withName(identity.driverPodName())
-          .withNamespace(request.namespace())
-          .addToLabels(labels())
-          .addToAnnotations(withAppId(request.confWithPrefix("spark.kubernetes.driver.annotation.")))
+        .withName(identity.driverPodName())
+        .withNamespace(request.namespace())
+        .addToLabels(labels())
+        .addToAnnotations(withAppId(request.confWithPrefix("spark.kubernetes.driver.annotation.")))
         .endMetadata()
         .editOrNewSpec()
-          .withRestartPolicy("Never")
-          // Spark puts its container last, after the template's sidecars.
-          .removeMatchingFromContainers(c -> spec.sparkContainer().equals(c.getName()))
-          .addToContainers(container)
-          .addToNodeSelector(request.confWithPrefix("spark.kubernetes.node.selector."))
-          .addToNodeSelector(request.confWithPrefix("spark.kubernetes.driver.node.selector."))
+        .withRestartPolicy("Never")
+        // Spark puts its container last, after the template's sidecars.
+        .removeMatchingFromContainers(c -> spec.sparkContainer().equals(c.getName()))
+        .addToContainers(container)
+        .addToNodeSelector(request.confWithPrefix("spark.kubernetes.node.selector."))
+        .addToNodeSelector(request.confWithPrefix("spark.kubernetes.driver.node.selector."))
         .endSpec();
     // The same secrets pull the init-container image, often from the same private registry.
     for (String secret : request.conf("spark.kubernetes.container.image.pullSecrets", "").split(",")) {
@@ -90,7 +92,9 @@ public record BasicDriverStep(SubmitRequest request, AppIdentity identity, Strin
         pod.editSpec().addNewImagePullSecret(secret.strip()).endSpec();
       }
     }
-    Optional.ofNullable(request.conf().getOrDefault("spark.kubernetes.driver.scheduler.name", request.conf().get("spark.kubernetes.scheduler.name")))
+    Optional
+        .ofNullable(
+            request.conf().getOrDefault("spark.kubernetes.driver.scheduler.name", request.conf().get("spark.kubernetes.scheduler.name")))
         .ifPresent(scheduler -> pod.editSpec().withSchedulerName(scheduler).endSpec());
     String serviceAccount = request.conf().get("spark.kubernetes.authenticate.driver.serviceAccountName");
     if (serviceAccount != null) {

@@ -30,7 +30,7 @@ public record DriverMountsStep(SubmitRequest request, AppIdentity identity) impl
     request.confWithPrefix(SECRETS).forEach((secret, path) -> pod.editSpec()
         .addToVolumes(new VolumeBuilder().withName(secret + "-volume").withNewSecret().withSecretName(secret).endSecret().build())
         .editMatchingContainer(c -> c.getName().equals(spec.sparkContainer()))
-          .addToVolumeMounts(new VolumeMountBuilder().withName(secret + "-volume").withMountPath(path).build())
+        .addToVolumeMounts(new VolumeMountBuilder().withName(secret + "-volume").withMountPath(path).build())
         .endContainer().endSpec());
     request.confWithPrefix(SECRET_KEY_REFS).forEach((env, reference) -> {
       int colon = reference.indexOf(':');

@@ -27,7 +27,6 @@ public record DriverSpec(Pod pod, String sparkContainer, Map<String, String> spa
     return new DriverSpec(newPod, sparkContainer, sparkProperties, resources);
   }
 
-
   public DriverSpec withProperties(Map<String, String> added) {
     var merged = new TreeMap<>(sparkProperties);
     merged.putAll(added);

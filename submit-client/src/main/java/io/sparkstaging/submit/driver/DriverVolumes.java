@@ -63,14 +63,16 @@ final class DriverVolumes {
         case "hostPath" -> builder.withNewHostPath(read.required("options.path", type), read.optional("options.type").orElse(""));
         case "emptyDir" -> builder.withNewEmptyDir().withMedium(read.optional("options.medium").orElse(""))
             .withSizeLimit(read.optional("options.sizeLimit").map(Quantity::new).orElse(null)).endEmptyDir();
-        case "nfs" -> builder.withNewNfs().withPath(read.required("options.path", type)).withServer(read.required("options.server", type)).endNfs();
+        case "nfs" ->
+          builder.withNewNfs().withPath(read.required("options.path", type)).withServer(read.required("options.server", type)).endNfs();
         case "persistentVolumeClaim" -> {
           String claimName = read.required("options.claimName", type).replace("OnDemand", resourcePrefix + "-driver-pvc-" + index);
           Optional<String> storageClass = read.optional("options.storageClass");
           Optional<String> size = read.optional("options.sizeLimit");
           if (storageClass.isPresent() && size.isPresent()) {
             claim = Optional.of(new PersistentVolumeClaimBuilder().withNewMetadata().withName(claimName)
-                .addToLabels(read.prefixed("label.")).addToLabels("spark-app-selector", appId).addToAnnotations(read.prefixed("annotation."))
+                .addToLabels(read.prefixed("label.")).addToLabels("spark-app-selector", appId)
+                .addToAnnotations(read.prefixed("annotation."))
                 .endMetadata()
                 .withNewSpec().withStorageClassName(storageClass.get())
                 .withAccessModes(Boolean.parseBoolean(conf.getOrDefault("spark.kubernetes.legacy.useReadWriteOnceAccessMode", "false"))
@@ -95,7 +97,8 @@ final class DriverVolumes {
     }
 
     String required(String option, String type) {
-      return optional(option).orElseThrow(() -> new ConfigException(PREFIX + volume + "." + option + " is required for " + type + " volumes"));
+      return optional(option)
+          .orElseThrow(() -> new ConfigException(PREFIX + volume + "." + option + " is required for " + type + " volumes"));
     }
 
     Map<String, String> prefixed(String prefix) {

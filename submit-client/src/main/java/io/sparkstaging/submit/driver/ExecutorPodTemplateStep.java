@@ -42,11 +42,11 @@ public record ExecutorPodTemplateStep(AppIdentity identity, String namespace, Op
         .build();
     var pod = new PodBuilder(spec.pod())
         .editSpec()
-          .addNewVolume().withName(VOLUME).withNewConfigMap().withName(name)
-            .addNewItem().withKey(KEY).withPath(FILE).endItem().endConfigMap().endVolume()
-          .editMatchingContainer(c -> c.getName().equals(spec.sparkContainer()))
-            .addNewVolumeMount().withName(VOLUME).withMountPath(DIR).endVolumeMount()
-          .endContainer()
+        .addNewVolume().withName(VOLUME).withNewConfigMap().withName(name)
+        .addNewItem().withKey(KEY).withPath(FILE).endItem().endConfigMap().endVolume()
+        .editMatchingContainer(c -> c.getName().equals(spec.sparkContainer()))
+        .addNewVolumeMount().withName(VOLUME).withMountPath(DIR).endVolumeMount()
+        .endContainer()
         .endSpec()
         .build();
     return spec.withPod(pod).withResource(configMap).withProperties(Map.of(

@@ -38,9 +38,9 @@ public record LocalDirsStep(SubmitRequest request) implements DriverStep {
       pod.editSpec()
           .addToVolumes(new VolumeBuilder().withName(name).withNewEmptyDir().withMedium(tmpfs ? "Memory" : null).endEmptyDir().build())
           .editMatchingContainer(container -> container.getName().equals(spec.sparkContainer()))
-            .addToVolumeMounts(new VolumeMountBuilder().withName(name).withMountPath(path).build())
+          .addToVolumeMounts(new VolumeMountBuilder().withName(name).withMountPath(path).build())
           .endContainer()
-        .endSpec();
+          .endSpec();
     }
     pod.editSpec().editMatchingContainer(container -> container.getName().equals(spec.sparkContainer()))
         .addNewEnv().withName("SPARK_LOCAL_DIRS").withValue(String.join(",", Arrays.stream(dirs).map(String::strip).toList())).endEnv()

@@ -35,7 +35,8 @@ final class SparkMemory {
   static long podMebibytes(String heap, double factor, Map<String, String> conf) {
     long heapMib = mebibytes(heap);
     String overhead = conf.get("spark.driver.memoryOverhead");
-    long floor = conf.containsKey("spark.driver.minMemoryOverhead") ? mebibytes(conf.get("spark.driver.minMemoryOverhead")) : MIN_OVERHEAD_MIB;
+    long floor =
+        conf.containsKey("spark.driver.minMemoryOverhead") ? mebibytes(conf.get("spark.driver.minMemoryOverhead")) : MIN_OVERHEAD_MIB;
     long overheadMib = overhead != null ? mebibytes(overhead) : Math.max((long) (heapMib * factor), floor);
     return heapMib + overheadMib;
   }

@@ -31,11 +31,11 @@ public record SparkPropertiesStep(AppIdentity identity, String namespace, Map<St
     var items = files.keySet().stream().map(file -> new KeyToPath(file, 420, file)).toList();
     var pod = new PodBuilder(spec.pod())
         .editSpec()
-          .addNewVolume().withName(VOLUME).withNewConfigMap().withName(name).withItems(items).endConfigMap().endVolume()
-          .editMatchingContainer(container -> container.getName().equals(spec.sparkContainer()))
-            .addNewVolumeMount().withName(VOLUME).withMountPath(CONF_DIR).endVolumeMount()
-            .addNewEnv().withName("SPARK_CONF_DIR").withValue(CONF_DIR).endEnv()
-          .endContainer()
+        .addNewVolume().withName(VOLUME).withNewConfigMap().withName(name).withItems(items).endConfigMap().endVolume()
+        .editMatchingContainer(container -> container.getName().equals(spec.sparkContainer()))
+        .addNewVolumeMount().withName(VOLUME).withMountPath(CONF_DIR).endVolumeMount()
+        .addNewEnv().withName("SPARK_CONF_DIR").withValue(CONF_DIR).endEnv()
+        .endContainer()
         .endSpec()
         .build();
     return spec.withPod(pod).withResource(configMap);

@@ -2,8 +2,8 @@ package io.sparkstaging.submit.driver;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.sparkstaging.common.config.ConfigException;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.submit.deps.DependencyPlan;
 import io.sparkstaging.submit.pod.InitContainerBootstrap;
 import io.sparkstaging.submit.pod.InitContainerSpec;
@@ -74,9 +74,10 @@ public record StagedDependenciesStep(SubmitRequest request, AppIdentity identity
       secret.addToData(podTrust.secretData());
       result = result.withResource(secret.build());
     }
-    var configMap = new ConfigMapBuilder().withNewMetadata().withName(initContainer.propertiesConfigMap()).withNamespace(request.namespace())
-        .addToLabels("spark-app-selector", identity.appId()).endMetadata()
-        .addToData(InitContainerSpec.PROPERTIES_KEY, PropertiesText.of(initProperties())).build();
+    var configMap =
+        new ConfigMapBuilder().withNewMetadata().withName(initContainer.propertiesConfigMap()).withNamespace(request.namespace())
+            .addToLabels("spark-app-selector", identity.appId()).endMetadata()
+            .addToData(InitContainerSpec.PROPERTIES_KEY, PropertiesText.of(initProperties())).build();
     return result.withResource(configMap);
   }
 

@@ -22,8 +22,10 @@ public record SparkSubmitLine(List<Option> options, String primary, List<String>
 
   private static final Pattern EQUALS = Pattern.compile("(--[^=]+)=(.+)");
   private static final List<String> WITH_VALUE = List.of("--archives", "--class", "--conf", "--deploy-mode", "--driver-class-path",
-      "--driver-cores", "--driver-java-options", "--driver-library-path", "--driver-memory", "--executor-cores", "--executor-memory", "--files",
-      "--jars", "--keytab", "--kill", "--master", "--remote", "--name", "--num-executors", "--packages", "--exclude-packages", "--principal",
+      "--driver-cores", "--driver-java-options", "--driver-library-path", "--driver-memory", "--executor-cores", "--executor-memory",
+      "--files",
+      "--jars", "--keytab", "--kill", "--master", "--remote", "--name", "--num-executors", "--packages", "--exclude-packages",
+      "--principal",
       "--properties-file", "--proxy-user", "--py-files", "--queue", "--repositories", "--status", "--total-executor-cores");
   private static final List<String> SWITCHES = List.of("--help", "--supervise", "--usage-error", "--verbose", "--version");
   private static final Map<String, String> ALIASES = Map.of("-c", "--conf", "-h", "--help", "-v", "--verbose");

@@ -2,8 +2,6 @@ package io.sparkstaging.submit.frontend;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.sparkstaging.submit.deps.DependencyPlan;
-import io.sparkstaging.submit.pod.InitContainerSpec;
-import io.sparkstaging.submit.pod.PodTemplate;
 import io.sparkstaging.submit.driver.AppIdentity;
 import io.sparkstaging.submit.driver.BasicDriverStep;
 import io.sparkstaging.submit.driver.DriverSpec;
@@ -12,6 +10,8 @@ import io.sparkstaging.submit.driver.PodPolicy;
 import io.sparkstaging.submit.driver.StagedDependencies;
 import io.sparkstaging.submit.driver.StagedDependenciesStep;
 import io.sparkstaging.submit.driver.SubmitRequest;
+import io.sparkstaging.submit.pod.InitContainerSpec;
+import io.sparkstaging.submit.pod.PodTemplate;
 import io.sparkstaging.submit.stage.BundlePackager;
 import io.sparkstaging.submit.stage.StageFailure;
 import io.sparkstaging.submit.stage.StagedBundle;
@@ -43,7 +43,8 @@ public record StagedTemplates(PodTemplate driver, PodTemplate executor, List<Has
         stage(request, staging, plan.filesToStage(), plan.fileNames(), owner, bundles));
     var podTrust = StagingTrust.forPods(request.conf(), InitContainerSpec.SECRET_DIR);
     InitContainerSpec init = StagedDependenciesStep.initContainerSpec(request, names, staged, podTrust);
-    PodTemplate driverTemplate = request.templates().driver().orElse(PodTemplate.empty(BasicDriverStep.CONTAINER, "the driver pod template"));
+    PodTemplate driverTemplate =
+        request.templates().driver().orElse(PodTemplate.empty(BasicDriverStep.CONTAINER, "the driver pod template"));
     DriverSpec decorated = new StagedDependenciesStep(request, names, plan, staged, podTrust, init)
         .apply(new DriverSpec(driverTemplate.pod(), driverTemplate.sparkContainer(), Map.of(), List.of()));
     PodTemplate executor = ExecutorPodTemplateStep.template(Optional.of(init), new PodPolicy(false, false), request.templates().executor());
@@ -55,7 +56,7 @@ public record StagedTemplates(PodTemplate driver, PodTemplate executor, List<Has
     if (files.isEmpty()) {
       return Optional.empty();
     }
-    StagedBundle bundle = staging.stage(new BundlePackager(files, names, false), request.namespace(), owner, bytes -> { });
+    StagedBundle bundle = staging.stage(new BundlePackager(files, names, false), request.namespace(), owner, bytes -> {});
     bundles.add(bundle);
     return Optional.of(bundle);
   }

@@ -109,7 +109,8 @@ public final class StockSparkSubmit {
    * first), becomes the owner; if there is none, nothing will ever own what was made for it, so it
    * is deleted.
    */
-  private void settle(KubernetesClient client, StagingClient staging, String submission, List<HasMetadata> created, List<StagedBundle> bundles,
+  private void settle(KubernetesClient client, StagingClient staging, String submission, List<HasMetadata> created,
+      List<StagedBundle> bundles,
       AtomicReference<Pod> driver) {
     if (driver.get() == null) {
       try {
@@ -170,10 +171,12 @@ public final class StockSparkSubmit {
   }
 
   /** Gives the driver pod, once spark-submit has created it, ownership of what was created for it. */
-  private Thread ownWhenTheDriverAppears(KubernetesClient client, String submission, List<HasMetadata> created, AtomicReference<Pod> driver) {
+  private Thread ownWhenTheDriverAppears(KubernetesClient client, String submission, List<HasMetadata> created,
+      AtomicReference<Pod> driver) {
     Thread thread = new Thread(() -> {
       try {
-        Pod pod = client.pods().inNamespace(request.namespace()).withLabel(SUBMISSION_LABEL, submission).informOnCondition(pods -> !pods.isEmpty())
+        Pod pod = client.pods().inNamespace(request.namespace()).withLabel(SUBMISSION_LABEL, submission)
+            .informOnCondition(pods -> !pods.isEmpty())
             .get().get(0);
         own(client, pod, created, driver);
       } catch (InterruptedException stopped) {

@@ -1,9 +1,9 @@
 package io.sparkstaging.submit.operator;
 
 import io.sparkstaging.common.config.ConfigException;
-import io.sparkstaging.submit.pod.PodTemplate;
 import io.sparkstaging.submit.driver.AppKind;
 import io.sparkstaging.submit.driver.SubmitRequest;
+import io.sparkstaging.submit.pod.PodTemplate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +28,8 @@ final class ApacheSparkApplication implements OperatorDialect {
   @Override
   public AppDescription describe(ManifestFields manifest) {
     if (manifest.text("spec.deploymentMode").filter("ClientMode"::equals).isPresent()) {
-      throw new ConfigException("spec.deploymentMode: ClientMode: the driver would not run in a pod with the init-container; use ClusterMode");
+      throw new ConfigException(
+          "spec.deploymentMode: ClientMode: the driver would not run in a pod with the init-container; use ClusterMode");
     }
     if (!manifest.commaList("spec.sparkRFiles").isEmpty()) {
       throw new ConfigException("spec.sparkRFiles: R applications are not supported (SparkR is deprecated in Spark 4)");
@@ -48,7 +49,8 @@ final class ApacheSparkApplication implements OperatorDialect {
         list(conf, "spark.files", manifest.commaList("spec.files")), python ? list(conf, "spark.submit.pyFiles", rest) : List.of(),
         list(conf, "spark.archives", List.of()));
     var templates = new SubmitRequest.Templates(
-        template(manifest, "spec.driverSpec.podTemplateSpec", conf.get(DRIVER_NAME_KEY), DRIVER_NAME_KEY, KubeflowSparkApplication.DRIVER_CONTAINER),
+        template(manifest, "spec.driverSpec.podTemplateSpec", conf.get(DRIVER_NAME_KEY), DRIVER_NAME_KEY,
+            KubeflowSparkApplication.DRIVER_CONTAINER),
         template(manifest, "spec.executorSpec.podTemplateSpec", conf.get(EXECUTOR_NAME_KEY), EXECUTOR_NAME_KEY,
             KubeflowSparkApplication.EXECUTOR_CONTAINER));
     return new AppDescription(python ? AppKind.PYTHON : AppKind.JAVA, python ? AppKind.PYTHON_RUNNER : mainClass.orElse(""), named.get(0),
@@ -70,7 +72,8 @@ final class ApacheSparkApplication implements OperatorDialect {
     manifest.setPodTemplate("spec.executorSpec.podTemplateSpec", rewrite.executor().pod());
   }
 
-  private static Optional<PodTemplate> template(ManifestFields manifest, String field, String containerName, String nameKey, String fallback) {
+  private static Optional<PodTemplate> template(ManifestFields manifest, String field, String containerName, String nameKey,
+      String fallback) {
     return manifest.podTemplate(field)
         .map(pod -> PodTemplate.of(pod, Optional.ofNullable(containerName), field, "spec.sparkConf." + nameKey, fallback));
   }

@@ -11,7 +11,8 @@ import java.util.Optional;
  *
  * @param conf every Spark property the operator would pass, the dependency lists and packages included
  */
-public record AppDescription(AppKind kind, String mainClass, String primaryResource, List<String> appArgs, SubmitRequest.Dependencies dependencies,
+public record AppDescription(AppKind kind, String mainClass, String primaryResource, List<String> appArgs,
+    SubmitRequest.Dependencies dependencies,
     Map<String, String> conf, Optional<String> proxyUser, SubmitRequest.Templates templates) {
 
   public AppDescription {

@@ -2,9 +2,9 @@ package io.sparkstaging.submit.operator;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sparkstaging.common.config.ConfigException;
-import io.sparkstaging.submit.pod.PodTemplate;
 import io.sparkstaging.submit.driver.AppKind;
 import io.sparkstaging.submit.driver.SubmitRequest;
+import io.sparkstaging.submit.pod.PodTemplate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +38,8 @@ final class KubeflowSparkApplication implements OperatorDialect {
       default -> throw new ConfigException("spec.type: " + type + ": expected Java, Scala or Python");
     };
     if (manifest.text("spec.mode").filter("client"::equals).isPresent()) {
-      throw new ConfigException("spec.mode: client: the operator's client mode runs the driver in its own pod, without the init-container; use cluster");
+      throw new ConfigException(
+          "spec.mode: client: the operator's client mode runs the driver in its own pod, without the init-container; use cluster");
     }
     manifest.text("spec.sparkVersion").filter(version -> version.startsWith("2.")).ifPresent(version -> {
       throw new ConfigException("spec.sparkVersion: " + version + ": the operator uses pod templates from Spark 3.0 on only");
@@ -57,7 +58,8 @@ final class KubeflowSparkApplication implements OperatorDialect {
     String mainClass = kind == AppKind.PYTHON ? AppKind.PYTHON_RUNNER : manifest.text("spec.mainClass").orElse("");
     var templates = new SubmitRequest.Templates(template(manifest, "spec.driver.template", DRIVER_CONTAINER),
         template(manifest, "spec.executor.template", EXECUTOR_CONTAINER));
-    return new AppDescription(kind, mainClass, primary, manifest.list("spec.arguments"), dependencies, conf, manifest.text("spec.proxyUser"),
+    return new AppDescription(kind, mainClass, primary, manifest.list("spec.arguments"), dependencies, conf,
+        manifest.text("spec.proxyUser"),
         templates);
   }
 

@@ -23,7 +23,8 @@ sealed interface OperatorDialect permits KubeflowSparkApplication, ApacheSparkAp
   /** @throws ConfigException naming the kinds this reads when it is none of them */
   static OperatorDialect of(String apiVersion, String kind) {
     return ALL.stream().filter(dialect -> dialect.apiVersion().equals(apiVersion) && "SparkApplication".equals(kind)).findFirst()
-        .orElseThrow(() -> new ConfigException("not a SparkApplication this reads (apiVersion " + apiVersion + ", kind " + kind + "): expected "
-            + String.join(" or ", ALL.stream().map(OperatorDialect::apiVersion).toList()) + ", kind SparkApplication"));
+        .orElseThrow(
+            () -> new ConfigException("not a SparkApplication this reads (apiVersion " + apiVersion + ", kind " + kind + "): expected "
+                + String.join(" or ", ALL.stream().map(OperatorDialect::apiVersion).toList()) + ", kind SparkApplication"));
   }
 }

@@ -1,7 +1,7 @@
 package io.sparkstaging.submit.operator;
 
-import io.sparkstaging.submit.pod.PodTemplate;
 import io.sparkstaging.submit.driver.AppKind;
+import io.sparkstaging.submit.pod.PodTemplate;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

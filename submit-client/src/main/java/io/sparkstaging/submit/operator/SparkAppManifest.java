@@ -31,7 +31,8 @@ public final class SparkAppManifest {
   public static SparkAppManifest parse(String text, String source) {
     List<JsonNode> documents;
     try (var parser = YAML.createParser(text)) {
-      documents = YAML.readValues(parser, JsonNode.class).readAll().stream().filter(node -> !node.isNull() && !node.isMissingNode()).toList();
+      documents =
+          YAML.readValues(parser, JsonNode.class).readAll().stream().filter(node -> !node.isNull() && !node.isMissingNode()).toList();
     } catch (IOException | RuntimeException e) {
       throw new ConfigException(source + ": not YAML or JSON: " + firstLine(e), e);
     }

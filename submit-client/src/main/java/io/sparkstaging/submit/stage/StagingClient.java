@@ -1,24 +1,24 @@
 package io.sparkstaging.submit.stage;
 
-import io.sparkstaging.common.wire.Problem;
-import io.sparkstaging.common.wire.Statuses;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.common.wire.BundleReceipt;
 import io.sparkstaging.common.wire.ErrorBody;
 import io.sparkstaging.common.wire.Headers;
+import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.common.wire.Routes;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.HexFormat;
-import java.security.NoSuchAlgorithmException;
-import java.security.MessageDigest;
-import java.security.DigestOutputStream;
+import io.sparkstaging.common.wire.Statuses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.ProtocolException;
 import java.net.URI;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
@@ -60,7 +60,8 @@ public final class StagingClient {
    * sent, computed as it streamed: a bundle the server holds other than sent is deleted and the
    * staging fails, so that no pod ever gets it.
    */
-  public StagedBundle stage(BundlePackager bundle, String namespace, Map<String, String> labels, LongConsumer progress) throws StageFailure {
+  public StagedBundle stage(BundlePackager bundle, String namespace, Map<String, String> labels, LongConsumer progress)
+      throws StageFailure {
     Optional<String> credential = credentials.upFront();
     var sent = new Sent();
     HttpURLConnection answer = upload(bundle, namespace, labels, progress, credential, sent);
@@ -68,7 +69,8 @@ public final class StagingClient {
       // The server refuses credentials before reading the body (100-continue), so the first try sent
       // none of it; the bundle is packed again from its files for the second.
       sent = new Sent();
-      answer = upload(bundle, namespace, labels, progress, Optional.of(credentials.answer(answer.getHeaderField("WWW-Authenticate"))), sent);
+      answer =
+          upload(bundle, namespace, labels, progress, Optional.of(credentials.answer(answer.getHeaderField("WWW-Authenticate"))), sent);
     }
     try {
       int status = status(answer);

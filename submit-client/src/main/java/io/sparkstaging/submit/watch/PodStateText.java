@@ -22,7 +22,8 @@ public final class PodStateText {
     pairs.add(pair("pod name", pod.getMetadata().getName()));
     pairs.add(pair("namespace", pod.getMetadata().getNamespace()));
     pairs.add(pair("labels", pod.getMetadata().getLabels() == null ? null
-        : pod.getMetadata().getLabels().entrySet().stream().map(e -> e.getKey() + " -> " + e.getValue()).collect(Collectors.joining(", "))));
+        : pod.getMetadata().getLabels().entrySet().stream().map(e -> e.getKey() + " -> " + e.getValue())
+            .collect(Collectors.joining(", "))));
     pairs.add(pair("pod uid", pod.getMetadata().getUid()));
     pairs.add(pair("creation time", pod.getMetadata().getCreationTimestamp()));
     pairs.add(pair("service account name", spec == null ? null : spec.getServiceAccountName()));

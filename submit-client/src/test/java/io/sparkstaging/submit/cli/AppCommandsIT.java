@@ -41,10 +41,12 @@ class AppCommandsIT {
   @BeforeEach
   void driverPod() {
     Pod driver = new PodBuilder().withNewMetadata().withName("word-count-1a2b3c-driver").withNamespace(NAMESPACE)
-        .addToLabels("spark-role", "driver").addToLabels("spark-app-selector", APP_ID).addToLabels("spark-app-name", "word-count").endMetadata()
+        .addToLabels("spark-role", "driver").addToLabels("spark-app-selector", APP_ID).addToLabels("spark-app-name", "word-count")
+        .endMetadata()
         .withNewSpec().addNewContainer().withName("spark-kubernetes-driver").withImage("apache/spark:3.5.6").endContainer().endSpec()
         .withNewStatus().withPhase("Running")
-          .addNewContainerStatus().withName("spark-kubernetes-driver").withNewState().withNewRunning().endRunning().endState().endContainerStatus()
+        .addNewContainerStatus().withName("spark-kubernetes-driver").withNewState().withNewRunning().endRunning().endState()
+        .endContainerStatus()
         .endStatus().build();
     client.pods().inNamespace(NAMESPACE).resource(driver).create();
   }
@@ -62,7 +64,8 @@ class AppCommandsIT {
 
   @Test
   void logsPrintsTheDriversLog() {
-    server.expect().get().withPath("/api/v1/namespaces/" + NAMESPACE + "/pods/word-count-1a2b3c-driver/log?pretty=false&container=spark-kubernetes-driver")
+    server.expect().get()
+        .withPath("/api/v1/namespaces/" + NAMESPACE + "/pods/word-count-1a2b3c-driver/log?pretty=false&container=spark-kubernetes-driver")
         .andReturn(200, "Pi is roughly 3.14\n").once();
 
     Run run = run("logs", "word-count");
@@ -74,7 +77,8 @@ class AppCommandsIT {
   @Test
   void logsFollowStreamsUntilTheLogEnds() {
     server.expect().get()
-        .withPath("/api/v1/namespaces/" + NAMESPACE + "/pods/word-count-1a2b3c-driver/log?pretty=false&container=spark-kubernetes-driver&follow=true")
+        .withPath("/api/v1/namespaces/" + NAMESPACE
+            + "/pods/word-count-1a2b3c-driver/log?pretty=false&container=spark-kubernetes-driver&follow=true")
         .andReturn(200, "starting\nfinished\n").once();
 
     Run run = run("logs", "word-count", "-f");

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 class ClusterOptionsTest {
   @Test
   void sparksSubmissionTimeoutsAndTrustSettingsReachTheClient() {
-    Config config = ClusterOptions.config("k8s://https://api.example.com:6443", Map.of("spark.kubernetes.submission.connectionTimeout", "2500",
-        "spark.kubernetes.submission.requestTimeout", "7000", "spark.kubernetes.trust.certificates", "true"));
+    Config config =
+        ClusterOptions.config("k8s://https://api.example.com:6443", Map.of("spark.kubernetes.submission.connectionTimeout", "2500",
+            "spark.kubernetes.submission.requestTimeout", "7000", "spark.kubernetes.trust.certificates", "true"));
 
     assertThat(config.getMasterUrl()).startsWith("https://api.example.com:6443");
     assertThat(config.getConnectionTimeout()).isEqualTo(2500);

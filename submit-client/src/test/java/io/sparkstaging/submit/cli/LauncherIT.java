@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LauncherIT {
   private static final Path RELEASE = Path.of(System.getProperty("release.dir"));
 
-  @TempDir Path userBin;
+  @TempDir
+  Path userBin;
 
   private record Result(int code, String out, String err) {}
 
@@ -58,7 +59,8 @@ class LauncherIT {
     Result result = run("submit", "--help");
 
     assertThat(result.code()).isZero();
-    assertThat(result.out()).contains("Usage: spark-staging submit", "Application:", "Dependencies:", "Driver and executors:", "Other actions:");
+    assertThat(result.out()).contains("Usage: spark-staging submit", "Application:", "Dependencies:", "Driver and executors:",
+        "Other actions:");
     assertThat(result.err()).isEmpty();
   }
 

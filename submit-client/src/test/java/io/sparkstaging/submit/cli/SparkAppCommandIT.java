@@ -43,8 +43,10 @@ class SparkAppCommandIT {
   KubernetesClient client;
   KubernetesMockServer server;
 
-  @TempDir Path work;
-  @TempDir Path dataDir;
+  @TempDir
+  Path work;
+  @TempDir
+  Path dataDir;
 
   @BeforeEach
   void localFiles() throws Exception {
@@ -118,7 +120,8 @@ class SparkAppCommandIT {
 
       assertThat(run.code()).as(run.err()).isZero();
       List<JsonNode> documents = documents(run.out());
-      assertThat(documents).extracting(document -> document.path("kind").asText()).containsExactly("Secret", "ConfigMap", "SparkApplication");
+      assertThat(documents).extracting(document -> document.path("kind").asText()).containsExactly("Secret", "ConfigMap",
+          "SparkApplication");
       JsonNode app = documents.get(2);
       assertThat(OperatorSchemas.kubeflowErrors(app)).isEmpty();
       JsonNode spec = app.path("spec");
@@ -159,7 +162,8 @@ class SparkAppCommandIT {
       JsonNode tree = new ObjectMapper().valueToTree(app);
       assertThat(OperatorSchemas.apacheErrors(tree)).isEmpty();
       assertThat(tree.path("spec").path("pyFiles").asText()).isEqualTo("local:///var/spark-data/spark-files/pi.py");
-      assertThat(tree.path("spec").path("sparkConf").path("spark.files").asText()).isEqualTo("local:///var/spark-data/spark-files/words.txt");
+      assertThat(tree.path("spec").path("sparkConf").path("spark.files").asText())
+          .isEqualTo("local:///var/spark-data/spark-files/words.txt");
       assertThat(tree.path("spec").path("sparkConf").path("spark.kubernetes.container.image").asText())
           .isEqualTo("apache/spark:{{SPARK_VERSION}}-python3");
       Secret secret = client.secrets().inNamespace(NAMESPACE).list().getItems().get(0);
@@ -214,7 +218,8 @@ class SparkAppCommandIT {
   void badInputIsRefusedInOneLineWithNothingStaged() throws Exception {
     try (var staging = TestServer.start(dataDir)) {
       Path nothingLocal = Files.writeString(work.resolve("remote.yaml"), Files.readString(kubeflowManifest())
-          .replace(work.resolve("app.jar").toString(), "local:///opt/app.jar").replace(work.resolve("lib.jar").toString(), "local:///opt/lib.jar")
+          .replace(work.resolve("app.jar").toString(), "local:///opt/app.jar")
+          .replace(work.resolve("lib.jar").toString(), "local:///opt/lib.jar")
           .replace(work.resolve("words.txt").toString(), "local:///opt/words.txt"));
       Path missing = Files.writeString(work.resolve("missing.yaml"), Files.readString(kubeflowManifest())
           .replace(work.resolve("lib.jar").toString(), work.resolve("gone.jar").toString()));
@@ -222,7 +227,8 @@ class SparkAppCommandIT {
       Path clash = Files.writeString(work.resolve("clash.yaml"), Files.readString(kubeflowManifest())
           .replace("tolerations: [{key: spark, operator: Exists}]", "volumes: [{name: download-files, emptyDir: {}}]"));
 
-      for (var args : List.of(List.of(nothingLocal.toString()), List.of(clash.toString()), List.of(missing.toString()), List.of("-n", "other", kubeflowManifest().toString()),
+      for (var args : List.of(List.of(nothingLocal.toString()), List.of(clash.toString()), List.of(missing.toString()),
+          List.of("-n", "other", kubeflowManifest().toString()),
           List.of("--create", "-o", "x.yaml", kubeflowManifest().toString()), List.of(work.resolve("absent.yaml").toString()))) {
         Submitter.Run run = sparkapp(staging.baseUri(), args.toArray(String[]::new));
 

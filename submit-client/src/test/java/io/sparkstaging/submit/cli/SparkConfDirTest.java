@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SparkConfDirTest {
-  @TempDir Path home;
+  @TempDir
+  Path home;
 
   @Test
   void theConfDirComesFromSparkConfDirElseSparkHome() throws Exception {
@@ -19,7 +20,8 @@ class SparkConfDirTest {
     Files.writeString(conf.resolve("spark-defaults.conf"), "spark.executor.instances 3");
 
     assertThat(SparkConfDir.from(Map.of("SPARK_HOME", home.toString())).defaultsFile()).contains(conf.resolve("spark-defaults.conf"));
-    assertThat(SparkConfDir.from(Map.of("SPARK_HOME", home.toString(), "SPARK_CONF_DIR", home.resolve("elsewhere").toString())).defaultsFile())
+    assertThat(
+        SparkConfDir.from(Map.of("SPARK_HOME", home.toString(), "SPARK_CONF_DIR", home.resolve("elsewhere").toString())).defaultsFile())
         .isEmpty();
     assertThat(SparkConfDir.from(Map.of()).dir()).isEmpty();
   }

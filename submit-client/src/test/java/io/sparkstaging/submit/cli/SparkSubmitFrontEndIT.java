@@ -39,8 +39,10 @@ class SparkSubmitFrontEndIT {
 
   KubernetesClient client;
 
-  @TempDir Path work;
-  @TempDir Path dataDir;
+  @TempDir
+  Path work;
+  @TempDir
+  Path dataDir;
   private Path fake;
 
   @BeforeEach
@@ -111,8 +113,9 @@ class SparkSubmitFrontEndIT {
       assertThat(staging.store().list()).hasSize(2);
 
       // What spark-submit would do now: create the driver pod, with the label it was given.
-      String submission = recorded.stream().filter(arg -> arg.startsWith("spark.kubernetes.driver.label." + StockSparkSubmit.SUBMISSION_LABEL + "="))
-          .findFirst().orElseThrow().split("=", 2)[1];
+      String submission =
+          recorded.stream().filter(arg -> arg.startsWith("spark.kubernetes.driver.label." + StockSparkSubmit.SUBMISSION_LABEL + "="))
+              .findFirst().orElseThrow().split("=", 2)[1];
       Pod driver = client.pods().inNamespace(NAMESPACE).resource(new PodBuilder().withNewMetadata().withName("word-count-driver")
           .addToLabels(StockSparkSubmit.SUBMISSION_LABEL, submission).addToLabels("spark-role", "driver").endMetadata()
           .withNewSpec().addNewContainer().withName("spark-kubernetes-driver").withImage("x").endContainer().endSpec().build()).create();
@@ -122,8 +125,8 @@ class SparkSubmitFrontEndIT {
 
       Submitter.Run run = running.get(60, TimeUnit.SECONDS);
       assertThat(run.code()).as(run.err()).isZero();
-      assertThat(client.secrets().inNamespace(NAMESPACE).list().getItems()).singleElement().satisfies(secret ->
-          assertThat(secret.getMetadata().getOwnerReferences().get(0).getUid()).isEqualTo(driver.getMetadata().getUid()));
+      assertThat(client.secrets().inNamespace(NAMESPACE).list().getItems()).singleElement().satisfies(
+          secret -> assertThat(secret.getMetadata().getOwnerReferences().get(0).getUid()).isEqualTo(driver.getMetadata().getUid()));
       ConfigMap init = client.configMaps().inNamespace(NAMESPACE).list().getItems().get(0);
       assertThat(init.getMetadata().getOwnerReferences().get(0).getName()).isEqualTo("word-count-driver");
       assertThat(staging.store().list()).hasSize(2);
@@ -153,7 +156,8 @@ class SparkSubmitFrontEndIT {
   void killedBeforeSparkSubmitCreatedTheDriverItStopsSparkSubmitAndRemovesWhatItMade() throws Exception {
     try (var staging = TestServer.start(dataDir)) {
       var command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-          Path.of(System.getProperty("release.dir"), "lib", "submit-client.jar").toString(), "spark-submit", "--spark-submit", fake.toString()));
+          Path.of(System.getProperty("release.dir"), "lib", "submit-client.jar").toString(), "spark-submit", "--spark-submit",
+          fake.toString()));
       command.addAll(clusterArgs(staging.baseUri()));
       command.add(work.resolve("app.jar").toString());
       Process wrapper = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("wrapper.log").toFile()).start();
@@ -164,7 +168,8 @@ class SparkSubmitFrontEndIT {
       wrapper.destroy();
 
       assertThat(wrapper.waitFor(60, TimeUnit.SECONDS)).as(Files.readString(work.resolve("wrapper.log"))).isTrue();
-      await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(sparkSubmitPid).map(ProcessHandle::isAlive).orElse(false) == false);
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> ProcessHandle.of(sparkSubmitPid).map(ProcessHandle::isAlive).orElse(false) == false);
       assertThat(client.secrets().inNamespace(NAMESPACE).list().getItems()).isEmpty();
       assertThat(client.configMaps().inNamespace(NAMESPACE).list().getItems()).isEmpty();
       assertThat(staging.store().list()).isEmpty();

@@ -40,9 +40,12 @@ class SparkSubmitOptionsIT {
 
   KubernetesClient client;
 
-  @TempDir Path dataDir;
-  @TempDir Path work;
-  @TempDir Path emptyRepository;
+  @TempDir
+  Path dataDir;
+  @TempDir
+  Path work;
+  @TempDir
+  Path emptyRepository;
   private final Map<String, String> environment = new HashMap<>();
 
   @BeforeEach
@@ -74,19 +77,23 @@ class SparkSubmitOptionsIT {
   }
 
   private ConfigMap configMap(String prefix) {
-    return client.configMaps().inNamespace(NAMESPACE).list().getItems().stream().filter(map -> map.getMetadata().getName().startsWith(prefix)
-        || map.getMetadata().getName().endsWith(prefix)).findFirst().orElseThrow();
+    return client.configMaps().inNamespace(NAMESPACE).list().getItems().stream()
+        .filter(map -> map.getMetadata().getName().startsWith(prefix)
+            || map.getMetadata().getName().endsWith(prefix))
+        .findFirst().orElseThrow();
   }
 
   /** The entry names of a bundle, downloaded with the secret the submission put in the init Secret. */
   private List<String> bundleEntries(TestServer staging, String idKey, String secretKey) throws Exception {
     String properties = configMap("-init-config").getData().get("download-submitted-files");
-    String id = properties.lines().filter(line -> line.startsWith("spark.kubernetes.initcontainer." + idKey + "=")).findFirst().orElseThrow()
-        .split("=", 2)[1];
+    String id =
+        properties.lines().filter(line -> line.startsWith("spark.kubernetes.initcontainer." + idKey + "=")).findFirst().orElseThrow()
+            .split("=", 2)[1];
     Secret secret = client.secrets().inNamespace(NAMESPACE).list().getItems().get(0);
     String value = new String(Base64.getDecoder().decode(secret.getData().get(secretKey)), StandardCharsets.UTF_8);
-    HttpResponse<InputStream> bundle = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(staging.baseUri() + "/api/v1/bundles/" + id))
-        .header("Authorization", "Bearer " + value).build(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> bundle =
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(staging.baseUri() + "/api/v1/bundles/" + id))
+            .header("Authorization", "Bearer " + value).build(), HttpResponse.BodyHandlers.ofInputStream());
     var names = new ArrayList<String>();
     try (var tar = new TarArchiveInputStream(bundle.body())) {
       for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
@@ -108,7 +115,8 @@ class SparkSubmitOptionsIT {
       Container driver = client.pods().inNamespace(NAMESPACE).list().getItems().get(0).getSpec().getContainers().get(0);
       assertThat(driver.getArgs()).containsExactly("driver", "--properties-file", "/opt/spark/conf/spark.properties", "--class",
           "org.apache.spark.deploy.PythonRunner", "local:///var/spark-data/spark-files/job.py", "--day", "2026-11-29");
-      assertThat(driver.getEnv()).filteredOn(env -> env.getName().startsWith("PYSPARK_")).extracting(env -> env.getName() + "=" + env.getValue())
+      assertThat(driver.getEnv()).filteredOn(env -> env.getName().startsWith("PYSPARK_"))
+          .extracting(env -> env.getName() + "=" + env.getValue())
           .containsExactly("PYSPARK_PYTHON=/usr/bin/python3", "PYSPARK_DRIVER_PYTHON=./environment/bin/python");
       assertThat(configMap("spark-drv-").getData().get("spark.properties").lines()).contains(
           "spark.kubernetes.resource.type=python",
@@ -120,7 +128,8 @@ class SparkSubmitOptionsIT {
           .contains("spark.kubernetes.initcontainer.unpackArchives=env.tar.gz\\#environment");
       assertThat(bundleEntries(staging, "downloadFilesResourceIdentifier", "downloadSubmittedFilesSecret"))
           .containsExactly("job.py", "data one.txt", "helper.py", "env.tar.gz");
-      assertThat(bundleEntries(staging, "downloadJarsResourceIdentifier", "downloadSubmittedJarsSecret")).containsExactly("spark-staging-plugin.jar");
+      assertThat(bundleEntries(staging, "downloadJarsResourceIdentifier", "downloadSubmittedJarsSecret"))
+          .containsExactly("spark-staging-plugin.jar");
     }
   }
 
@@ -138,7 +147,8 @@ class SparkSubmitOptionsIT {
       String properties = configMap("spark-drv-").getData().get("spark.properties");
       assertThat(properties).doesNotContain("spark.jars.packages", "spark.jars.repositories", "spark.jars.ivy")
           .contains("local\\:///var/spark-data/spark-jars/tool-1.0.jar");
-      assertThat(bundleEntries(staging, "downloadJarsResourceIdentifier", "downloadSubmittedJarsSecret")).containsExactly("app.jar", "tool-1.0.jar");
+      assertThat(bundleEntries(staging, "downloadJarsResourceIdentifier", "downloadSubmittedJarsSecret")).containsExactly("app.jar",
+          "tool-1.0.jar");
       assertThat(run.out()).doesNotContain("resolving").doesNotContain(":: ");
     }
   }
@@ -154,7 +164,8 @@ class SparkSubmitOptionsIT {
 
       assertThat(run.code()).as(run.err()).isZero();
       ConfigMap driverConf = configMap("spark-drv-");
-      assertThat(driverConf.getData()).containsEntry("log4j2.properties", "rootLogger.level = warn\n").doesNotContainKey("spark-defaults.conf");
+      assertThat(driverConf.getData()).containsEntry("log4j2.properties", "rootLogger.level = warn\n")
+          .doesNotContainKey("spark-defaults.conf");
       assertThat(driverConf.getData().get("spark.properties")).contains("spark.executor.instances=4");
     }
   }
@@ -166,24 +177,32 @@ class SparkSubmitOptionsIT {
         Arguments.of("an R application", List.of("WORK/analysis.R"), "R applications are not supported"),
         Arguments.of("two archives with one alias", List.of("--archives", "WORK/env.tar.gz#env,WORK/helper.py#env", "WORK/job.py"),
             "also named 'env'"),
-        Arguments.of("a package that does not resolve", List.of("--packages", "org.example.none:nothing:1.0", "--class", "x.Main", "WORK/app.jar"),
+        Arguments.of("a package that does not resolve",
+            List.of("--packages", "org.example.none:nothing:1.0", "--class", "x.Main", "WORK/app.jar"),
             "--packages org.example.none:nothing:1.0 did not resolve"),
         Arguments.of("client mode", List.of("--deploy-mode", "client", "--class", "x.Main", "WORK/app.jar"), "cluster mode only"),
-        Arguments.of("--supervise", List.of("--supervise", "--class", "x.Main", "WORK/app.jar"), "--supervise: Kubernetes restarts nothing"),
-        Arguments.of("--total-executor-cores", List.of("--total-executor-cores", "8", "--class", "x.Main", "WORK/app.jar"), "Spark standalone"),
+        Arguments.of("--supervise", List.of("--supervise", "--class", "x.Main", "WORK/app.jar"),
+            "--supervise: Kubernetes restarts nothing"),
+        Arguments.of("--total-executor-cores", List.of("--total-executor-cores", "8", "--class", "x.Main", "WORK/app.jar"),
+            "Spark standalone"),
         Arguments.of("--class for a Python app", List.of("--class", "x.Main", "WORK/job.py"), "--class is for Java applications"),
-        Arguments.of("a key Spark's client applies and this one does not", List.of("--conf", "spark.kubernetes.kerberos.krb5.path=/etc/krb5.conf",
-            "--class", "x.Main", "WORK/app.jar"), "spark.kubernetes.kerberos.krb5.path is not supported"),
-        Arguments.of("a volume without its mount path", List.of("--conf", "spark.kubernetes.driver.volumes.emptyDir.scratch.options.medium=Memory",
-            "--class", "x.Main", "WORK/app.jar"), "spark.kubernetes.driver.volumes.emptyDir.scratch.mount.path is required"),
+        Arguments.of("a key Spark's client applies and this one does not",
+            List.of("--conf", "spark.kubernetes.kerberos.krb5.path=/etc/krb5.conf",
+                "--class", "x.Main", "WORK/app.jar"),
+            "spark.kubernetes.kerberos.krb5.path is not supported"),
+        Arguments.of("a volume without its mount path",
+            List.of("--conf", "spark.kubernetes.driver.volumes.emptyDir.scratch.options.medium=Memory",
+                "--class", "x.Main", "WORK/app.jar"),
+            "spark.kubernetes.driver.volumes.emptyDir.scratch.mount.path is required"),
         Arguments.of("an init-container size that is no quantity", List.of("--conf", "spark.kubernetes.initcontainer.memory=lots",
             "--class", "x.Main", "WORK/app.jar"), "spark.kubernetes.initcontainer.memory=lots is not a Kubernetes quantity"),
         Arguments.of("a pod template that does not parse", List.of("--conf", "spark.kubernetes.driver.podTemplateFile=WORK/broken.yaml",
             "--class", "x.Main", "WORK/app.jar"), "spark.kubernetes.driver.podTemplateFile=WORK/broken.yaml: not a pod template"),
         Arguments.of("a pod template that is not a Pod", List.of("--conf", "spark.kubernetes.executor.podTemplateFile=WORK/deployment.yaml",
             "--class", "x.Main", "WORK/app.jar"), "a pod template must be a Pod, this is Deployment"),
-        Arguments.of("a pod template without the named container", List.of("--conf", "spark.kubernetes.driver.podTemplateFile=WORK/driver.yaml",
-            "--conf", "spark.kubernetes.driver.podTemplateContainerName=spark", "--class", "x.Main", "WORK/app.jar"),
+        Arguments.of("a pod template without the named container",
+            List.of("--conf", "spark.kubernetes.driver.podTemplateFile=WORK/driver.yaml",
+                "--conf", "spark.kubernetes.driver.podTemplateContainerName=spark", "--class", "x.Main", "WORK/app.jar"),
             "it has no container named 'spark'"),
         Arguments.of("a report interval that is no time", List.of("--conf", "spark.kubernetes.report.interval=soon",
             "--class", "x.Main", "WORK/app.jar"), "spark.kubernetes.report.interval=soon"));
@@ -208,8 +227,10 @@ class SparkSubmitOptionsIT {
   void theUsersPodTemplatesAreMergedIntoTheDriverAndTheExecutorTemplate() throws Exception {
     try (var staging = TestServer.start(dataDir)) {
       Submitter.Run run = submit(staging.baseUri(), "--class", "x.Main", "--files", path("data one.txt"),
-          "--conf", "spark.kubernetes.driver.podTemplateFile=" + path("driver.yaml"), "--conf", "spark.kubernetes.driver.podTemplateContainerName=main",
-          "--conf", "spark.kubernetes.executor.podTemplateFile=" + path("driver.yaml"), "--conf", "spark.kubernetes.executor.podTemplateContainerName=main",
+          "--conf", "spark.kubernetes.driver.podTemplateFile=" + path("driver.yaml"), "--conf",
+          "spark.kubernetes.driver.podTemplateContainerName=main",
+          "--conf", "spark.kubernetes.executor.podTemplateFile=" + path("driver.yaml"), "--conf",
+          "spark.kubernetes.executor.podTemplateContainerName=main",
           path("app.jar"));
 
       assertThat(run.code()).as(run.err()).isZero();
@@ -220,7 +241,8 @@ class SparkSubmitOptionsIT {
       assertThat(driver.getSpec().getInitContainers()).extracting(c -> c.getName()).containsExactly("spark-init");
       String template = configMap("-driver-podspec-conf-map").getData().get("podspec-configmap-key");
       assertThat(template).contains("key: \"spark\"").contains("name: \"log-shipper\"").contains("name: \"spark-init\"");
-      assertThat(configMap("spark-drv-").getData().get("spark.properties")).contains("spark.kubernetes.executor.podTemplateContainerName=main");
+      assertThat(configMap("spark-drv-").getData().get("spark.properties"))
+          .contains("spark.kubernetes.executor.podTemplateContainerName=main");
     }
   }
 
@@ -229,7 +251,8 @@ class SparkSubmitOptionsIT {
     String volume = "spark.kubernetes.driver.volumes.persistentVolumeClaim.data.";
     try (var staging = TestServer.start(dataDir)) {
       Submitter.Run run = submit(staging.baseUri(), "--class", "x.Main", "--conf", volume + "mount.path=/data",
-          "--conf", volume + "options.claimName=OnDemand", "--conf", volume + "options.storageClass=fast", "--conf", volume + "options.sizeLimit=1Gi",
+          "--conf", volume + "options.claimName=OnDemand", "--conf", volume + "options.storageClass=fast", "--conf",
+          volume + "options.sizeLimit=1Gi",
           path("app.jar"));
 
       assertThat(run.code()).as(run.err()).isZero();
@@ -261,7 +284,8 @@ class SparkSubmitOptionsIT {
   void statusAndKillTakeNamespaceAndAGlobOfDriverPods() {
     for (String name : List.of("word-count-1-driver", "word-count-2-driver", "pi-3-driver")) {
       client.pods().inNamespace(NAMESPACE).resource(new PodBuilder().withNewMetadata().withName(name).addToLabels("spark-role", "driver")
-          .endMetadata().withNewSpec().addNewContainer().withName("spark-kubernetes-driver").withImage("x").endContainer().endSpec().build()).create();
+          .endMetadata().withNewSpec().addNewContainer().withName("spark-kubernetes-driver").withImage("x").endContainer().endSpec()
+          .build()).create();
     }
 
     Submitter.Run status = submit("http://127.0.0.1:1", "--status", NAMESPACE + ":word-count-*");
@@ -291,10 +315,11 @@ class SparkSubmitOptionsIT {
     var commands = Commands.commandLine(Map.of());
 
     for (var command : commands.getSubcommands().values()) {
-      assertThat(command.getCommandSpec().options()).allSatisfy(option ->
-          assertThat(String.join(" ", option.description())).as(command.getCommandName() + " " + option.longestName()).isNotBlank());
-      assertThat(command.getCommandSpec().positionalParameters()).allSatisfy(parameter ->
-          assertThat(String.join(" ", parameter.description())).as(command.getCommandName() + " " + parameter.paramLabel()).isNotBlank());
+      assertThat(command.getCommandSpec().options()).allSatisfy(option -> assertThat(String.join(" ", option.description()))
+          .as(command.getCommandName() + " " + option.longestName()).isNotBlank());
+      assertThat(command.getCommandSpec().positionalParameters())
+          .allSatisfy(parameter -> assertThat(String.join(" ", parameter.description()))
+              .as(command.getCommandName() + " " + parameter.paramLabel()).isNotBlank());
     }
     assertThat(commands.getSubcommands().get("submit").getUsageMessage())
         .contains("Dependencies:", "--py-files", "--archives", "--packages", "Other actions:", "--status");

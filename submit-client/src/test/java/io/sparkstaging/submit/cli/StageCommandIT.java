@@ -27,15 +27,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code submit-client stage} against a real staging server. */
 class StageCommandIT {
-  @TempDir Path dataDir;
-  @TempDir Path work;
+  @TempDir
+  Path dataDir;
+  @TempDir
+  Path work;
 
   private record Run(int code, String out, String err) {}
 
   private static Run run(String... args) {
     var out = new ByteArrayOutputStream();
     var err = new ByteArrayOutputStream();
-    int code = SubmitClientMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code =
+        SubmitClientMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
@@ -73,8 +76,9 @@ class StageCommandIT {
     var tls = new TlsConfig.PemFiles(certificate.writePkcs8Key(work.resolve("key.pem")), cert);
     Path app = Files.writeString(work.resolve("app.jar"), "application");
     try (var server = TestServer.start(dataDir, settings -> settings.tls = tls)) {
-      Run trusted = run("stage", "--staging-server", server.baseUri(), "--namespace", "ns", "--label", "a=b", "--trust-cert-pem", cert.toString(),
-          "-o", "json", app.toString());
+      Run trusted =
+          run("stage", "--staging-server", server.baseUri(), "--namespace", "ns", "--label", "a=b", "--trust-cert-pem", cert.toString(),
+              "-o", "json", app.toString());
       Run untrusted = run("stage", "--staging-server", server.baseUri(), "--namespace", "ns", "--label", "a=b", app.toString());
 
       assertThat(trusted.code()).as(trusted.err()).isZero();
@@ -90,8 +94,9 @@ class StageCommandIT {
     try (var server = TestServer.start(dataDir, settings -> settings.uploadAuth =
         new UploadAuthConfig(UploadAuthConfig.Mode.token, Optional.of("team-token"), Optional.empty()))) {
       Run without = run("stage", "--staging-server", server.baseUri(), "--namespace", "ns", "--label", "a=b", app.toString());
-      Run with = run("stage", "--staging-server", server.baseUri(), "--namespace", "ns", "--label", "a=b", "--upload-token-file", token.toString(),
-          app.toString());
+      Run with =
+          run("stage", "--staging-server", server.baseUri(), "--namespace", "ns", "--label", "a=b", "--upload-token-file", token.toString(),
+              app.toString());
 
       assertThat(without.code()).isEqualTo(SubmitClientMain.STAGING_FAILED);
       assertThat(without.err()).contains("the staging server takes uploads with its upload token only: give --upload-token-file");
@@ -110,14 +115,16 @@ class StageCommandIT {
     Run run = run("stage", "--staging-server", "http://127.0.0.1:" + closedPort, "--namespace", "ns", "--label", "a=b", app.toString());
 
     assertThat(run.code()).isEqualTo(SubmitClientMain.STAGING_FAILED);
-    assertThat(run.err().lines().toList()).hasSize(1).first().asString().startsWith("submit-client: staging failed: staging server http://127.0.0.1:");
+    assertThat(run.err().lines().toList()).hasSize(1).first().asString()
+        .startsWith("submit-client: staging failed: staging server http://127.0.0.1:");
   }
 
   @Test
   void anInvalidOwnerIsRefusedBeforeUploading() throws Exception {
     Path app = Files.writeString(work.resolve("app.jar"), "x");
 
-    Run badNamespace = run("stage", "--staging-server", "http://unused", "--namespace", "Not_A_Namespace", "--label", "a=b", app.toString());
+    Run badNamespace =
+        run("stage", "--staging-server", "http://unused", "--namespace", "Not_A_Namespace", "--label", "a=b", app.toString());
     Run badLabel = run("stage", "--staging-server", "http://unused", "--namespace", "ns", "--label", "a=b c", app.toString());
 
     assertThat(badNamespace.code()).isEqualTo(SubmitClientMain.USAGE);
@@ -140,7 +147,8 @@ class StageCommandIT {
 
   @Test
   void usageErrorsAreExitCode2() throws IOException {
-    assertThat(run("stage", "--staging-server", "http://x", "--namespace", "ns", "--label", "a=b", work.resolve("missing").toString()).code())
+    assertThat(
+        run("stage", "--staging-server", "http://x", "--namespace", "ns", "--label", "a=b", work.resolve("missing").toString()).code())
         .isEqualTo(SubmitClientMain.USAGE);
     Path app = Files.writeString(work.resolve("app.jar"), "x");
     Run noLabel = run("stage", "--staging-server", "http://x", "--namespace", "ns", app.toString());

@@ -46,8 +46,10 @@ class SubmitCommandIT {
   KubernetesMockServer server;
   KubernetesClient client;
 
-  @TempDir Path dataDir;
-  @TempDir Path work;
+  @TempDir
+  Path dataDir;
+  @TempDir
+  Path work;
   private Path appJar;
   private Path libJar;
   private Path wordsFile;
@@ -96,14 +98,16 @@ class SubmitCommandIT {
       assertThat(pods).hasSize(1);
       Pod driver = pods.get(0);
       assertThat(driver.getMetadata().getLabels()).containsEntry("spark-role", "driver").containsKey("spark-app-selector");
-      assertThat(driver.getSpec().getContainers().get(0).getArgs()).containsSubsequence("local:///var/spark-data/spark-jars/app.jar", "--input", "in.txt");
+      assertThat(driver.getSpec().getContainers().get(0).getArgs()).containsSubsequence("local:///var/spark-data/spark-jars/app.jar",
+          "--input", "in.txt");
       assertThat(run.out()).contains("submitted " + driver.getMetadata().getLabels().get("spark-app-selector"));
 
       List<HasMetadata> owned = new ArrayList<>();
       owned.addAll(client.services().inNamespace(NAMESPACE).list().getItems());
       owned.addAll(client.configMaps().inNamespace(NAMESPACE).list().getItems());
       owned.addAll(client.secrets().inNamespace(NAMESPACE).list().getItems());
-      assertThat(owned).extracting(HasMetadata::getKind).containsExactlyInAnyOrder("Service", "ConfigMap", "ConfigMap", "ConfigMap", "Secret");
+      assertThat(owned).extracting(HasMetadata::getKind).containsExactlyInAnyOrder("Service", "ConfigMap", "ConfigMap", "ConfigMap",
+          "Secret");
       for (HasMetadata object : owned) {
         OwnerReference owner = object.getMetadata().getOwnerReferences().get(0);
         assertThat(owner.getName()).isEqualTo(driver.getMetadata().getName());
@@ -172,7 +176,8 @@ class SubmitCommandIT {
       // spark-submit's periodic status line, every report interval while nothing changes.
       awaitOutput(err, "(phase: Running)");
       pod.editStatus(p -> new PodBuilder(p).withNewStatus().withPhase(finalPhase)
-          .addNewContainerStatus().withName("spark-kubernetes-driver").withNewState().withNewTerminated().withExitCode(exitCode).endTerminated()
+          .addNewContainerStatus().withName("spark-kubernetes-driver").withNewState().withNewTerminated().withExitCode(exitCode)
+          .endTerminated()
           .endState().endContainerStatus().endStatus().build());
 
       Submitter.Run run = running.get(60, TimeUnit.SECONDS);
@@ -191,7 +196,8 @@ class SubmitCommandIT {
   }
 
   private Pod awaitDriver() {
-    return await().atMost(Duration.ofSeconds(30)).until(() -> client.pods().inNamespace(NAMESPACE).list().getItems(), pods -> !pods.isEmpty()).get(0);
+    return await().atMost(Duration.ofSeconds(30))
+        .until(() -> client.pods().inNamespace(NAMESPACE).list().getItems(), pods -> !pods.isEmpty()).get(0);
   }
 
   @Test
@@ -203,7 +209,8 @@ class SubmitCommandIT {
         "--conf", "spark.executor.instances=2", "--conf", "spark.executor.memory=3g", "--num-executors", "3");
 
     assertThat(run.code()).as(run.err()).isZero();
-    assertThat(run.out()).contains("spark.executor.instances=3").contains("spark.executor.memory=3g").contains("spark.eventLog.enabled=true");
+    assertThat(run.out()).contains("spark.executor.instances=3").contains("spark.executor.memory=3g")
+        .contains("spark.eventLog.enabled=true");
   }
 
   @Test
@@ -222,7 +229,8 @@ class SubmitCommandIT {
     server.expect().post().withPath("/apis/authentication.k8s.io/v1/tokenreviews").andReply(201, request -> {
       TokenReview review = json.unmarshal(request.getBody().readUtf8(), TokenReview.class);
       boolean alice = "kube-token".equals(review.getSpec().getToken());
-      return new TokenReviewBuilder(review).withNewStatus().withAuthenticated(alice).withNewUser().withUsername("alice").endUser().endStatus().build();
+      return new TokenReviewBuilder(review).withNewStatus().withAuthenticated(alice).withNewUser().withUsername("alice").endUser()
+          .endStatus().build();
     }).always();
     server.expect().post().withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews").andReply(201, request -> {
       SubjectAccessReview review = json.unmarshal(request.getBody().readUtf8(), SubjectAccessReview.class);
@@ -253,7 +261,8 @@ class SubmitCommandIT {
   void theKubernetesTokenCanBeSentUpFront() throws Exception {
     apiServerReviewsUploadTokens();
     try (var staging = stagingWithKubernetesUploadAuth()) {
-      Submitter.Run run = submit(staging.baseUri(), "--conf", "spark.kubernetes.authenticate.submission.oauthToken=kube-token", "--upload-kubernetes-token");
+      Submitter.Run run = submit(staging.baseUri(), "--conf", "spark.kubernetes.authenticate.submission.oauthToken=kube-token",
+          "--upload-kubernetes-token");
 
       assertThat(run.code()).as(run.err()).isZero();
     }

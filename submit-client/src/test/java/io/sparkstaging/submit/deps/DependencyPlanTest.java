@@ -21,7 +21,8 @@ class DependencyPlanTest {
   private static final String JARS = "local:///var/spark-data/spark-jars/";
   private static final String FILES = "local:///var/spark-data/spark-files/";
 
-  @TempDir Path laptop;
+  @TempDir
+  Path laptop;
 
   private String file(String name) throws Exception {
     Path path = laptop.resolve(name);
@@ -31,7 +32,8 @@ class DependencyPlanTest {
 
   private static DependencyPlan plan(AppKind kind, String primary, SubmitRequest.Dependencies dependencies, Map<String, String> conf) {
     var request = new SubmitRequest("app", kind, kind == AppKind.JAVA ? "org.example.Main" : AppKind.PYTHON_RUNNER, primary, List.of(),
-        dependencies, conf, Map.of(), null, Map.of(), SubmitRequest.Templates.none(), "ns", "apache/spark:3.5.6", "init", Optional.of(URI.create("http://staging")),
+        dependencies, conf, Map.of(), null, Map.of(), SubmitRequest.Templates.none(), "ns", "apache/spark:3.5.6", "init",
+        Optional.of(URI.create("http://staging")),
         Optional.empty());
     return DependencyPlan.of(request, PLUGIN);
   }
@@ -42,8 +44,9 @@ class DependencyPlanTest {
 
   @Test
   void aPythonPrimaryIsStagedAsAFileAndIsNotAJar() throws Exception {
-    DependencyPlan plan = plan(AppKind.PYTHON, file("job.py"), deps(List.of(), List.of(), List.of(file("helper.py"), file("deps.zip")), List.of()),
-        Map.of());
+    DependencyPlan plan =
+        plan(AppKind.PYTHON, file("job.py"), deps(List.of(), List.of(), List.of(file("helper.py"), file("deps.zip")), List.of()),
+            Map.of());
 
     assertThat(plan.primaryInPod()).isEqualTo(FILES + "job.py");
     assertThat(plan.fileNames()).containsExactly("job.py", "helper.py", "deps.zip");
@@ -101,7 +104,8 @@ class DependencyPlanTest {
     file("conf/y.conf");
 
     DependencyPlan plan = plan(AppKind.JAVA, file("app.jar"),
-        deps(List.of(laptop.resolve("lib").toString(), laptop.resolve("more") + "/*.jar"), List.of(laptop + "/conf/*.conf"), List.of(), List.of()),
+        deps(List.of(laptop.resolve("lib").toString(), laptop.resolve("more") + "/*.jar"), List.of(laptop + "/conf/*.conf"), List.of(),
+            List.of()),
         Map.of());
 
     assertThat(plan.jarNames()).containsExactly(PodFiles.JAR_NAME, "app.jar", "a.jar", "b.jar", "a-1.jar");
@@ -110,7 +114,8 @@ class DependencyPlanTest {
 
   @Test
   void aNameWithASpaceIsPercentEncodedForSpark() throws Exception {
-    DependencyPlan plan = plan(AppKind.JAVA, file("app.jar"), deps(List.of(), List.of(file("my settings.txt")), List.of(), List.of()), Map.of());
+    DependencyPlan plan =
+        plan(AppKind.JAVA, file("app.jar"), deps(List.of(), List.of(file("my settings.txt")), List.of(), List.of()), Map.of());
 
     assertThat(plan.podProperties()).containsEntry("spark.files", FILES + "my%20settings.txt");
     assertThat(plan.fileNames()).containsExactly("my settings.txt");
@@ -121,7 +126,8 @@ class DependencyPlanTest {
     String a = file("a/data.txt");
     String b = file("b/data.txt");
 
-    assertThatThrownBy(() -> plan(AppKind.JAVA, file("app.jar"), deps(List.of(), List.of(a), List.of(), List.of(b + "#data.txt")), Map.of()))
+    assertThatThrownBy(
+        () -> plan(AppKind.JAVA, file("app.jar"), deps(List.of(), List.of(a), List.of(), List.of(b + "#data.txt")), Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("--archives " + b + "#data.txt").hasMessageContaining("'data.txt'");
   }
 
@@ -161,8 +167,10 @@ class DependencyPlanTest {
   @Test
   void pathsAreReadAsSparkSubmitReadsThem() {
     assertThat(DependencyRef.parse("C:\\work\\app.jar")).isInstanceOf(DependencyRef.Local.class);
-    assertThat(DependencyRef.parse("my dir/app.jar")).isEqualTo(new DependencyRef.Local("my dir/app.jar", Path.of("my dir/app.jar"), Optional.empty()));
-    assertThat(DependencyRef.parse("file:///opt/x.jar")).isEqualTo(new DependencyRef.Local("file:///opt/x.jar", Path.of("/opt/x.jar"), Optional.empty()));
+    assertThat(DependencyRef.parse("my dir/app.jar"))
+        .isEqualTo(new DependencyRef.Local("my dir/app.jar", Path.of("my dir/app.jar"), Optional.empty()));
+    assertThat(DependencyRef.parse("file:///opt/x.jar"))
+        .isEqualTo(new DependencyRef.Local("file:///opt/x.jar", Path.of("/opt/x.jar"), Optional.empty()));
     assertThat(DependencyRef.parse("env.tar.gz#env").fragment()).contains("env");
     assertThat(DependencyRef.parse("HTTPS://repo/x.jar")).isInstanceOf(DependencyRef.Remote.class);
     assertThat(DependencyRef.parse("local:///opt/x.jar")).isInstanceOf(DependencyRef.Kept.class);

@@ -18,9 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Resolution from a Maven repository on disk, so that no test needs the network. */
 class PackageResolverTest {
-  @TempDir Path repository;
-  @TempDir Path emptyLocalMaven;
-  @TempDir Path ivyHome;
+  @TempDir
+  Path repository;
+  @TempDir
+  Path emptyLocalMaven;
+  @TempDir
+  Path ivyHome;
   private final ByteArrayOutputStream log = new ByteArrayOutputStream();
   private PackageResolver resolver;
 
@@ -31,21 +34,25 @@ class PackageResolverTest {
         + "<dependency><groupId>org.apache.spark</groupId><artifactId>spark-core_2.12</artifactId><version>3.5.6</version></dependency>"
         + "<dependency><groupId>org.scala-lang</groupId><artifactId>scala-library</artifactId><version>2.12.18</version></dependency>");
     publish("lib", "");
-    resolver = new PackageResolver(new PackageResolver.Defaults(emptyLocalMaven, List.of()), new PrintStream(log, true, StandardCharsets.UTF_8));
+    resolver =
+        new PackageResolver(new PackageResolver.Defaults(emptyLocalMaven, List.of()), new PrintStream(log, true, StandardCharsets.UTF_8));
   }
 
   private void publish(String artifact, String dependencies) throws Exception {
     String version = artifact.equals("app") ? "1.0" : "2.0";
     Path dir = Files.createDirectories(repository.resolve("org/example/" + artifact + "/" + version));
-    Files.writeString(dir.resolve(artifact + "-" + version + ".pom"), "<project><modelVersion>4.0.0</modelVersion><groupId>org.example</groupId>"
-        + "<artifactId>" + artifact + "</artifactId><version>" + version + "</version><dependencies>" + dependencies + "</dependencies></project>");
+    Files.writeString(dir.resolve(artifact + "-" + version + ".pom"),
+        "<project><modelVersion>4.0.0</modelVersion><groupId>org.example</groupId>"
+            + "<artifactId>" + artifact + "</artifactId><version>" + version + "</version><dependencies>" + dependencies
+            + "</dependencies></project>");
     try (var jar = new JarOutputStream(Files.newOutputStream(dir.resolve(artifact + "-" + version + ".jar")))) {
       jar.putNextEntry(new java.util.zip.ZipEntry(artifact + ".txt"));
     }
   }
 
   private PackageResolver.Request request(List<String> coordinates, List<String> excludes) {
-    return new PackageResolver.Request(coordinates, excludes, List.of(repository.toUri().toString()), Optional.empty(), Optional.of(ivyHome));
+    return new PackageResolver.Request(coordinates, excludes, List.of(repository.toUri().toString()), Optional.empty(),
+        Optional.of(ivyHome));
   }
 
   @Test

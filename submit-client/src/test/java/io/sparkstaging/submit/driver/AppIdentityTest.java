@@ -27,6 +27,7 @@ class AppIdentityTest {
     assertThat(AppIdentity.sanitise("9lives")).isEqualTo("xlives");
     assertThat(AppIdentity.sanitise("--a  b--")).isEqualTo("a-b-");
     assertThat(AppIdentity.label("x".repeat(70))).hasSize(63);
-    assertThat(AppIdentity.create("a".repeat(60), new SecureRandom(), clock).driverServiceName()).startsWith("spark-").endsWith("-driver-svc");
+    assertThat(AppIdentity.create("a".repeat(60), new SecureRandom(), clock).driverServiceName()).startsWith("spark-")
+        .endsWith("-driver-svc");
   }
 }

@@ -58,7 +58,8 @@ class DriverMountsStepTest {
         Map.entry(v + "persistentVolumeClaim.data.options.storageClass", "fast"),
         Map.entry(v + "persistentVolumeClaim.data.options.sizeLimit", "10Gi"),
         Map.entry(v + "persistentVolumeClaim.data.label.team", "data"),
-        Map.entry(v + "persistentVolumeClaim.old.mount.path", "/old"), Map.entry(v + "persistentVolumeClaim.old.options.claimName", "existing")));
+        Map.entry(v + "persistentVolumeClaim.old.mount.path", "/old"),
+        Map.entry(v + "persistentVolumeClaim.old.options.claimName", "existing")));
 
     assertThat(volume(spec, "logs").getHostPath().getPath()).isEqualTo("/var/log/spark");
     assertThat(volume(spec, "logs").getHostPath().getType()).isEqualTo("DirectoryOrCreate");
@@ -92,7 +93,8 @@ class DriverMountsStepTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("volume type 'configMap' is not one Spark supports");
     assertThatThrownBy(() -> driver(Map.of(v + "emptyDir.a.mount.path", "/same", v + "emptyDir.b.mount.path", "/same")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("/same is also where");
-    assertThatThrownBy(() -> driver(Map.of(v + "emptyDir.a.mount.path", "/a", v + "emptyDir.a.mount.subPath", "x", v + "emptyDir.a.mount.subPathExpr", "y")))
+    assertThatThrownBy(() -> driver(
+        Map.of(v + "emptyDir.a.mount.path", "/a", v + "emptyDir.a.mount.subPath", "x", v + "emptyDir.a.mount.subPathExpr", "y")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("not both");
   }
 
@@ -116,7 +118,8 @@ class DriverMountsStepTest {
     requests.conf = new HashMap<>(Map.of("spark.kubernetes.driver.service.label.team", "data",
         "spark.kubernetes.driver.service.annotation.app", "{{APP_ID}}", "spark.kubernetes.driver.service.ipFamilyPolicy", "PreferDualStack",
         "spark.kubernetes.driver.service.ipFamilies", "IPv6,IPv4", "spark.kubernetes.driver.container.image", "registry/spark-driver:1",
-        "spark.kubernetes.scheduler.name", "volcano", "spark.driver.resource.gpu.amount", "1", "spark.driver.resource.gpu.vendor", "nvidia.com"));
+        "spark.kubernetes.scheduler.name", "volcano", "spark.driver.resource.gpu.amount", "1", "spark.driver.resource.gpu.vendor",
+        "nvidia.com"));
     SubmitRequest request = requests.build();
     AppIdentity named = identity.withDriverPodName("my-driver");
 

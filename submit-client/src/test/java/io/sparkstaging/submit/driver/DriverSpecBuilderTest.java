@@ -13,8 +13,8 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.sparkstaging.submit.deps.DependencyPlan;
 import io.sparkstaging.submit.pod.PodTemplate;
 import io.sparkstaging.submit.stage.StagedBundle;
-import io.sparkstaging.submit.support.PodChecks;
 import io.sparkstaging.submit.stage.StagingTrust;
+import io.sparkstaging.submit.support.PodChecks;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -52,7 +52,8 @@ class DriverSpecBuilderTest {
 
   @SuppressWarnings("unchecked")
   private static <T extends HasMetadata> T resource(DriverSpec spec, Class<T> type, String nameSuffix) {
-    return (T) spec.resources().stream().filter(type::isInstance).filter(r -> r.getMetadata().getName().endsWith(nameSuffix)).findFirst().orElseThrow();
+    return (T) spec.resources().stream().filter(type::isInstance).filter(r -> r.getMetadata().getName().endsWith(nameSuffix)).findFirst()
+        .orElseThrow();
   }
 
   private static Container container(Pod pod, String name) {
@@ -103,7 +104,8 @@ class DriverSpecBuilderTest {
     assertThat(properties).doesNotContain("jars-secret");
 
     Secret secret = resource(spec, Secret.class, "-init-secret");
-    assertThat(new String(Base64.getDecoder().decode(secret.getData().get("downloadSubmittedJarsSecret")), StandardCharsets.UTF_8)).isEqualTo("jars-secret");
+    assertThat(new String(Base64.getDecoder().decode(secret.getData().get("downloadSubmittedJarsSecret")), StandardCharsets.UTF_8))
+        .isEqualTo("jars-secret");
   }
 
   @Test
@@ -115,7 +117,8 @@ class DriverSpecBuilderTest {
     assertThat(template.getSpec().getContainers()).extracting(Container::getName).containsExactly("spark-kubernetes-executor");
     assertThat(template.getSpec().getInitContainers()).extracting(Container::getName).containsExactly("spark-init");
     assertThat(template.getSpec().getVolumes()).extracting(Volume::getName).contains("spark-init-secret", "download-jars-volume");
-    assertThat(spec.sparkProperties()).containsEntry("spark.kubernetes.executor.podTemplateFile", "/opt/spark/pod-template/pod-spec-template.yml")
+    assertThat(spec.sparkProperties())
+        .containsEntry("spark.kubernetes.executor.podTemplateFile", "/opt/spark/pod-template/pod-spec-template.yml")
         .containsEntry("spark.kubernetes.executor.podTemplateContainerName", "spark-kubernetes-executor");
   }
 
@@ -145,7 +148,8 @@ class DriverSpecBuilderTest {
 
   @Test
   void thePodsTrustForTheStagingServerTravelsInTheInitSecret() {
-    var trust = new StagingTrust.ForPods(Map.of("spark.ssl.kubernetes.resourceStagingServer.clientCertPem", "/mnt/secrets/spark-init/ssl-certificate"),
+    var trust = new StagingTrust.ForPods(
+        Map.of("spark.ssl.kubernetes.resourceStagingServer.clientCertPem", "/mnt/secrets/spark-init/ssl-certificate"),
         Map.of("ssl-certificate", "Q0VSVA=="));
 
     DriverSpec spec = build(appWithLibAndFile(), stagedAppAndLib(), trust);
@@ -274,7 +278,8 @@ class DriverSpecBuilderTest {
     assertThat(PodChecks.restrictedViolations(template.getSpec())).isEmpty();
     // Spark sets the executors' requests and memory limit itself; their CPU limit comes from this property.
     assertThat(PodChecks.quotaViolations(template.getSpec())).containsExactlyInAnyOrder("spark-kubernetes-executor: no requests.cpu",
-        "spark-kubernetes-executor: no requests.memory", "spark-kubernetes-executor: no limits.cpu", "spark-kubernetes-executor: no limits.memory");
+        "spark-kubernetes-executor: no requests.memory", "spark-kubernetes-executor: no limits.cpu",
+        "spark-kubernetes-executor: no limits.memory");
     assertThat(spec.sparkProperties()).containsEntry("spark.kubernetes.executor.limit.cores", "1");
     Container init = template.getSpec().getInitContainers().get(0);
     assertThat(init.getResources().getRequests()).containsEntry("cpu", new io.fabric8.kubernetes.api.model.Quantity("250m"))
@@ -285,13 +290,15 @@ class DriverSpecBuilderTest {
   @Test
   void bothDefaultsCanBeRelaxedAndTheInitContainerSized() {
     var requests = appWithLibAndFile();
-    requests.conf = new java.util.HashMap<>(Map.of("spark.kubernetes.staging.podSecurity", "none", "spark.kubernetes.staging.cpuLimits", "false",
-        "spark.kubernetes.initcontainer.memory", "512Mi", "spark.kubernetes.initcontainer.limit.cores", "2"));
+    requests.conf =
+        new java.util.HashMap<>(Map.of("spark.kubernetes.staging.podSecurity", "none", "spark.kubernetes.staging.cpuLimits", "false",
+            "spark.kubernetes.initcontainer.memory", "512Mi", "spark.kubernetes.initcontainer.limit.cores", "2"));
 
     DriverSpec spec = build(requests, stagedAppAndLib());
 
     assertThat(PodChecks.quotaViolations(spec.pod().getSpec())).containsExactly("spark-kubernetes-driver: no limits.cpu");
-    assertThat(PodChecks.restrictedViolations(spec.pod().getSpec())).contains("spark-kubernetes-driver: allowPrivilegeEscalation is not false");
+    assertThat(PodChecks.restrictedViolations(spec.pod().getSpec()))
+        .contains("spark-kubernetes-driver: allowPrivilegeEscalation is not false");
     assertThat(spec.sparkProperties()).doesNotContainKey("spark.kubernetes.executor.limit.cores");
     Container init = spec.pod().getSpec().getInitContainers().get(0);
     assertThat(init.getResources().getLimits().get("memory").toString()).isEqualTo("512Mi");
@@ -300,12 +307,14 @@ class DriverSpecBuilderTest {
 
   @Test
   void aBadQuantityOrPolicyIsNamed() {
-    for (var entry : Map.of("spark.kubernetes.initcontainer.memory", "lots", "spark.kubernetes.staging.podSecurity", "baseline").entrySet()) {
+    for (var entry : Map.of("spark.kubernetes.initcontainer.memory", "lots", "spark.kubernetes.staging.podSecurity", "baseline")
+        .entrySet()) {
       var requests = appWithLibAndFile();
       requests.conf = new java.util.HashMap<>(Map.of(entry.getKey(), entry.getValue()));
 
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> build(requests, stagedAppAndLib()))
-          .isInstanceOf(io.sparkstaging.common.config.ConfigException.class).hasMessageStartingWith(entry.getKey() + "=" + entry.getValue());
+          .isInstanceOf(io.sparkstaging.common.config.ConfigException.class)
+          .hasMessageStartingWith(entry.getKey() + "=" + entry.getValue());
     }
   }
 }

@@ -37,7 +37,8 @@ class DriverStepsTest {
     assertThat(driver.getName()).isEqualTo("spark-kubernetes-driver");
     assertThat(driver.getPorts()).extracting(port -> port.getName() + ":" + port.getContainerPort())
         .containsExactly("driver-rpc-port:7078", "blockmanager:7079", "spark-ui:4040");
-    assertThat(driver.getEnv()).extracting(env -> env.getName()).containsExactly("SPARK_USER", "SPARK_APPLICATION_ID", "SPARK_DRIVER_BIND_ADDRESS");
+    assertThat(driver.getEnv()).extracting(env -> env.getName()).containsExactly("SPARK_USER", "SPARK_APPLICATION_ID",
+        "SPARK_DRIVER_BIND_ADDRESS");
     assertThat(spec.sparkProperties()).containsEntry("spark.kubernetes.submitInDriver", "true")
         .containsEntry("spark.kubernetes.driver.pod.name", identity.driverPodName());
   }
@@ -45,7 +46,8 @@ class DriverStepsTest {
   @Test
   void basicDriverStepKeepsTheUsersOwnDriverLabelsButNotOverTheReservedOnes() {
     var requests = new Requests();
-    requests.conf = new java.util.HashMap<>(Map.of("spark.kubernetes.driver.label.team", "data", "spark.kubernetes.driver.label.spark-role", "x"));
+    requests.conf =
+        new java.util.HashMap<>(Map.of("spark.kubernetes.driver.label.team", "data", "spark.kubernetes.driver.label.spark-role", "x"));
 
     DriverSpec spec = new BasicDriverStep(requests.build(), identity, "me", "app.jar").apply(empty());
 
@@ -82,9 +84,11 @@ class DriverStepsTest {
   @Test
   void basicDriverStepAddsDriverEnvAndACpuLimitWhenAsked() {
     var requests = new Requests();
-    requests.conf = new java.util.HashMap<>(Map.of("spark.kubernetes.driverEnv.LOG_LEVEL", "debug", "spark.kubernetes.driver.limit.cores", "2"));
+    requests.conf =
+        new java.util.HashMap<>(Map.of("spark.kubernetes.driverEnv.LOG_LEVEL", "debug", "spark.kubernetes.driver.limit.cores", "2"));
 
-    Container driver = new BasicDriverStep(requests.build(), identity, "me", "app.jar").apply(empty()).pod().getSpec().getContainers().get(0);
+    Container driver =
+        new BasicDriverStep(requests.build(), identity, "me", "app.jar").apply(empty()).pod().getSpec().getContainers().get(0);
 
     assertThat(driver.getEnv()).anyMatch(env -> env.getName().equals("LOG_LEVEL") && env.getValue().equals("debug"));
     assertThat(driver.getResources().getLimits().get("cpu").toString()).isEqualTo("2");
@@ -103,7 +107,8 @@ class DriverStepsTest {
     Container driver = spec.pod().getSpec().getContainers().get(0);
     assertThat(driver.getArgs()).containsExactly("driver", "--properties-file", "/opt/spark/conf/spark.properties", "--class",
         "org.apache.spark.deploy.PythonRunner", "local:///var/spark-data/spark-files/job.py", "in.txt");
-    assertThat(driver.getEnv()).filteredOn(env -> env.getName().startsWith("PYSPARK_")).extracting(env -> env.getName() + "=" + env.getValue())
+    assertThat(driver.getEnv()).filteredOn(env -> env.getName().startsWith("PYSPARK_"))
+        .extracting(env -> env.getName() + "=" + env.getValue())
         .containsExactly("PYSPARK_PYTHON=/usr/bin/python3.11", "PYSPARK_DRIVER_PYTHON=./environment/bin/python");
     // 1g heap: 0.4 x 1024 = 409 MiB of overhead, more than the 384 MiB floor.
     assertThat(driver.getResources().getLimits().get("memory").toString()).isEqualTo("1433Mi");
@@ -165,14 +170,16 @@ class DriverStepsTest {
   void executorPodTemplateStepDoesNothingWithoutAnInitContainer() {
     DriverSpec before = withDriver();
 
-    assertThat(new ExecutorPodTemplateStep(identity, "ns", Optional.empty(), new PodPolicy(false, true), Optional.empty()).apply(before)).isEqualTo(before);
+    assertThat(new ExecutorPodTemplateStep(identity, "ns", Optional.empty(), new PodPolicy(false, true), Optional.empty()).apply(before))
+        .isEqualTo(before);
   }
 
   @Test
   void executorPodTemplateStepMountsTheTemplateInTheDriver() {
     var init = new InitContainerSpec("init", "IfNotPresent", "cfg", Optional.empty());
 
-    DriverSpec spec = new ExecutorPodTemplateStep(identity, "ns", Optional.of(init), new PodPolicy(true, true), Optional.empty()).apply(withDriver());
+    DriverSpec spec =
+        new ExecutorPodTemplateStep(identity, "ns", Optional.of(init), new PodPolicy(true, true), Optional.empty()).apply(withDriver());
 
     assertThat(spec.pod().getSpec().getContainers().get(0).getVolumeMounts()).extracting(mount -> mount.getMountPath())
         .containsExactly("/opt/spark/pod-template");
@@ -180,14 +187,16 @@ class DriverStepsTest {
 
   @Test
   void sparkPropertiesStepWritesEveryPropertySortedAndMountsThem() {
-    DriverSpec spec = new SparkPropertiesStep(identity, "ns", Map.of()).apply(withDriver().withProperties(Map.of("b.key", "2", "a.key", "1")));
+    DriverSpec spec =
+        new SparkPropertiesStep(identity, "ns", Map.of()).apply(withDriver().withProperties(Map.of("b.key", "2", "a.key", "1")));
 
     ConfigMap conf = (ConfigMap) spec.resources().get(0);
     String text = conf.getData().get("spark.properties");
     assertThat(text.indexOf("a.key=1")).isLessThan(text.indexOf("b.key=2"));
     assertThat(text).doesNotStartWith("#");
     Pod pod = spec.pod();
-    assertThat(pod.getSpec().getContainers().get(0).getVolumeMounts()).extracting(mount -> mount.getMountPath()).contains("/opt/spark/conf");
+    assertThat(pod.getSpec().getContainers().get(0).getVolumeMounts()).extracting(mount -> mount.getMountPath())
+        .contains("/opt/spark/conf");
   }
 
   @Test

@@ -31,8 +31,10 @@ final class Requests {
   String namespace = "spark-jobs";
 
   SubmitRequest build() {
-    return new SubmitRequest(appName, kind, mainClass, primaryResource, appArgs, new SubmitRequest.Dependencies(jars, files, pyFiles, archives),
-        conf, confFiles, proxyUser, environment, templates, namespace, "apache/spark:3.5.6", "registry.example.com/spark-staging-init:0.1.0",
+    return new SubmitRequest(appName, kind, mainClass, primaryResource, appArgs,
+        new SubmitRequest.Dependencies(jars, files, pyFiles, archives),
+        conf, confFiles, proxyUser, environment, templates, namespace, "apache/spark:3.5.6",
+        "registry.example.com/spark-staging-init:0.1.0",
         Optional.of(URI.create("https://staging.example.com")), Optional.of(URI.create("http://spark-staging.spark.svc:10000")));
   }
 

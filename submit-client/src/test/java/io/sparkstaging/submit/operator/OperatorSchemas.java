@@ -85,7 +85,8 @@ public final class OperatorSchemas {
   /** Unknown fields refused wherever the schema does not preserve them; {@code nullable} as JSON Schema spells it. */
   private static JsonNode strict(JsonNode node) {
     if (node instanceof ObjectNode object) {
-      if (object.has("properties") && !object.path("x-kubernetes-preserve-unknown-fields").asBoolean() && !object.has("additionalProperties")) {
+      if (object.has("properties") && !object.path("x-kubernetes-preserve-unknown-fields").asBoolean()
+          && !object.has("additionalProperties")) {
         object.put("additionalProperties", false);
       }
       if (object.path("nullable").asBoolean() && object.path("type").isTextual()) {

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.sparkstaging.common.config.ConfigException;
-import io.sparkstaging.submit.pod.PodTemplate;
 import io.sparkstaging.submit.driver.AppKind;
+import io.sparkstaging.submit.pod.PodTemplate;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -87,7 +87,8 @@ class SparkAppManifestTest {
     assertThat(app.dependencies().jars()).containsExactly("/home/me/lib.jar", "local:///opt/extra.jar");
     assertThat(app.dependencies().files()).containsExactly("/home/me/words.txt");
     assertThat(app.conf()).containsEntry("spark.jars.packages", "org.example:thing:1.0")
-        .containsEntry("spark.hadoop.fs.s3a.endpoint", "http://minio:9000").containsEntry("spark.kubernetes.container.image", "apache/spark:3.5.6");
+        .containsEntry("spark.hadoop.fs.s3a.endpoint", "http://minio:9000")
+        .containsEntry("spark.kubernetes.container.image", "apache/spark:3.5.6");
     PodTemplate driver = app.templates().driver().orElseThrow();
     assertThat(driver.sparkContainer()).isEqualTo("spark-kubernetes-driver");
     assertThat(app.templates().executor()).isEmpty();
@@ -145,12 +146,14 @@ class SparkAppManifestTest {
     JsonNode spec = manifest.tree().path("spec");
     assertThat(spec.path("mainApplicationFile").asText()).isEqualTo("local:///var/spark-data/spark-jars/app.jar");
     assertThat(spec.path("deps").path("jars")).extracting(JsonNode::asText)
-        .containsExactly("local:///var/spark-data/spark-jars/app.jar", "local:///var/spark-data/spark-jars/lib.jar", "local:///opt/extra.jar");
+        .containsExactly("local:///var/spark-data/spark-jars/app.jar", "local:///var/spark-data/spark-jars/lib.jar",
+            "local:///opt/extra.jar");
     assertThat(spec.path("deps").has("packages")).isFalse();
     assertThat(spec.path("sparkConf").has("spark.jars")).isFalse();
     assertThat(spec.path("sparkConf").path("spark.eventLog.enabled").asText()).isEqualTo("true");
     assertThat(spec.path("sparkConf").path("spark.plugins").asText()).isEqualTo("io.sparkstaging.spark.StagedFilesPlugin");
-    assertThat(spec.path("driver").path("template").path("spec").path("initContainers").get(0).path("name").asText()).isEqualTo("spark-init");
+    assertThat(spec.path("driver").path("template").path("spec").path("initContainers").get(0).path("name").asText())
+        .isEqualTo("spark-init");
     assertThat(spec.path("driver").path("serviceAccount").asText()).isEqualTo("spark");
     assertThat(spec.path("restartPolicy").path("type").asText()).isEqualTo("Never");
     assertThat(manifest.tree().path("metadata").path("labels").path("team").asText()).isEqualTo("data");
@@ -168,7 +171,8 @@ class SparkAppManifestTest {
     assertThat(spec.path("jars").asText()).isEqualTo("local:///var/spark-data/spark-jars/app.jar");
     assertThat(spec.path("sparkConf").path("spark.jars").asText()).startsWith("local:///var/spark-data/spark-jars/app.jar,");
     assertThat(spec.path("sparkConf").path("spark.kubernetes.driver.podTemplateContainerName").asText()).isEqualTo("main");
-    assertThat(spec.path("sparkConf").path("spark.kubernetes.executor.podTemplateContainerName").asText()).isEqualTo("spark-kubernetes-executor");
+    assertThat(spec.path("sparkConf").path("spark.kubernetes.executor.podTemplateContainerName").asText())
+        .isEqualTo("spark-kubernetes-executor");
     assertThat(spec.path("driverSpec").path("podTemplateSpec").path("spec").path("priorityClassName").asText()).isEqualTo("high");
     assertThat(OperatorSchemas.errors(OperatorSchemas.sparkApplication(OperatorSchemas.APACHE), manifest.tree())).isEmpty();
   }
@@ -232,12 +236,14 @@ class SparkAppManifestTest {
   }
 
   private static Rewrite rewrite(AppKind kind, PodTemplate driver, String executorContainer) {
-    Pod decorated = new PodBuilder(driver.pod()).editSpec().addNewInitContainer().withName("spark-init").withImage("init").endInitContainer()
-        .endSpec().build();
+    Pod decorated =
+        new PodBuilder(driver.pod()).editSpec().addNewInitContainer().withName("spark-init").withImage("init").endInitContainer()
+            .endSpec().build();
     Pod executor = new PodBuilder().withNewSpec().addNewInitContainer().withName("spark-init").withImage("init").endInitContainer()
         .addNewContainer().withName(executorContainer).endContainer().endSpec().build();
     return new Rewrite(kind, "local:///var/spark-data/spark-jars/app.jar",
-        Map.of("spark.jars", "local:///var/spark-data/spark-jars/app.jar,local:///var/spark-data/spark-jars/lib.jar,local:///opt/extra.jar"),
+        Map.of("spark.jars",
+            "local:///var/spark-data/spark-jars/app.jar,local:///var/spark-data/spark-jars/lib.jar,local:///opt/extra.jar"),
         Map.of("spark.plugins", "io.sparkstaging.spark.StagedFilesPlugin"),
         Set.of("spark.jars", "spark.jars.packages"), driver.withPod(decorated),
         new PodTemplate(executor, executorContainer, "spec.executor.template"));

@@ -15,15 +15,16 @@ import org.junit.jupiter.api.Test;
 
 class InitContainerBootstrapTest {
   private static final InitContainerSpec SPEC =
-      new InitContainerSpec("registry.example.com/spark-staging-init:0.1.0", "IfNotPresent", "app-init-config", Optional.of("app-init-secret"));
+      new InitContainerSpec("registry.example.com/spark-staging-init:0.1.0", "IfNotPresent", "app-init-config",
+          Optional.of("app-init-secret"));
 
   private static Pod driver() {
     return new PodBuilder().withNewMetadata().withName("app-driver").endMetadata()
         .withNewSpec()
-          .addNewInitContainer().withName("user-init").withImage("busybox").endInitContainer()
-          .addNewContainer().withName("spark-kubernetes-driver").withImage("apache/spark:3.5.6").endContainer()
-          .addNewContainer().withName("sidecar").withImage("envoy").endContainer()
-          .addNewVolume().withName("spark-local-dir-1").withNewEmptyDir().endEmptyDir().endVolume()
+        .addNewInitContainer().withName("user-init").withImage("busybox").endInitContainer()
+        .addNewContainer().withName("spark-kubernetes-driver").withImage("apache/spark:3.5.6").endContainer()
+        .addNewContainer().withName("sidecar").withImage("envoy").endContainer()
+        .addNewVolume().withName("spark-local-dir-1").withNewEmptyDir().endEmptyDir().endVolume()
         .endSpec().build();
   }
 
@@ -78,7 +79,8 @@ class InitContainerBootstrapTest {
     Pod pod = InitContainerBootstrap.decorate(driver(), "spark-kubernetes-driver", noSecret);
 
     assertThat(pod.getSpec().getVolumes()).extracting(Volume::getName).doesNotContain("spark-init-secret");
-    assertThat(pod.getSpec().getInitContainers().get(1).getVolumeMounts()).extracting(VolumeMount::getName).doesNotContain("spark-init-secret");
+    assertThat(pod.getSpec().getInitContainers().get(1).getVolumeMounts()).extracting(VolumeMount::getName)
+        .doesNotContain("spark-init-secret");
   }
 
   @Test
@@ -93,7 +95,8 @@ class InitContainerBootstrapTest {
 
   @Test
   void refusesAPodWithoutTheSparkContainerOrAlreadyDecorated() {
-    assertThatThrownBy(() -> InitContainerBootstrap.decorate(driver(), "no-such", SPEC)).hasMessageContaining("no container named 'no-such'");
+    assertThatThrownBy(() -> InitContainerBootstrap.decorate(driver(), "no-such", SPEC))
+        .hasMessageContaining("no container named 'no-such'");
     Pod once = InitContainerBootstrap.decorate(driver(), "spark-kubernetes-driver", SPEC);
     assertThatThrownBy(() -> InitContainerBootstrap.decorate(once, "spark-kubernetes-driver", SPEC)).hasMessageContaining("already has");
   }

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BundlePackagerTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   private Path file(String relative, String content) throws IOException {
     Path path = dir.resolve(relative);
@@ -58,7 +59,7 @@ class BundlePackagerTest {
   void gzipsOnRequest() throws IOException {
     var out = new ByteArrayOutputStream();
 
-    new BundlePackager(List.of(file("data.csv", "a,b")), true).writeTo(out, bytes -> { });
+    new BundlePackager(List.of(file("data.csv", "a,b")), true).writeTo(out, bytes -> {});
 
     assertThat(out.toByteArray()[0] & 0xff).isEqualTo(0x1f);
     assertThat(entries(new GZIPInputStream(new ByteArrayInputStream(out.toByteArray())))).containsExactly(Map.entry("data.csv", "a,b"));

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * two requests of the protocol, each checked.
  */
 class StagingClientReceiptTest {
-  @TempDir Path work;
+  @TempDir
+  Path work;
   private HttpServer server;
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private volatile boolean lie;
@@ -69,7 +70,7 @@ class StagingClientReceiptTest {
 
   @Test
   void aReceiptThatMatchesWhatWasSentIsTheStagedBundle() throws Exception {
-    StagedBundle staged = client().stage(bundle(), "spark-jobs", Map.of("spark-app-selector", "a"), bytes -> { });
+    StagedBundle staged = client().stage(bundle(), "spark-jobs", Map.of("spark-app-selector", "a"), bytes -> {});
 
     assertThat(staged.resourceId()).isEqualTo("0123456789abcdef0123456789abcdef");
     assertThat(requests).containsExactly("POST " + Routes.V1_BUNDLES + " null");
@@ -80,7 +81,7 @@ class StagingClientReceiptTest {
     lie = true;
     StagingClient client = client();
 
-    assertThatThrownBy(() -> client.stage(bundle(), "spark-jobs", Map.of("spark-app-selector", "a"), bytes -> { }))
+    assertThatThrownBy(() -> client.stage(bundle(), "spark-jobs", Map.of("spark-app-selector", "a"), bytes -> {}))
         .isInstanceOf(StageFailure.class).hasMessageContaining("but this client sent").hasMessageEndingWith("the bundle was deleted");
     assertThat(requests).containsExactly("POST " + Routes.V1_BUNDLES + " null",
         "DELETE " + Routes.v1Bundle("0123456789abcdef0123456789abcdef") + " Bearer s3cret");

@@ -15,15 +15,20 @@ import org.junit.jupiter.api.io.TempDir;
 class StagingTrustTest {
   private static final String SSL = "spark.ssl.kubernetes.resourceStagingServer.";
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void theClientReadsTheOriginalKeys() {
-    assertThat(StagingTrust.forClient(Map.of(SSL + "trustStore", "/ts.jks", SSL + "trustStoreType", "JKS", SSL + "trustStorePassword", "pw")))
+    assertThat(
+        StagingTrust.forClient(Map.of(SSL + "trustStore", "/ts.jks", SSL + "trustStoreType", "JKS", SSL + "trustStorePassword", "pw")))
         .isEqualTo(new TrustConfig.TrustStoreFile(Path.of("/ts.jks"), "JKS", "pw"));
-    assertThat(StagingTrust.forClient(Map.of(SSL + "clientCertPem", "/ca.pem"))).isEqualTo(new TrustConfig.PemCertificates(Path.of("/ca.pem")));
-    assertThat(StagingTrust.forClient(Map.of(SSL + "enabled", "false", SSL + "clientCertPem", "/ca.pem"))).isEqualTo(new TrustConfig.SystemDefault());
-    assertThatThrownBy(() -> StagingTrust.forClient(Map.of(SSL + "trustStore", "/a", SSL + "clientCertPem", "/b"))).hasMessageContaining("not both");
+    assertThat(StagingTrust.forClient(Map.of(SSL + "clientCertPem", "/ca.pem")))
+        .isEqualTo(new TrustConfig.PemCertificates(Path.of("/ca.pem")));
+    assertThat(StagingTrust.forClient(Map.of(SSL + "enabled", "false", SSL + "clientCertPem", "/ca.pem")))
+        .isEqualTo(new TrustConfig.SystemDefault());
+    assertThatThrownBy(() -> StagingTrust.forClient(Map.of(SSL + "trustStore", "/a", SSL + "clientCertPem", "/b")))
+        .hasMessageContaining("not both");
   }
 
   @Test
@@ -41,7 +46,8 @@ class StagingTrustTest {
     StagingTrust.ForPods trust = StagingTrust.forPods(Map.of(SSL + "trustStore", "/outside.jks", SSL + "internal.trustStore",
         "local:///etc/ssl/staging.jks", SSL + "trustStorePassword", "pw"), "/mnt/secrets/spark-init");
 
-    assertThat(trust.initProperties()).containsEntry(SSL + "trustStore", "/etc/ssl/staging.jks").containsEntry(SSL + "trustStorePassword", "pw");
+    assertThat(trust.initProperties()).containsEntry(SSL + "trustStore", "/etc/ssl/staging.jks").containsEntry(SSL + "trustStorePassword",
+        "pw");
     assertThat(trust.secretData()).isEmpty();
   }
 }

@@ -5,8 +5,11 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -15,6 +18,8 @@ import java.util.stream.Stream;
  * LimitRange, and the {@code restricted} Pod Security Standard (as of Kubernetes 1.30).
  */
 public final class PodChecks {
+  /** The first kind of source a volume has, as the Pod Security Standard names them. */
+  private static final Map<String, Function<Volume, Object>> VOLUME_SOURCES = sources();
   private static final Set<String> RESTRICTED_VOLUME_TYPES =
       Set.of("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret");
 
@@ -73,7 +78,8 @@ public final class PodChecks {
       if (capabilities == null || capabilities.getDrop() == null || !capabilities.getDrop().contains("ALL")) {
         violations.add(name + ": capabilities do not drop ALL");
       }
-      if (capabilities != null && capabilities.getAdd() != null && capabilities.getAdd().stream().anyMatch(c -> !c.equals("NET_BIND_SERVICE"))) {
+      if (capabilities != null && capabilities.getAdd() != null
+          && capabilities.getAdd().stream().anyMatch(c -> !c.equals("NET_BIND_SERVICE"))) {
         violations.add(name + ": adds capabilities");
       }
       boolean nonRoot = context.getRunAsNonRoot() != null ? context.getRunAsNonRoot() : podNonRoot;
@@ -88,24 +94,31 @@ public final class PodChecks {
       if (!seccomp) {
         violations.add(name + ": no RuntimeDefault or Localhost seccomp profile");
       }
-      if (container.getPorts() != null && container.getPorts().stream().anyMatch(port -> port.getHostPort() != null && port.getHostPort() != 0)) {
+      if (container.getPorts() != null
+          && container.getPorts().stream().anyMatch(port -> port.getHostPort() != null && port.getHostPort() != 0)) {
         violations.add(name + ": host port");
       }
     });
     return violations;
   }
 
+  private static Map<String, Function<Volume, Object>> sources() {
+    Map<String, Function<Volume, Object>> sources = new LinkedHashMap<>();
+    sources.put("configMap", Volume::getConfigMap);
+    sources.put("emptyDir", Volume::getEmptyDir);
+    sources.put("secret", Volume::getSecret);
+    sources.put("projected", Volume::getProjected);
+    sources.put("persistentVolumeClaim", Volume::getPersistentVolumeClaim);
+    sources.put("downwardAPI", Volume::getDownwardAPI);
+    sources.put("csi", Volume::getCsi);
+    sources.put("ephemeral", Volume::getEphemeral);
+    sources.put("hostPath", Volume::getHostPath);
+    sources.put("nfs", Volume::getNfs);
+    return sources;
+  }
+
   private static String volumeType(Volume volume) {
-    if (volume.getConfigMap() != null) return "configMap";
-    if (volume.getEmptyDir() != null) return "emptyDir";
-    if (volume.getSecret() != null) return "secret";
-    if (volume.getProjected() != null) return "projected";
-    if (volume.getPersistentVolumeClaim() != null) return "persistentVolumeClaim";
-    if (volume.getDownwardAPI() != null) return "downwardAPI";
-    if (volume.getCsi() != null) return "csi";
-    if (volume.getEphemeral() != null) return "ephemeral";
-    if (volume.getHostPath() != null) return "hostPath";
-    if (volume.getNfs() != null) return "nfs";
-    return "other";
+    return VOLUME_SOURCES.entrySet().stream().filter(source -> source.getValue().apply(volume) != null).map(Map.Entry::getKey)
+        .findFirst().orElse("other");
   }
 }

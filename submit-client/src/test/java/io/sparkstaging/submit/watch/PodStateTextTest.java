@@ -47,6 +47,7 @@ class PodStateTextTest {
     assertThat(podName).isEqualTo("word-count-1a2b3c4d5e6f7a8b-driver");
     assertThat(appId).isEqualTo("spark-0123456789abcdef0123456789abcdef");
     assertThat(exitCode).isEqualTo(3);
-    assertThat(text).startsWith("\n\t pod name: ").contains("\n\t phase: Failed", "\n\t\t container state: terminated", "\n\t node name: N/A");
+    assertThat(text).startsWith("\n\t pod name: ").contains("\n\t phase: Failed", "\n\t\t container state: terminated",
+        "\n\t node name: N/A");
   }
 }

@@ -29,7 +29,8 @@ final class LeftoverSweeper {
   void sweep(Map<BundleId, BundleListing.Leftover> leftovers, Instant now) {
     leftovers.forEach((id, leftover) -> {
       if (leftover.newest().plus(LEFTOVER_AGE).isBefore(now)) {
-        log.info("Removing {} object(s) of bundle {}, left without metadata by an interrupted upload or deletion", leftover.keys().size(), id);
+        log.info("Removing {} object(s) of bundle {}, left without metadata by an interrupted upload or deletion", leftover.keys().size(),
+            id);
         bucket.deleteKeys(leftover.keys());
       }
     });

@@ -1,7 +1,7 @@
 package io.sparkstaging.server.store.s3;
 
-import io.sparkstaging.server.config.S3Config;
 import io.sparkstaging.common.wire.Problem;
+import io.sparkstaging.server.config.S3Config;
 import io.sparkstaging.server.errors.StagingException;
 import io.sparkstaging.server.store.BundleId;
 import io.sparkstaging.server.store.BundleRecord;

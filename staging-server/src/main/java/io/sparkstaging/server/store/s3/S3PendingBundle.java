@@ -1,10 +1,10 @@
 package io.sparkstaging.server.store.s3;
 
 import io.sparkstaging.common.wire.BundleOwner;
-import io.sparkstaging.server.store.BundleId;
-import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.server.errors.StagingException;
+import io.sparkstaging.server.store.BundleId;
+import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.store.MeteredPendingBundle;
 import io.sparkstaging.server.store.SecretDigest;
 import java.io.IOException;
@@ -64,7 +64,7 @@ final class S3PendingBundle extends MeteredPendingBundle {
   public void write(InputStream content) {
     byte[] buffer = new byte[BUFFER_SIZE];
     try {
-      for (int part = 0; ; part++) {
+      for (int part = 0;; part++) {
         // Part N-1 is being sent from the other file, or was sent; part N-2's file is free again.
         Path spool = spools.get(part % 2);
         target.spool().requireRoomFor(partSize);
@@ -95,7 +95,8 @@ final class S3PendingBundle extends MeteredPendingBundle {
   /** Fills {@code spool} with the next part, or less at the end of the content; returns its size. */
   private long spoolPart(InputStream content, byte[] buffer, Path spool) {
     long spooled = 0;
-    try (FileChannel file = FileChannel.open(spool, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel file =
+        FileChannel.open(spool, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
       while (spooled < partSize) {
         int read = meter.read(content, buffer, 0, (int) Math.min(buffer.length, partSize - spooled));
         if (read < 0) {

@@ -24,7 +24,8 @@ class BundleListingTest {
   }
 
   private static BundleRecord record(BundleId id) {
-    return new BundleRecord(id, new BundleOwner("ns", Map.of("a", "b"), BundleOwner.OwnerType.Pod), SecretDigest.of("s"), 10, "ab", T, Optional.empty(),
+    return new BundleRecord(id, new BundleOwner("ns", Map.of("a", "b"), BundleOwner.OwnerType.Pod), SecretDigest.of("s"), 10, "ab", T,
+        Optional.empty(),
         Optional.empty());
   }
 

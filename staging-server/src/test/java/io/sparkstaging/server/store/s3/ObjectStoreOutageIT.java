@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** When the object store goes away, clients get a 503 to retry on, and nothing half-written stays behind. */
 class ObjectStoreOutageIT {
-  @TempDir Path dataDir;
+  @TempDir
+  Path dataDir;
 
   @Test
   void uploadsDownloadsAndReadinessSayTheStoreIsUnavailable() throws Exception {
@@ -34,7 +35,8 @@ class ObjectStoreOutageIT {
 
       given().header("Bundle-Owner", Bundles.OWNER_JSON).body(Bundles.random(7 << 20, 1)).post(server.baseUri() + "/api/v1/bundles")
           .then().statusCode(503).body("error", equalTo("unavailable"));
-      given().header("Authorization", stored.<String>path("resourceSecret")).get(server.baseUri() + "/api/v1/bundles/" + stored.path("resourceId"))
+      given().header("Authorization", stored.<String>path("resourceSecret"))
+          .get(server.baseUri() + "/api/v1/bundles/" + stored.path("resourceId"))
           .then().statusCode(503).body("error", equalTo("unavailable"));
       given().get(server.baseUri() + "/readyz").then().statusCode(503);
       given().get(server.baseUri() + "/healthz").then().statusCode(200);

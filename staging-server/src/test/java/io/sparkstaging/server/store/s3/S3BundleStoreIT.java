@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sparkstaging.common.wire.BundleOwner;
+import io.sparkstaging.server.config.S3Config;
 import io.sparkstaging.server.store.BundleRecord;
+import io.sparkstaging.server.store.SecretDigest;
 import io.sparkstaging.server.support.MutableClock;
 import io.sparkstaging.server.support.TestStorage;
-import io.sparkstaging.server.store.SecretDigest;
-import io.sparkstaging.server.config.S3Config;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.reflect.InvocationHandler;
@@ -34,8 +34,10 @@ class S3BundleStoreIT {
   private static final BundleOwner OWNER = new BundleOwner("team", Map.of("spark-app-selector", "app"), BundleOwner.OwnerType.Pod);
   private final String bucket = TestStorage.proxy().newBucket();
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T10:00:00Z"));
-  @TempDir Path first;
-  @TempDir Path second;
+  @TempDir
+  Path first;
+  @TempDir
+  Path second;
 
   private S3BundleStore open(Path dir) throws Exception {
     return S3BundleStore.open(TestStorage.s3(bucket, Files.createDirectories(dir), Optional.empty()), 0, Duration.ofHours(1), clock);

@@ -36,8 +36,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 class SharedBucketIT {
   KubernetesClient cluster;
   private final String bucket = TestStorage.proxy().newBucket();
-  @TempDir Path first;
-  @TempDir Path second;
+  @TempDir
+  Path first;
+  @TempDir
+  Path second;
 
   private TestServer serverOn(Path dir) throws Exception {
     return TestServer.start(dir, settings -> {
@@ -83,8 +85,10 @@ class SharedBucketIT {
           .then().statusCode(200);
 
       // Otherwise the bundle would expire as never downloaded while its pods use it.
-      assertThat(TestStorage.client().listObjectsV2(list -> list.bucket(bucket).prefix(TestStorage.PREFIX + "bundles/" + id + "/downloaded/"))
-          .contents()).hasSize(1);
+      assertThat(
+          TestStorage.client().listObjectsV2(list -> list.bucket(bucket).prefix(TestStorage.PREFIX + "bundles/" + id + "/downloaded/"))
+              .contents())
+          .hasSize(1);
       assertThat(other.store().list()).singleElement().satisfies(record -> assertThat(record.firstDownloadedAt()).isPresent());
     }
   }
@@ -97,15 +101,16 @@ class SharedBucketIT {
       settings.kubernetesMaster = cluster.getConfiguration().getMasterUrl();
     };
     try (var one = TestServer.start(first, settings -> {
-          settings.s3 = TestStorage.s3(bucket, first, Optional.empty());
-          expiring.accept(settings);
-        });
+      settings.s3 = TestStorage.s3(bucket, first, Optional.empty());
+      expiring.accept(settings);
+    });
         var other = TestServer.start(second, settings -> {
           settings.s3 = TestStorage.s3(bucket, second, Optional.empty());
           expiring.accept(settings);
         })) {
       for (int i = 0; i < 3; i++) {
-        given().header("Bundle-Owner", Bundles.OWNER_JSON).body(new byte[100]).post((i % 2 == 0 ? one : other).baseUri() + "/api/v1/bundles")
+        given().header("Bundle-Owner", Bundles.OWNER_JSON).body(new byte[100])
+            .post((i % 2 == 0 ? one : other).baseUri() + "/api/v1/bundles")
             .then().statusCode(201);
       }
 
