@@ -2,8 +2,6 @@ package io.sparkstaging.server.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.sparkstaging.common.wire.Problem;
-import io.sparkstaging.server.errors.StagingException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,8 +30,7 @@ public final class FailedAttemptLimiter {
   public void requireAllowed(String address, String credential) {
     AtomicInteger count = failures.getIfPresent(address);
     if (count != null && count.get() >= maxFailures && (credential == null || accepted.getIfPresent(digest(credential)) == null)) {
-      throw new StagingException(Problem.TOO_MANY_REQUESTS,
-          "too many failed authentications from this address; try again in " + window.toSeconds() + " s");
+      throw new LockedOut(window);
     }
   }
 

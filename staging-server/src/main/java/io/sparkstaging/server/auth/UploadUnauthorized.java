@@ -2,6 +2,7 @@ package io.sparkstaging.server.auth;
 
 import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.server.errors.StagingException;
+import java.util.Map;
 
 /**
  * An upload without a valid credential. Its challenge names the kind of credential this server
@@ -27,8 +28,9 @@ public final class UploadUnauthorized extends StagingException {
     this.wanted = wanted;
   }
 
-  /** The {@code WWW-Authenticate} value: RFC 6750's Bearer scheme with one extra auth-param. */
-  public String challenge() {
-    return "Bearer realm=\"spark-staging-uploads\", credential=\"" + wanted.parameter + "\"";
+  /** The {@code WWW-Authenticate} challenge: RFC 6750's Bearer scheme with one extra auth-param. */
+  @Override
+  public Map<String, String> headers() {
+    return Map.of("WWW-Authenticate", "Bearer realm=\"spark-staging-uploads\", credential=\"" + wanted.parameter + "\"");
   }
 }

@@ -1,6 +1,7 @@
 package io.sparkstaging.server.errors;
 
 import io.sparkstaging.common.wire.Problem;
+import java.util.Map;
 
 /**
  * A request the server refuses for a reason it can name. The message goes to the client as is, so
@@ -21,5 +22,10 @@ public class StagingException extends RuntimeException {
 
   public Problem problem() {
     return problem;
+  }
+
+  /** Headers the answer carries besides the JSON body, e.g. a challenge or a time to retry after. */
+  public Map<String, String> headers() {
+    return Map.of();
   }
 }

@@ -2,7 +2,6 @@ package io.sparkstaging.server.http;
 
 import io.sparkstaging.common.wire.ErrorBody;
 import io.sparkstaging.common.wire.Problem;
-import io.sparkstaging.server.auth.UploadUnauthorized;
 import io.sparkstaging.server.errors.StagingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
@@ -34,10 +33,9 @@ final class ErrorMappers {
         // Usually the client is gone and will never read this; worth a line, not a stack trace.
         log.info("Upload interrupted: {}", e.getCause() != null ? e.getCause().toString() : e.getMessage());
       }
-      Response response = json(problem.status(), problem.code(), e.getMessage());
-      return e instanceof UploadUnauthorized unauthorized
-          ? Response.fromResponse(response).header("WWW-Authenticate", unauthorized.challenge()).build()
-          : response;
+      Response.ResponseBuilder response = Response.fromResponse(json(problem.status(), problem.code(), e.getMessage()));
+      e.headers().forEach(response::header);
+      return response.build();
     }
   }
 

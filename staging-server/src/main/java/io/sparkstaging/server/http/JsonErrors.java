@@ -41,6 +41,7 @@ public final class JsonErrors {
   public static void write(Response response, Callback callback, StagingException error) {
     response.setStatus(error.problem().status());
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    error.headers().forEach(response.getHeaders()::put);
     response.write(true, ByteBuffer.wrap(render(error.problem().code(), error.getMessage())), callback);
   }
 }

@@ -4,11 +4,14 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.restassured.response.Response;
+import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.server.support.TestServer;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,7 +21,24 @@ import org.junit.jupiter.api.io.TempDir;
 class OpenApiIT {
   private static final String UNKNOWN_ID = "0123456789abcdef0123456789abcdef";
 
-  @TempDir Path dataDir;
+  @TempDir
+  Path dataDir;
+
+  /** Clients act on the codes, so the document and the README must list every one the contract has. */
+  @Test
+  void everyErrorCodeIsDocumentedWithItsStatus() throws Exception {
+    try (var server = TestServer.start(dataDir)) {
+      String yaml = given().get(server.baseUri() + "/api/v1/openapi.yaml").then().statusCode(200).extract().asString();
+      Schema<?> error = new OpenAPIV3Parser().readContents(yaml).getOpenAPI().getComponents().getSchemas().get("Error");
+      String codes = ((Schema<?>) error.getProperties().get("error")).getDescription();
+      String readme = Files.readString(Path.of("..", "README.md"));
+
+      for (Problem problem : Problem.values()) {
+        assertThat(codes).as("the OpenAPI Error schema").containsPattern("\\b" + problem.code() + "\\b");
+        assertThat(readme).as("README's table of errors").contains("| " + problem.status() + " | `" + problem.code() + "` |");
+      }
+    }
+  }
 
   @Test
   void theDocumentIsValidAndEveryOperationInItIsRouted() throws Exception {

@@ -59,7 +59,7 @@ class UploadAuthIT {
         upload(server, "Bearer guess-" + i).then().statusCode(401);
       }
 
-      upload(server, "Bearer " + TOKEN).then().statusCode(429).body("error", equalTo("too_many_requests"));
+      upload(server, "Bearer " + TOKEN).then().statusCode(429).header("Retry-After", "60").body("error", equalTo("too_many_requests"));
     }
   }
 
