@@ -20,8 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The packaged jar, started as the pod starts it: exit codes, stderr, and its cold start. */
 class InitContainerProcessIT {
-  @TempDir Path dataDir;
-  @TempDir Path pod;
+  @TempDir
+  Path dataDir;
+  @TempDir
+  Path pod;
 
   private record Exit(int code, String out, String err, long millis) {}
 

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class StagingAreaTest {
-  @TempDir Path target;
+  @TempDir
+  Path target;
 
   private static List<String> names(Path dir) throws IOException {
     try (Stream<Path> entries = Files.list(dir)) {

@@ -18,12 +18,16 @@ import picocli.CommandLine.Parameters;
 class LayeredCommandLineTest {
   @Command(name = "demo")
   static final class Demo {
-    @Parameters(arity = "0..1") Path file;
-    @Option(names = "--target", defaultValue = "built-in") String target;
-    @Option(names = "--size", defaultValue = "1") int size;
+    @Parameters(arity = "0..1")
+    Path file;
+    @Option(names = "--target", defaultValue = "built-in")
+    String target;
+    @Option(names = "--size", defaultValue = "1")
+    int size;
   }
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
   private final Map<String, String> originalKeys = new LinkedHashMap<>();
 
   private Demo parse(Map<String, String> env, String... args) {

@@ -18,7 +18,8 @@ public final class UploadAuthFilter implements ContainerRequestFilter {
   private final UploadAuthenticator authenticator;
   private final FailedAttemptLimiter limiter;
 
-  @Context private HttpServletRequest servletRequest;
+  @Context
+  private HttpServletRequest servletRequest;
 
   private final Function<String, String> ownerNamespace;
   private final MeterRegistry metrics;

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BlockingReadsIT {
   /** Past what the sockets buffer, so that the download reaches it through writes Jetty completes asynchronously. */
   private static final int STALL_AT = 16 << 20;
-  @TempDir Path dataDir;
+  @TempDir
+  Path dataDir;
   private final CountDownLatch release = new CountDownLatch(1);
   private volatile BundleId stalled;
 

@@ -20,7 +20,8 @@ class ConcurrencyIT {
   private static final int UPLOADS = 16;
   private static final int DOWNLOADS = 64;
 
-  @TempDir Path dataDir;
+  @TempDir
+  Path dataDir;
   private final JdkClient client = new JdkClient();
 
   @Test

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** How the server takes and keeps connections. */
 class ConnectionsIT {
-  @TempDir Path dataDir;
+  @TempDir
+  Path dataDir;
 
   @Test
   void theListenBacklogIsTheConfiguredAcceptQueue() throws Exception {

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A disk without room for the reserve: uploads are refused with 507 before their body is sent, and the server is not ready. */
 class DiskFullIT {
-  @TempDir Path dataDir;
+  @TempDir
+  Path dataDir;
   private TestServer server;
 
   @BeforeEach

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A server stopped and started again serves every bundle it had, with the same secrets. */
 class RestartIT {
-  @TempDir Path dataDir;
+  @TempDir
+  Path dataDir;
 
   @Test
   void bundlesAndSecretsSurviveARestart() throws Exception {

@@ -22,8 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 class TrustedProxiesIT {
   private static final String TOKEN = "upload-token-for-tests";
 
-  @TempDir Path dataDir;
-  @RegisterExtension final AccessLogCapture accessLog = new AccessLogCapture();
+  @TempDir
+  Path dataDir;
+  @RegisterExtension
+  final AccessLogCapture accessLog = new AccessLogCapture();
 
   private TestServer start(List<String> trustedProxies) throws Exception {
     return TestServer.start(dataDir, settings -> {

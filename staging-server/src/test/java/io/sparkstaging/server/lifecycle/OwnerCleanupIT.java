@@ -23,11 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** Bundles go when their owner's pods are gone, against fabric8's mock API server in CRUD mode. */
 @EnableKubernetesMockClient(crud = true, https = false)
 class OwnerCleanupIT {
-  private static final String OWNER = "{\"ownerNamespace\":\"team-a\",\"ownerLabels\":{\"spark-app-selector\":\"spark-app-1\"},\"ownerType\":\"Pod\"}";
+  private static final String OWNER =
+      "{\"ownerNamespace\":\"team-a\",\"ownerLabels\":{\"spark-app-selector\":\"spark-app-1\"},\"ownerType\":\"Pod\"}";
 
   KubernetesClient client;
 
-  @TempDir Path dataDir;
+  @TempDir
+  Path dataDir;
 
   @BeforeEach
   void namespace() {

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     subcommands = {StageCommand.class, AppCommands.Status.class, AppCommands.Logs.class, AppCommands.Kill.class},
     description = "Stages local Spark dependencies and submits Spark applications to Kubernetes.")
 public final class Commands implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
 
   /** @param environment the submitter's environment: SPARK_CONF_DIR, SPARK_HOME, PYSPARK_PYTHON… */
   public static CommandLine commandLine(Map<String, String> environment) {

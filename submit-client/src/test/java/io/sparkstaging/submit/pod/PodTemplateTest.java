@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PodTemplateTest {
   private static final String KEY = "spark.kubernetes.driver.podTemplateFile";
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   private PodTemplate load(String yaml, Optional<String> container) throws Exception {
     return PodTemplate.load(Files.writeString(dir.resolve("t.yaml"), yaml), container, KEY, "spark-kubernetes-driver");

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** --download-redirect: v1 downloads are sent, once their secret is checked, to a presigned URL on the object store. */
 class DownloadRedirectIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  @TempDir Path dataDir;
+  @TempDir
+  Path dataDir;
   private TestServer server;
   private final byte[] content = Bundles.random(6 << 20, 5);
   private String id;
