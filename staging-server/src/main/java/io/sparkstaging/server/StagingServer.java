@@ -29,7 +29,9 @@ import io.sparkstaging.server.metrics.StoreMetrics;
 import io.sparkstaging.server.store.BundleStore;
 import io.sparkstaging.server.token.BundleAccess;
 import io.sparkstaging.server.token.SecretIssuer;
+import io.sparkstaging.server.upload.BlobResource;
 import io.sparkstaging.server.upload.BundleIntake;
+import io.sparkstaging.server.upload.ManifestResource;
 import io.sparkstaging.server.upload.OwnerParser;
 import io.sparkstaging.server.upload.Quotas;
 import io.sparkstaging.server.upload.V0UploadResource;
@@ -37,6 +39,8 @@ import io.sparkstaging.server.upload.V1UploadResource;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -71,10 +75,11 @@ public final class StagingServer implements AutoCloseable {
     var owners = new OwnerParser(new ObjectMapper());
     var access = new BundleAccess(store);
     var quotas = new Quotas(store, config.maxTotalSize(), config.maxNamespaceSize());
-    var intake = new BundleIntake(store, new SecretIssuer(new SecureRandom()), config.maxBundleSize(), quotas);
+    var secrets = new SecretIssuer(new SecureRandom());
+    var intake = new BundleIntake(store, secrets, config.maxBundleSize(), quotas);
     Gauge.builder("staging.uploads.in.flight", quotas, Quotas::uploadsInFlight).description("Uploads under way").register(metrics);
     Optional<KubernetesClient> cluster = Clusters.find(config, environment);
-    var jersey = new JerseyApplication(
+    List<Object> resources = new ArrayList<>(List.of(
         new UploadAuthFilter(uploadAuthenticator(config.uploadAuth(), cluster),
             new FailedAttemptLimiter(config.uploadAuth().maxFailures(), config.uploadAuth().lockout()),
             header -> owners.parse(header).ownerNamespace(), metrics),
@@ -82,7 +87,12 @@ public final class StagingServer implements AutoCloseable {
         new V1UploadResource(intake, owners, config.minUploadRate()),
         new DeleteResource(access, store),
         new HealthResource(store),
-        new MetricsResource(metrics, storeMetrics));
+        new MetricsResource(metrics, storeMetrics)));
+    store.blobs().ifPresent(blobs -> {
+      resources.add(new BlobResource(blobs, quotas, config.maxBundleSize(), config.minUploadRate()));
+      resources.add(new ManifestResource(blobs, owners, secrets, config.maxBundleSize()));
+    });
+    var jersey = new JerseyApplication(resources.toArray());
     DownloadSlots downloads = config.maxDownloads() > 0 ? new DownloadSlots(config.maxDownloads())
         : DownloadSlots.sizedForDirectMemory(HttpServerFactory.LARGEST_POOLED_BUFFER);
     Gauge.builder("staging.downloads.in.flight", downloads, DownloadSlots::inUse).description("Downloads being streamed").register(metrics);

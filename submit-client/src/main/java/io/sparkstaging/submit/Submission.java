@@ -30,9 +30,11 @@ import io.sparkstaging.submit.stage.StagedBundle;
 import io.sparkstaging.submit.stage.StagingClient;
 import io.sparkstaging.submit.stage.StagingTrust;
 import io.sparkstaging.submit.stage.UploadCredentials;
+import io.sparkstaging.submit.stage.UploadProgress;
 import io.sparkstaging.submit.watch.PodPhaseWatcher;
 import io.sparkstaging.submit.watch.WatchFailure;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -153,21 +155,26 @@ public final class Submission {
   private StagedDependencies stage(Optional<StagingClient> staging, List<StagedBundle> stagedBundles) throws StageFailure {
     Map<String, String> owner = Map.of("spark-app-selector", identity.appId(), "spark-role", "driver");
     try {
-      Optional<StagedBundle> stagedJars = plan.jarsToStage().isEmpty() ? Optional.empty()
-          : Optional
-              .of(staging.orElseThrow().stage(new BundlePackager(plan.jarsToStage(), plan.jarNames(), false), request.namespace(), owner,
-                  bytes -> {}));
+      Optional<StagedBundle> stagedJars = stage(staging, plan.jarsToStage(), plan.jarNames(), "jars", owner);
       stagedJars.ifPresent(stagedBundles::add);
-      Optional<StagedBundle> stagedFiles = plan.filesToStage().isEmpty() ? Optional.empty()
-          : Optional
-              .of(staging.orElseThrow().stage(new BundlePackager(plan.filesToStage(), plan.fileNames(), false), request.namespace(), owner,
-                  bytes -> {}));
+      Optional<StagedBundle> stagedFiles = stage(staging, plan.filesToStage(), plan.fileNames(), "files", owner);
       stagedFiles.ifPresent(stagedBundles::add);
       return new StagedDependencies(stagedJars, stagedFiles);
     } catch (StageFailure e) {
       deleteBundles(staging, stagedBundles);
       throw e;
     }
+  }
+
+  private Optional<StagedBundle> stage(Optional<StagingClient> staging, List<Path> files, List<String> names, String kind,
+      Map<String, String> owner) throws StageFailure {
+    if (files.isEmpty()) {
+      return Optional.empty();
+    }
+    StagedBundle staged =
+        staging.orElseThrow().stage(new BundlePackager(files, names, false), request.namespace(), owner, UploadProgress.NONE);
+    err.printf("submit-client: staged %s, %s%n", kind, staged.transfer().describe());
+    return Optional.of(staged);
   }
 
   private void deleteBundles(Optional<StagingClient> staging, List<StagedBundle> bundles) {

@@ -24,7 +24,6 @@ import org.apache.commons.io.IOUtils;
  */
 final class EntryWriter {
   private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-  // Readable by the Spark container's user (uid 185 in the stock images), whoever unpacks.
   private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-r--r--");
   private static final Set<PosixFilePermission> EXECUTABLE_MODE = PosixFilePermissions.fromString("rwxr-xr-x");
   // Larger than InputStream.transferTo's 8 KiB, which unpacked more slowly (docs/benchmarks.md).
@@ -61,6 +60,15 @@ final class EntryWriter {
     }
     Files.createDirectories(target.getParent());
     addDirectories(target.getParent());
+    writeNew(target, name, content, executable, buffer);
+    return target;
+  }
+
+  /**
+   * Writes a new file, readable by all (the Spark container's user, uid 185 in the stock images,
+   * whoever unpacks), executable if asked; a file already there is a refusal naming the entry.
+   */
+  static void writeNew(Path target, String name, InputStream content, boolean executable, byte[] buffer) throws IOException {
     try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       IOUtils.copyLarge(content, out, buffer);
     } catch (FileAlreadyExistsException unexpected) {
@@ -69,7 +77,6 @@ final class EntryWriter {
     if (POSIX) {
       Files.setPosixFilePermissions(target, executable ? EXECUTABLE_MODE : FILE_MODE);
     }
-    return target;
   }
 
   private void checkParents(String name, Path target) throws ContentRejected {

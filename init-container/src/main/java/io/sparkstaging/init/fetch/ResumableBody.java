@@ -27,6 +27,7 @@ public final class ResumableBody extends InputStream {
   private final OptionalLong length;
   private final Optional<String> etag;
   private final Optional<String> reprDigest;
+  private final Optional<String> contentType;
   private InputStream current;
   private long position;
   /** Set by {@link #close} from another thread to stop a download in progress. */
@@ -43,6 +44,7 @@ public final class ResumableBody extends InputStream {
     this.length = first.contentLength();
     this.etag = first.header("ETag");
     this.reprDigest = first.header("Repr-Digest");
+    this.contentType = first.header("Content-Type");
   }
 
   /** Opens the download, retrying connection failures and 5xx answers until the deadline. */
@@ -60,6 +62,15 @@ public final class ResumableBody extends InputStream {
   /** The size the server announced, if it did. */
   public OptionalLong length() {
     return length;
+  }
+
+  public Optional<String> contentType() {
+    return contentType;
+  }
+
+  /** The server's {@code ETag} header, if it sent one. */
+  public Optional<String> etag() {
+    return etag;
   }
 
   /** The server's {@code Repr-Digest} header, if it sent one. */

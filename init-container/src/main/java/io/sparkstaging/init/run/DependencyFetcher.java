@@ -1,6 +1,7 @@
 package io.sparkstaging.init.run;
 
 import io.sparkstaging.common.wire.Headers;
+import io.sparkstaging.common.wire.Manifest;
 import io.sparkstaging.init.config.InitConfig.ExtractLimits;
 import io.sparkstaging.init.extract.SafeTarExtractor;
 import io.sparkstaging.init.fetch.Deadline;
@@ -35,11 +36,13 @@ final class DependencyFetcher {
   private final ExtractLimits limits;
   private final Deadline deadline;
   private final Set<ResumableBody> open = ConcurrentHashMap.newKeySet();
+  private final ManifestFetch byFile;
 
   DependencyFetcher(HttpFetcher http, ExtractLimits limits, Deadline deadline) {
     this.http = http;
     this.limits = limits;
     this.deadline = deadline;
+    this.byFile = new ManifestFetch(this::open, limits);
   }
 
   /** What a fetch brought, for the progress line. */
@@ -49,12 +52,16 @@ final class DependencyFetcher {
     if (dependency instanceof Dependency.StagedBundle bundle) {
       // The secret goes into a header and nowhere else: not into messages, not into logs.
       String secret = Files.readString(bundle.ref().secretFile(), StandardCharsets.UTF_8).strip();
-      try (ResumableBody body = openBundle(bundle, secret);
-          var verifying = new VerifyingInputStream(body);
-          InputStream ahead = readAhead(verifying)) {
-        int files = new SafeTarExtractor(limits).extract(ahead, slot);
-        verifying.verifyToEnd(body.length(), body.reprDigest());
-        return new Fetched(verifying.count(), files);
+      try (ResumableBody body = openBundle(bundle, secret)) {
+        if (body.contentType().filter(type -> type.startsWith(Manifest.MEDIA_TYPE)).isPresent()) {
+          Manifest manifest = byFile.read(body);
+          return new Fetched(byFile.fetch(bundle.server(), bundle.ref().resourceId(), secret, manifest, slot), manifest.files().size());
+        }
+        try (var verifying = new VerifyingInputStream(body); InputStream ahead = readAhead(verifying)) {
+          int files = new SafeTarExtractor(limits).extract(ahead, slot);
+          verifying.verifyToEnd(body.length(), body.reprDigest());
+          return new Fetched(verifying.count(), files);
+        }
       }
     }
     var remote = (Dependency.RemoteFile) dependency;
@@ -79,13 +86,15 @@ final class DependencyFetcher {
   }
 
   /**
-   * Through v1, so that a server on an object store can redirect the download there. A server
-   * that answers that route with a 404 lacking {@link Headers#API} is the original one, which
-   * knows only v0: the bundle is fetched through v0 instead, the secret sent bare as it expects.
+   * Through v1, so that a server on an object store can redirect the download there, accepting a
+   * manifest for a bundle staged by digest. A server that answers that route with a 404 lacking
+   * {@link Headers#API} is the original one, which knows only v0: the bundle is fetched through
+   * v0 instead, the secret sent bare as it expects.
    */
   private ResumableBody openBundle(Dependency.StagedBundle bundle, String secret) throws IOException {
     try {
-      return open(bundle.downloadUri(), Map.of(Headers.AUTHORIZATION, Headers.bearer(secret)));
+      return open(bundle.downloadUri(),
+          Map.of(Headers.AUTHORIZATION, Headers.bearer(secret), "Accept", Manifest.MEDIA_TYPE + ", application/octet-stream;q=0.5"));
     } catch (FetchFailure failure) {
       if (!failure.routeUnknown()) {
         throw failure;

@@ -8,11 +8,22 @@ import java.util.Optional;
  * (405, 415, 431…) come with a code made from their reason phrase.
  */
 public enum Problem {
-  BAD_REQUEST(400, "bad_request"), UPLOAD_INTERRUPTED(400, "upload_interrupted"), DIGEST_MISMATCH(400, "digest_mismatch"), UNAUTHORIZED(401,
-      "unauthorized"), FORBIDDEN(403, "forbidden"), NOT_FOUND(404, "not_found"), TOO_SLOW(408, "request_timeout"), PAYLOAD_TOO_LARGE(413,
-          "payload_too_large"), QUOTA_EXCEEDED(413, "quota_exceeded"), RANGE_NOT_SATISFIABLE(416,
-              "range_not_satisfiable"), TOO_MANY_REQUESTS(429, "too_many_requests"), INTERNAL_ERROR(500,
-                  "internal_error"), UNAVAILABLE(503, "unavailable"), INSUFFICIENT_STORAGE(507, "insufficient_storage");
+  BAD_REQUEST(400, "bad_request"),
+  UPLOAD_INTERRUPTED(400, "upload_interrupted"),
+  DIGEST_MISMATCH(400, "digest_mismatch"),
+  UNAUTHORIZED(401, "unauthorized"),
+  FORBIDDEN(403, "forbidden"),
+  NOT_FOUND(404, "not_found"),
+  TOO_SLOW(408, "request_timeout"),
+  /** A manifest lists files the namespace does not hold (any more): ask which, upload them, and commit again. */
+  BLOBS_MISSING(409, "blobs_missing"),
+  PAYLOAD_TOO_LARGE(413, "payload_too_large"),
+  QUOTA_EXCEEDED(413, "quota_exceeded"),
+  RANGE_NOT_SATISFIABLE(416, "range_not_satisfiable"),
+  TOO_MANY_REQUESTS(429, "too_many_requests"),
+  INTERNAL_ERROR(500, "internal_error"),
+  UNAVAILABLE(503, "unavailable"),
+  INSUFFICIENT_STORAGE(507, "insufficient_storage");
 
   private final int status;
   private final String code;

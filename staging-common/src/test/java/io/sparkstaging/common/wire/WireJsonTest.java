@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -52,5 +53,25 @@ class WireJsonTest {
   void theOwnerDocumentIsTheOriginalServersResourcesOwner() throws IOException {
     pinned("bundle-owner.json", new BundleOwner("spark-jobs", Map.of("spark-app-selector", "spark-0123"), BundleOwner.OwnerType.Pod),
         BundleOwner.class);
+  }
+
+  private static final String JAR = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03";
+  private static final String SCRIPT = "0f343b0931126a20f133d67c2b018a3b5f7d6b1f6b4d05d0f1f3b5f8e6a2c9d1";
+  private static final List<ManifestFile> FILES =
+      List.of(new ManifestFile("app.jar", JAR, 6, 0644), new ManifestFile("run.sh", SCRIPT, 12, 0755));
+
+  @Test
+  void stagingByDigestAsksWhichBlobsAreMissing() throws IOException {
+    pinned("blob-query.json", new BlobQuery(List.of(SCRIPT, JAR)), BlobQuery.class);
+    pinned("missing-blobs.json", new MissingBlobs(List.of(JAR)), MissingBlobs.class);
+  }
+
+  @Test
+  void aCommitNamesTheOwnerAndTheFilesAndItsReceiptTheManifestsDigest() throws IOException {
+    pinned("manifest-commit.json",
+        new ManifestCommit(new BundleOwner("spark-jobs", Map.of("spark-app-selector", "spark-0123"), BundleOwner.OwnerType.Pod), FILES),
+        ManifestCommit.class);
+    pinned("manifest-receipt.json", new ManifestReceipt("3f0c2b9e8d7a6f5e4d3c2b1a09f8e7d6",
+        "q2V0cmV0LWJ1dC1ub3QtcmVhbGx5LXNlY3JldC0xMjM0NTY", 2, 18, new Manifest(FILES).sha256()), ManifestReceipt.class);
   }
 }

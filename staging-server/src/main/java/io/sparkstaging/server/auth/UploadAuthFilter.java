@@ -1,6 +1,7 @@
 package io.sparkstaging.server.auth;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sparkstaging.common.kubernetes.KubernetesNames;
 import io.sparkstaging.common.wire.Headers;
 import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.server.errors.StagingException;
@@ -33,6 +34,19 @@ public final class UploadAuthFilter implements ContainerRequestFilter {
     this.metrics = metrics;
   }
 
+  /** The namespace a request writes into: in its path (staging by digest), or in its {@code Bundle-Owner} header (v1 uploads). */
+  private Optional<String> namespaceOf(ContainerRequestContext request) {
+    String inPath = request.getUriInfo().getPathParameters().getFirst("namespace");
+    if (inPath != null) {
+      if (!KubernetesNames.isNamespace(inPath)) {
+        throw new StagingException(Problem.BAD_REQUEST, "the path's namespace is not a valid Kubernetes namespace name");
+      }
+      return Optional.of(inPath);
+    }
+    String ownerHeader = request.getHeaderString(Headers.BUNDLE_OWNER);
+    return ownerHeader == null ? Optional.empty() : Optional.of(ownerNamespace.apply(ownerHeader));
+  }
+
   @Override
   public void filter(ContainerRequestContext request) {
     // The client, as --trusted-proxies resolve it behind an ingress; else the socket's peer.
@@ -40,8 +54,7 @@ public final class UploadAuthFilter implements ContainerRequestFilter {
     String credential = request.getHeaderString(HttpHeaders.AUTHORIZATION);
     try {
       limiter.requireAllowed(address, credential);
-      String ownerHeader = request.getHeaderString(Headers.BUNDLE_OWNER);
-      Optional<String> namespace = ownerHeader == null ? Optional.empty() : Optional.of(ownerNamespace.apply(ownerHeader));
+      Optional<String> namespace = namespaceOf(request);
       authenticator.check(credential, namespace);
       if (credential != null) {
         limiter.recordSuccess(credential);

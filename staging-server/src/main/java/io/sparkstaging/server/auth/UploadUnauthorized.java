@@ -12,7 +12,8 @@ import java.util.Map;
 public final class UploadUnauthorized extends StagingException {
   /** What the server wants, as the {@code credential} parameter of the challenge. */
   public enum Wanted {
-    UPLOAD_TOKEN("upload-token"), KUBERNETES("kubernetes");
+    UPLOAD_TOKEN("upload-token"),
+    KUBERNETES("kubernetes");
 
     private final String parameter;
 

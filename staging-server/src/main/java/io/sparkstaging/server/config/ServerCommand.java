@@ -146,6 +146,11 @@ final class ServerCommand {
       description = "After a bundle's owner pods were seen, delete it once none has existed this long. Default: ${DEFAULT-VALUE}.")
   Duration ownerGracePeriod;
 
+  @Option(names = "--blob-grace", defaultValue = "1h", converter = Converters.Time.class,
+      description = "Keep a file staged by digest that no bundle lists this long after it was uploaded or last reported present, "
+          + "so that a client between its query and its commit keeps it. Default: ${DEFAULT-VALUE}.")
+  Duration blobGrace;
+
   @Option(names = "--upload-auth", defaultValue = "none",
       description = "Who may upload: none (anyone who reaches the server), token (one shared token), or kubernetes "
           + "(users allowed to create pods in the owner's namespace). Default: ${DEFAULT-VALUE}.")
@@ -220,7 +225,7 @@ final class ServerCommand {
     require(maxBundleAge == null || maxBundleAge.toMillis() > 0, "--max-bundle-age must be positive");
     return new ServerConfig(host, port, dataDir, s3(), maxBundleSize, minFreeSpace, idleTimeout, minUploadRate, shutdownGrace, tls(),
         cleanupInterval, initialAccessExpiration, Optional.ofNullable(maxBundleAge), maxTotalSize, maxNamespaceSize, uploadAuth(),
-        kubernetes, Optional.ofNullable(kubernetesMaster), ownerGracePeriod, logFormat, acceptQueue, maxDownloads,
+        kubernetes, Optional.ofNullable(kubernetesMaster), ownerGracePeriod, blobGrace, logFormat, acceptQueue, maxDownloads,
         trustedProxies);
   }
 

@@ -23,7 +23,9 @@ public record UploadAuthConfig(Mode mode, Optional<String> token, Optional<Path>
   }
 
   public enum Mode {
-    none, token, kubernetes
+    none,
+    token,
+    kubernetes
   }
 
   public static UploadAuthConfig none() {

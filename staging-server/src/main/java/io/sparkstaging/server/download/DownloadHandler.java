@@ -1,17 +1,22 @@
 package io.sparkstaging.server.download;
 
+import io.sparkstaging.common.wire.Manifest;
+import io.sparkstaging.common.wire.ManifestFile;
 import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.common.wire.ReprDigest;
 import io.sparkstaging.common.wire.Routes;
 import io.sparkstaging.common.wire.Statuses;
 import io.sparkstaging.server.errors.StagingException;
 import io.sparkstaging.server.http.JsonErrors;
+import io.sparkstaging.server.store.BlobStore;
 import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.store.BundleStore;
 import io.sparkstaging.server.token.BundleAccess;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.Optional;
@@ -35,7 +40,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves bundle bytes: {@code GET}/{@code HEAD} on {@code /api/v0/resources/ID} (the original
- * route) and {@code /api/v1/bundles/ID}. Everything else passes to the wrapped handler (Jersey).
+ * route) and {@code /api/v1/bundles/ID}; for a bundle staged by digest, also its manifest (to a v1
+ * client that accepts {@link Manifest#MEDIA_TYPE}) and each file it lists, on {@code
+ * /api/v1/bundles/ID/blobs/SHA256}, with the bundle's secret. Everything else passes to the
+ * wrapped handler (Jersey).
  *
  * <p>This is the fan-out hot path (every driver and executor pod downloads at start), so it runs
  * on Jetty's core API rather than through Jersey: the file is read into pooled direct buffers and
@@ -51,12 +59,13 @@ import org.slf4j.LoggerFactory;
  * v0 downloads always stream, because the original client would send its secret on to the URL.
  */
 public final class DownloadHandler extends Handler.Wrapper {
-  private static final Pattern ROUTE =
-      Pattern.compile(Pattern.quote(Routes.V0_RESOURCES) + "/([^/]+)/?|" + Pattern.quote(Routes.V1_BUNDLES) + "/([^/]+)");
+  private static final Pattern ROUTE = Pattern.compile(Pattern.quote(Routes.V0_RESOURCES) + "/([^/]+)/?|"
+      + Pattern.quote(Routes.V1_BUNDLES) + "/([^/]+)(?:/blobs/([^/]+))?");
+  private static final Logger log = LoggerFactory.getLogger(DownloadHandler.class);
 
   private final BundleAccess access;
   private final BundleStore store;
-  private static final Logger log = LoggerFactory.getLogger(DownloadHandler.class);
+  private final TarDigests tarDigests = new TarDigests();
 
   private final int bufferSize;
   private final DownloadSlots slots;
@@ -82,7 +91,13 @@ public final class DownloadHandler extends Handler.Wrapper {
     String id = v1 ? route.group(2) : route.group(1);
     try {
       BundleRecord record = access.authorize(id, request.getHeaders().get(HttpHeader.AUTHORIZATION));
-      serve(record, head, v1, request, response, callback);
+      if (route.group(3) != null) {
+        serve(fileOf(record, route.group(3)), record, head, true, request, response, callback);
+      } else if (v1 && record.layout() == BundleRecord.Layout.MANIFEST && wantsManifest(request)) {
+        answerManifest(record, head, response, callback);
+      } else {
+        serve(bundleOf(record), record, head, v1, request, response, callback);
+      }
     } catch (RangeNotSatisfiable e) {
       response.getHeaders().put(HttpHeader.CONTENT_RANGE, ByteRange.toNonSatisfiableHeaderValue(e.size));
       JsonErrors.write(response, callback, e);
@@ -95,21 +110,73 @@ public final class DownloadHandler extends Handler.Wrapper {
     return true;
   }
 
-  private void serve(BundleRecord record, boolean head, boolean v1, Request request, Response response, Callback callback)
-      throws IOException {
+  private Representation bundleOf(BundleRecord record) throws IOException {
+    Representation.Opener opener = () -> store.open(record.id());
+    if (record.layout() == BundleRecord.Layout.MANIFEST) {
+      // The entity tag is the manifest's digest; the bytes' own is computed once, when first asked.
+      return new Representation(record.size(), record.etag(), tarDigests.of(record.id(), opener), opener, Optional.empty());
+    }
+    return new Representation(record.size(), record.etag(), record.sha256Hex(), opener, store.directDownload(record.id()));
+  }
+
+  /** One file of a bundle staged by digest; the bundle's secret reads only the files its manifest lists. */
+  private Representation fileOf(BundleRecord record, String sha256) throws IOException {
+    BlobStore blobs = store.blobs().orElse(null);
+    if (blobs == null || record.layout() != BundleRecord.Layout.MANIFEST) {
+      throw new StagingException(Problem.NOT_FOUND, "this bundle was not staged by digest; download it whole");
+    }
+    String namespace = record.owner().ownerNamespace();
+    ManifestFile file = manifestOf(blobs, record).files().stream().filter(listed -> listed.sha256().equals(sha256)).findFirst()
+        .orElseThrow(() -> new StagingException(Problem.NOT_FOUND, "the bundle lists no file with this digest"));
+    return new Representation(file.size(), "\"" + sha256 + "\"", sha256, () -> blobs.open(namespace, sha256),
+        blobs.directDownload(namespace, sha256));
+  }
+
+  private static Manifest manifestOf(BlobStore blobs, BundleRecord record) throws IOException {
+    try {
+      return blobs.manifest(record.id());
+    } catch (NoSuchFileException deletedMeanwhile) {
+      throw new StagingException(Problem.NOT_FOUND, "the bundle was deleted");
+    }
+  }
+
+  private static boolean wantsManifest(Request request) {
+    return request.getHeaders().getValuesList(HttpHeader.ACCEPT).stream().anyMatch(accept -> accept.contains(Manifest.MEDIA_TYPE));
+  }
+
+  /** The manifest instead of the tar, for a client that can fetch the files one by one. */
+  private void answerManifest(BundleRecord record, boolean head, Response response, Callback callback) throws IOException {
+    byte[] lines = manifestOf(store.blobs().orElseThrow(), record).lines().getBytes(StandardCharsets.UTF_8);
+    HttpFields.Mutable headers = response.getHeaders();
+    headers.put(HttpHeader.CONTENT_TYPE, Manifest.MEDIA_TYPE + "; charset=utf-8");
+    // The lines hash to this tag: the reader checks it got the manifest the client committed.
+    headers.put(HttpHeader.ETAG, record.etag());
+    headers.put(HttpHeader.VARY, HttpHeader.ACCEPT.asString());
+    headers.put(HttpHeader.CACHE_CONTROL, "no-store");
+    headers.put(HttpHeader.CONTENT_LENGTH, lines.length);
+    if (head) {
+      callback.succeeded();
+      return;
+    }
+    recordFirstDownload(record);
+    response.write(true, ByteBuffer.wrap(lines), callback);
+  }
+
+  private void serve(Representation bytes, BundleRecord record, boolean head, boolean mayRedirect, Request request, Response response,
+      Callback callback) throws IOException {
     HttpFields requestHeaders = request.getHeaders();
     HttpFields.Mutable headers = response.getHeaders();
-    if (record.etag().equals(requestHeaders.get(HttpHeader.IF_NONE_MATCH))) {
-      putRepresentation(headers, record);
+    if (bytes.etag().equals(requestHeaders.get(HttpHeader.IF_NONE_MATCH))) {
+      putRepresentation(headers, bytes);
       response.setStatus(HttpStatus.NOT_MODIFIED_304);
       callback.succeeded();
       return;
     }
-    if (v1 && !head) {
-      Optional<URI> direct = store.directDownload(record.id());
+    if (mayRedirect && !head) {
+      Optional<URI> direct = bytes.direct();
       if (direct.isPresent()) {
         recordFirstDownload(record);
-        putRepresentation(headers, record);
+        putRepresentation(headers, bytes);
         // 307 keeps the method and the client's Range header; the URL is a credential, so it is never logged.
         response.setStatus(Statuses.REDIRECTED_TO_STORE);
         headers.put(HttpHeader.LOCATION, direct.get().toASCIIString());
@@ -118,11 +185,11 @@ public final class DownloadHandler extends Handler.Wrapper {
         return;
       }
     }
-    ByteRange range = requestedRange(requestHeaders, record);
+    ByteRange range = requestedRange(requestHeaders, bytes);
     long offset = range == null ? 0 : range.first();
-    long length = range == null ? record.size() : range.getLength();
+    long length = range == null ? bytes.size() : range.getLength();
     if (head) {
-      putContent(response, record, range, length);
+      putContent(response, bytes, range, length);
       callback.succeeded();
       return;
     }
@@ -131,7 +198,7 @@ public final class DownloadHandler extends Handler.Wrapper {
     }
     SeekableByteChannel channel;
     try {
-      channel = store.open(record.id());
+      channel = bytes.opener().open();
     } catch (NoSuchFileException deletedMeanwhile) {
       slots.release();
       throw new StagingException(Problem.NOT_FOUND, "the bundle was deleted");
@@ -143,7 +210,7 @@ public final class DownloadHandler extends Handler.Wrapper {
     // secret was checked gets a clean 404, not a 404 body under the bundle's Content-Length.
     try {
       recordFirstDownload(record);
-      putContent(response, record, range, length);
+      putContent(response, bytes, range, length);
       // A small bundle takes a small buffer from the pool, not a whole read buffer.
       var pool =
           new ByteBufferPool.Sized(request.getComponents().getByteBufferPool(), true, (int) Math.max(1, Math.min(bufferSize, length)));
@@ -167,21 +234,21 @@ public final class DownloadHandler extends Handler.Wrapper {
     }
   }
 
-  private static void putRepresentation(HttpFields.Mutable headers, BundleRecord record) {
+  private static void putRepresentation(HttpFields.Mutable headers, Representation bytes) {
     headers.put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
-    headers.put(HttpHeader.ETAG, record.etag());
-    headers.put(ReprDigest.HEADER, ReprDigest.format(record.sha256Hex()));
+    headers.put(HttpHeader.ETAG, bytes.etag());
+    headers.put(ReprDigest.HEADER, ReprDigest.format(bytes.sha256()));
     headers.put(HttpHeader.ACCEPT_RANGES, "bytes");
     // Bundles hold private code: no shared cache may keep a copy.
     headers.put(HttpHeader.CACHE_CONTROL, "no-store");
   }
 
-  private static void putContent(Response response, BundleRecord record, ByteRange range, long length) {
+  private static void putContent(Response response, Representation bytes, ByteRange range, long length) {
     HttpFields.Mutable headers = response.getHeaders();
-    putRepresentation(headers, record);
+    putRepresentation(headers, bytes);
     if (range != null) {
       response.setStatus(HttpStatus.PARTIAL_CONTENT_206);
-      headers.put(HttpHeader.CONTENT_RANGE, range.toHeaderValue(record.size()));
+      headers.put(HttpHeader.CONTENT_RANGE, range.toHeaderValue(bytes.size()));
     }
     headers.put(HttpHeader.CONTENT_LENGTH, length);
   }
@@ -201,18 +268,18 @@ public final class DownloadHandler extends Handler.Wrapper {
    * The single range to send, or null for the whole bundle. Several ranges, or an {@code If-Range}
    * that no longer matches, get the whole bundle, as RFC 9110 allows.
    */
-  private static ByteRange requestedRange(HttpFields requestHeaders, BundleRecord record) {
+  private static ByteRange requestedRange(HttpFields requestHeaders, Representation bytes) {
     List<String> ranges = requestHeaders.getValuesList(HttpHeader.RANGE);
     if (ranges.isEmpty()) {
       return null;
     }
     String ifRange = requestHeaders.get(HttpHeader.IF_RANGE);
-    if (ifRange != null && !ifRange.equals(record.etag())) {
+    if (ifRange != null && !ifRange.equals(bytes.etag())) {
       return null;
     }
-    List<ByteRange> parsed = ByteRange.parse(ranges, record.size());
+    List<ByteRange> parsed = ByteRange.parse(ranges, bytes.size());
     if (parsed.isEmpty()) {
-      throw new RangeNotSatisfiable(record.size());
+      throw new RangeNotSatisfiable(bytes.size());
     }
     return parsed.size() == 1 ? parsed.get(0) : null;
   }

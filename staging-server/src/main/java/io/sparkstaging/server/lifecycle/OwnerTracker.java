@@ -20,7 +20,9 @@ public final class OwnerTracker implements AutoCloseable {
 
   /** What the caches say about an owner. */
   public enum Presence {
-    PRESENT, ABSENT, NAMESPACE_GONE,
+    PRESENT,
+    ABSENT,
+    NAMESPACE_GONE,
     /** The caches are not synced or not watching: decide nothing. */
     UNKNOWN
   }

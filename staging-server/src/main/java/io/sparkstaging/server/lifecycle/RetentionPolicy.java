@@ -27,7 +27,10 @@ public record RetentionPolicy(Duration initialAccessExpiration, Optional<Duratio
   /** A decision to delete, with a reason for logs and metrics and a sentence for people. */
   public record Deletion(Reason reason, String explanation) {
     public enum Reason {
-      NEVER_DOWNLOADED, MAX_AGE, OWNER_GONE, NAMESPACE_GONE
+      NEVER_DOWNLOADED,
+      MAX_AGE,
+      OWNER_GONE,
+      NAMESPACE_GONE
     }
   }
 }

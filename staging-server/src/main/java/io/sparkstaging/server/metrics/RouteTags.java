@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.jetty12.server.DefaultJettyCoreRequestTagsProvider;
 import io.micrometer.jetty12.server.JettyCoreRequestTagsProvider;
 import io.sparkstaging.common.wire.Routes;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.server.Request;
@@ -16,8 +18,9 @@ import org.eclipse.jetty.server.Request;
 final class RouteTags implements JettyCoreRequestTagsProvider {
   private static final Set<String> FIXED = Set.of(Routes.V1_BUNDLES, Routes.V0_RESOURCES, Routes.V0_PING, Routes.V1_OPENAPI,
       "/healthz", "/readyz", "/metrics");
-  private static final Pattern V1_BUNDLE = Pattern.compile(Pattern.quote(Routes.V1_BUNDLES) + "/[^/]+");
-  private static final Pattern V0_BUNDLE = Pattern.compile(Pattern.quote(Routes.V0_RESOURCES) + "/[^/]+");
+  private static final String SEGMENT = "/[^/]+";
+  /** Each route with variable segments: the pattern of its paths, and its template. */
+  private static final Map<Pattern, String> TEMPLATES = templates();
 
   private final JettyCoreRequestTagsProvider standard = new DefaultJettyCoreRequestTagsProvider();
 
@@ -31,12 +34,20 @@ final class RouteTags implements JettyCoreRequestTagsProvider {
     if (FIXED.contains(trimmed)) {
       return trimmed;
     }
-    if (V1_BUNDLE.matcher(trimmed).matches()) {
-      return Routes.v1Bundle("{id}");
-    }
-    if (V0_BUNDLE.matcher(trimmed).matches()) {
-      return Routes.v0Resource("{id}");
-    }
-    return "other";
+    return TEMPLATES.entrySet().stream().filter(route -> route.getKey().matcher(trimmed).matches()).map(Map.Entry::getValue).findFirst()
+        .orElse("other");
+  }
+
+  private static Map<Pattern, String> templates() {
+    String namespaces = Pattern.quote(Routes.V1_NAMESPACES) + SEGMENT;
+    Map<Pattern, String> templates = new LinkedHashMap<>();
+    templates.put(Pattern.compile(Pattern.quote(Routes.V1_BUNDLES) + SEGMENT), Routes.v1Bundle("{id}"));
+    templates.put(Pattern.compile(Pattern.quote(Routes.V1_BUNDLES) + SEGMENT + "/blobs" + SEGMENT),
+        Routes.v1BundleBlob("{id}", "{sha256}"));
+    templates.put(Pattern.compile(Pattern.quote(Routes.V0_RESOURCES) + SEGMENT), Routes.v0Resource("{id}"));
+    templates.put(Pattern.compile(namespaces + "/blobs/missing"), Routes.v1MissingBlobs("{namespace}"));
+    templates.put(Pattern.compile(namespaces + "/blobs" + SEGMENT), Routes.v1Blob("{namespace}", "{sha256}"));
+    templates.put(Pattern.compile(namespaces + "/manifests"), Routes.v1Manifests("{namespace}"));
+    return templates;
   }
 }

@@ -27,11 +27,22 @@ public final class StoreMetrics {
   public static StoreMetrics register(MeterRegistry registry, BundleStore store) {
     Gauge.builder("staging.bundles.stored", store, s -> s.list().size()).description("Bundles stored").register(registry);
     Gauge.builder("staging.bundles.stored.bytes", store, s -> s.list().stream().mapToLong(BundleRecord::size).sum())
-        .description("Bytes of bundle content stored").baseUnit("bytes").register(registry);
+        .description("Bytes of the bundles stored, as a whole download sends them: a file staged by digest counts in every bundle that "
+            + "lists it")
+        .baseUnit("bytes").register(registry);
+    Gauge.builder("staging.blobs.stored.bytes", store, StoreMetrics::blobBytes)
+        .description("Bytes of the files staged by digest, each kept once per namespace").baseUnit("bytes").register(registry);
+    Gauge.builder("staging.storage.bytes", store, s -> s.list().stream().mapToLong(BundleRecord::storedBytes).sum() + blobBytes(s))
+        .description("Bytes the store keeps: bundles uploaded whole, and files staged by digest once each").baseUnit("bytes")
+        .register(registry);
     return new StoreMetrics(store,
         MultiGauge.builder("staging.namespace.bundles.stored").description("Bundles stored, by owner namespace").register(registry),
         MultiGauge.builder("staging.namespace.bundles.stored.bytes").description("Bytes of bundle content stored, by owner namespace")
             .baseUnit("bytes").register(registry));
+  }
+
+  private static long blobBytes(BundleStore store) {
+    return store.blobs().map(blobs -> blobs.storedBytes().values().stream().mapToLong(Long::longValue).sum()).orElse(0L);
   }
 
   /** Namespaces come and go with uploads and deletions, so their rows are rebuilt before each scrape. */

@@ -38,6 +38,11 @@ public interface BundleStore extends Closeable {
     return Optional.empty();
   }
 
+  /** Staging by digest, when this store offers it. */
+  default Optional<BlobStore> blobs() {
+    return Optional.empty();
+  }
+
   /** Whether reading an opened bundle may wait on the network, rather than on a local disk. */
   default boolean readsMayBlock() {
     return false;

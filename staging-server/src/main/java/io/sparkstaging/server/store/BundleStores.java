@@ -18,6 +18,6 @@ public final class BundleStores {
       Duration refresh = config.cleanupInterval().compareTo(MAX_LISTING_AGE) < 0 ? config.cleanupInterval() : MAX_LISTING_AGE;
       return S3BundleStore.open(config.s3().get(), config.minFreeSpace(), refresh, clock);
     }
-    return LocalBundleStore.open(config.dataDir(), config.minFreeSpace(), clock);
+    return LocalBundleStore.open(config.dataDir(), config.minFreeSpace(), clock, config.blobGrace());
   }
 }

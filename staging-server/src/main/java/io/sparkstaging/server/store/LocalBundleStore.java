@@ -1,9 +1,12 @@
 package io.sparkstaging.server.store;
 
 import io.sparkstaging.common.files.FileTrees;
+import io.sparkstaging.common.wire.BundleOwner;
+import io.sparkstaging.common.wire.Manifest;
 import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.server.errors.StagingException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -15,10 +18,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
@@ -30,6 +38,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * DATA_DIR/bundles/ID/content      the bytes as uploaded
+ * DATA_DIR/bundles/ID/manifest.json  instead, for a bundle staged by digest: its files, kept in blobs/ ({@link LocalBlobStore})
  * DATA_DIR/bundles/ID/bundle.json  owner, secret digest, size, SHA-256, times
  * DATA_DIR/incoming/ID/            an upload in progress
  * DATA_DIR/trash/ID/               a deletion in progress
@@ -41,10 +50,11 @@ import org.slf4j.LoggerFactory;
  * are emptied, so that {@code kill -9} at any moment loses no committed bundle and shows no
  * partial one. Every name comes from a server-generated {@link BundleId}.
  */
-public final class LocalBundleStore implements BundleStore, AutoCloseable {
+public final class LocalBundleStore implements BundleStore, LocalBlobStore.Bundles, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalBundleStore.class);
   static final String CONTENT = "content";
   static final String METADATA = "bundle.json";
+  static final String MANIFEST = "manifest.json";
 
   private final Path bundles;
   private final Path incoming;
@@ -56,24 +66,30 @@ public final class LocalBundleStore implements BundleStore, AutoCloseable {
   private final MetadataCodec codec = new MetadataCodec();
   private final Map<BundleId, BundleRecord> index = new ConcurrentHashMap<>();
   private final AtomicLong changes = new AtomicLong();
+  private final LocalBlobStore blobs;
 
-  private LocalBundleStore(Path root, DiskSpace diskSpace, Clock clock, FileChannel lockChannel) {
+  private LocalBundleStore(Path root, DiskSpace diskSpace, Clock clock, Duration blobGrace, FileChannel lockChannel) {
     this.bundles = root.resolve("bundles");
     this.incoming = root.resolve("incoming");
     this.trash = root.resolve("trash");
     this.diskSpace = diskSpace;
     this.clock = clock;
     this.lockChannel = lockChannel;
+    this.blobs = new LocalBlobStore(root.resolve("blobs"), incoming, diskSpace, clock, blobGrace, this);
   }
 
-  /** Opens (creating if needed) the store at {@code root}, recovering from any earlier crash. */
-  public static LocalBundleStore open(Path root, long reservedSpace, Clock clock) throws IOException {
+  /**
+   * Opens (creating if needed) the store at {@code root}, recovering from any earlier crash.
+   *
+   * @param blobGrace how long a blob no bundle lists is kept after it was uploaded or last reported present
+   */
+  public static LocalBundleStore open(Path root, long reservedSpace, Clock clock, Duration blobGrace) throws IOException {
     Files.createDirectories(root);
-    return open(root, DiskSpace.of(root, reservedSpace), clock);
+    return open(root, DiskSpace.of(root, reservedSpace), clock, blobGrace);
   }
 
   /** With an explicit disk-space guard, so that tests can simulate a filling disk; {@code root} must exist. */
-  static LocalBundleStore open(Path root, DiskSpace diskSpace, Clock clock) throws IOException {
+  static LocalBundleStore open(Path root, DiskSpace diskSpace, Clock clock, Duration blobGrace) throws IOException {
     FileChannel lockChannel = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;
     try {
@@ -85,7 +101,7 @@ public final class LocalBundleStore implements BundleStore, AutoCloseable {
       lockChannel.close();
       throw new IOException("another staging server is using the data directory " + root);
     }
-    var store = new LocalBundleStore(root, diskSpace, clock, lockChannel);
+    var store = new LocalBundleStore(root, diskSpace, clock, blobGrace, lockChannel);
     store.recover();
     return store;
   }
@@ -112,6 +128,7 @@ public final class LocalBundleStore implements BundleStore, AutoCloseable {
       }
     }
     log.info("Loaded {} bundle(s), {} bytes, from {}", index.size(), bytes, bundles.getParent());
+    blobs.recover();
   }
 
   private Optional<BundleRecord> load(Path dir) throws IOException {
@@ -122,8 +139,15 @@ public final class LocalBundleStore implements BundleStore, AutoCloseable {
     }
     try {
       BundleRecord record = codec.decode(Files.readAllBytes(dir.resolve(METADATA)));
+      if (!record.id().value().equals(name)) {
+        throw new IOException("its metadata names bundle " + record.id());
+      }
+      if (record.layout() == BundleRecord.Layout.MANIFEST) {
+        codec.decodeManifest(Files.readAllBytes(dir.resolve(MANIFEST)));
+        return Optional.of(record);
+      }
       long actualSize = Files.size(dir.resolve(CONTENT));
-      if (!record.id().value().equals(name) || actualSize != record.size()) {
+      if (actualSize != record.size()) {
         throw new IOException("content is " + actualSize + " bytes, metadata says " + record.size());
       }
       return Optional.of(record);
@@ -169,7 +193,34 @@ public final class LocalBundleStore implements BundleStore, AutoCloseable {
     return record;
   }
 
-  StagingException storageFailure(IOException cause) {
+  @Override
+  public BundleRecord publishManifest(BundleOwner owner, SecretDigest secretDigest, Manifest manifest) throws IOException {
+    BundleId id = BundleId.generate(random);
+    Path dir = OwnerOnly.createDirectory(incoming.resolve(id.value()));
+    try {
+      DurableFiles.writeSynced(dir.resolve(MANIFEST), codec.encodeManifest(manifest));
+      Instant now = clock.instant();
+      var record = new BundleRecord(id, owner, secretDigest, AssembledTar.sizeOf(manifest, now), manifest.sha256(), now, Optional.empty(),
+          Optional.empty(), BundleRecord.Layout.MANIFEST);
+      return publish(record, dir);
+    } catch (IOException | RuntimeException e) {
+      FileTrees.deleteRecursively(dir);
+      throw e;
+    }
+  }
+
+  @Override
+  public Manifest readManifest(BundleId id) throws IOException {
+    return codec.decodeManifest(Files.readAllBytes(bundles.resolve(id.value()).resolve(MANIFEST)));
+  }
+
+  @Override
+  public Optional<BlobStore> blobs() {
+    return Optional.of(blobs);
+  }
+
+  @Override
+  public StagingException storageFailure(IOException cause) {
     if (diskSpace.isLow()) {
       return diskSpace.full();
     }
@@ -222,12 +273,42 @@ public final class LocalBundleStore implements BundleStore, AutoCloseable {
 
   @Override
   public SeekableByteChannel open(BundleId id) throws IOException {
+    BundleRecord record = index.get(id);
+    if (record != null && record.layout() == BundleRecord.Layout.MANIFEST) {
+      String namespace = record.owner().ownerNamespace();
+      return AssembledTar.open(readManifest(id), record.createdAt(), sha256 -> blobs.open(namespace, sha256));
+    }
     return FileChannel.open(bundles.resolve(id.value()).resolve(CONTENT), StandardOpenOption.READ);
+  }
+
+  /** Removes the blobs that no bundle lists any more, once their grace period is over. */
+  @Override
+  public void removeLeftovers(Instant now) {
+    blobs.sweep(now, this::listedBlobs);
+  }
+
+  private Map<String, Set<String>> listedBlobs() {
+    Map<String, Set<String>> listed = new HashMap<>();
+    for (BundleRecord record : index.values()) {
+      if (record.layout() != BundleRecord.Layout.MANIFEST) {
+        continue;
+      }
+      try {
+        Set<String> digests = listed.computeIfAbsent(record.owner().ownerNamespace(), namespace -> new HashSet<>());
+        readManifest(record.id()).files().forEach(file -> digests.add(file.sha256()));
+      } catch (NoSuchFileException deletedMeanwhile) {
+        // Its blobs are free now.
+      } catch (IOException e) {
+        // Unreadable now, perhaps not later: a sweep must not guess, so it removes nothing this time.
+        throw new UncheckedIOException("cannot read the manifest of bundle " + record.id(), e);
+      }
+    }
+    return listed;
   }
 
   @Override
   public long changeCount() {
-    return changes.get();
+    return changes.get() + blobs.changeCount();
   }
 
   /**

@@ -4,7 +4,6 @@ import io.sparkstaging.common.files.FileTrees;
 import io.sparkstaging.common.wire.BundleOwner;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -15,8 +14,6 @@ import org.slf4j.LoggerFactory;
 /** One upload streaming into {@code incoming/ID/content}: counted, hashed and space-checked as it goes. */
 final class LocalPendingBundle extends MeteredPendingBundle {
   private static final Logger log = LoggerFactory.getLogger(LocalPendingBundle.class);
-  private static final int BUFFER_SIZE = 128 * 1024;
-  private static final long SPACE_CHECK_INTERVAL = 16L * 1024 * 1024;
 
   private final Path dir;
   private final DiskSpace diskSpace;
@@ -35,23 +32,7 @@ final class LocalPendingBundle extends MeteredPendingBundle {
 
   @Override
   public void write(InputStream content) {
-    byte[] buffer = new byte[BUFFER_SIZE];
-    ByteBuffer wrapped = ByteBuffer.wrap(buffer);
-    long nextSpaceCheck = SPACE_CHECK_INTERVAL;
-    for (int read = meter.read(content, buffer, 0, buffer.length); read >= 0; read = meter.read(content, buffer, 0, buffer.length)) {
-      wrapped.clear().limit(read);
-      try {
-        while (wrapped.hasRemaining()) {
-          channel.write(wrapped);
-        }
-      } catch (IOException e) {
-        throw store.storageFailure(e);
-      }
-      if (meter.size() >= nextSpaceCheck) {
-        diskSpace.requireRoomFor(0);
-        nextSpaceCheck += SPACE_CHECK_INTERVAL;
-      }
-    }
+    FileSink.copy(content, meter, channel, diskSpace, store::storageFailure);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.sparkstaging.server.upload;
 import io.sparkstaging.common.units.ByteSize;
 import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.server.errors.StagingException;
+import io.sparkstaging.server.store.BlobStore;
 import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.store.BundleStore;
 import java.io.InputStream;
@@ -48,12 +49,12 @@ public final class Quotas {
 
   /** Stored bytes, in all and by namespace, as counted at {@code countedAt} when the store's change count was {@code changes}. */
   private record Totals(long total, Map<String, Long> byNamespace, long countedAt, long changes) {
-    static Totals count(Collection<BundleRecord> records, long now, long changes) {
-      var byNamespace = new HashMap<String, Long>();
-      long total = 0;
+    static Totals count(Collection<BundleRecord> records, Map<String, Long> blobs, long now, long changes) {
+      var byNamespace = new HashMap<>(blobs);
+      long total = blobs.values().stream().mapToLong(Long::longValue).sum();
       for (BundleRecord record : records) {
-        total += record.size();
-        byNamespace.merge(record.owner().ownerNamespace(), record.size(), Long::sum);
+        total += record.storedBytes();
+        byNamespace.merge(record.owner().ownerNamespace(), record.storedBytes(), Long::sum);
       }
       return new Totals(total, byNamespace, now, changes);
     }
@@ -67,7 +68,7 @@ public final class Quotas {
     long now = nanoTime.getAsLong();
     long changes = store.changeCount();
     if (stored == null || stored.changes() != changes || now - stored.countedAt() >= REFRESH.toNanos()) {
-      stored = Totals.count(store.list(), now, changes);
+      stored = Totals.count(store.list(), store.blobs().map(BlobStore::storedBytes).orElse(Map.of()), now, changes);
     }
     return stored;
   }

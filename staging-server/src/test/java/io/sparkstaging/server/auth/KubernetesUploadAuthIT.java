@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.restassured.response.Response;
+import io.sparkstaging.common.wire.Routes;
 import io.sparkstaging.server.config.UploadAuthConfig;
 import io.sparkstaging.server.support.Bundles;
 import io.sparkstaging.server.support.TestServer;
@@ -95,6 +96,23 @@ class KubernetesUploadAuthIT {
           .multiPart("resourcesOwner", Bundles.OWNER_JSON, "application/json")
           .header("Authorization", "Bearer alice-token").post(staging.baseUri() + "/api/v0/resources")
           .then().statusCode(401).body("message", containsString("v1 API"));
+    }
+  }
+
+  @Test
+  void stagingByDigestNeedsTheRightToCreatePodsInTheNamespaceAtEveryStep() throws Exception {
+    String digest = Bundles.sha256Hex(new byte[10]);
+    try (var staging = start()) {
+      for (String namespace : List.of("team-a", "team-b")) {
+        int expected = namespace.equals("team-a") ? 200 : 403;
+        given().header("Authorization", "Bearer alice-token").body("{\"digests\":[\"" + digest + "\"]}")
+            .post(staging.baseUri() + Routes.v1MissingBlobs(namespace)).then().statusCode(expected);
+        given().header("Authorization", "Bearer alice-token").body(new byte[10]).put(staging.baseUri() + Routes.v1Blob(namespace, digest))
+            .then().statusCode(expected == 200 ? 201 : 403);
+        given().header("Authorization", "Bearer mallory-token").body("{\"digests\":[]}")
+            .post(staging.baseUri() + Routes.v1MissingBlobs(namespace)).then().statusCode(401);
+        given().body("{}").post(staging.baseUri() + Routes.v1Manifests(namespace)).then().statusCode(401);
+      }
     }
   }
 }

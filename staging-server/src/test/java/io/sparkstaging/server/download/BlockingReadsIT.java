@@ -43,7 +43,7 @@ class BlockingReadsIT {
 
   @Test
   void aDownloadWaitingOnTheStoreDoesNotHoldUpAnother() throws Exception {
-    try (var local = LocalBundleStore.open(dataDir, 0, Clock.systemUTC());
+    try (var local = LocalBundleStore.open(dataDir, 0, Clock.systemUTC(), Duration.ofHours(1));
         var server = StagingServer.start(new TestSettings().toConfig(dataDir), new StallingStore(local), Clock.systemUTC(), Map.of())) {
       String base = "http://127.0.0.1:" + server.port();
       byte[] content = Bundles.random(24 << 20, 4);

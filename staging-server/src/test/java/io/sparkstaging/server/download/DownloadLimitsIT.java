@@ -58,7 +58,7 @@ class DownloadLimitsIT {
 
   @Test
   void downloadsPastTheLimitAre503WithRetryAfterUntilOneEnds() throws Exception {
-    try (var local = LocalBundleStore.open(dataDir, 0, Clock.systemUTC());
+    try (var local = LocalBundleStore.open(dataDir, 0, Clock.systemUTC(), Duration.ofHours(1));
         var server = start(settings -> settings.maxDownloads = 2, store -> store, local)) {
       String base = "http://127.0.0.1:" + server.port();
       // Far more than loopback's socket buffers take, so a client that does not read stalls the download.
@@ -92,7 +92,7 @@ class DownloadLimitsIT {
 
   @Test
   void aBundleDeletedAfterItsSecretWasCheckedIsACleanNotFound() throws Exception {
-    try (var local = LocalBundleStore.open(dataDir, 0, Clock.systemUTC());
+    try (var local = LocalBundleStore.open(dataDir, 0, Clock.systemUTC(), Duration.ofHours(1));
         var server = start(settings -> {}, DeletedBeforeOpen::new, local)) {
       String base = "http://127.0.0.1:" + server.port();
       JsonNode receipt = new JdkClient().upload(base, Bundles.random(100_000, 8));
@@ -109,7 +109,7 @@ class DownloadLimitsIT {
 
   @Test
   void aFailureInsideTheServerAnswers500WithAnIncidentIdAndNothingInternal() throws Exception {
-    try (var local = LocalBundleStore.open(dataDir, 0, Clock.systemUTC());
+    try (var local = LocalBundleStore.open(dataDir, 0, Clock.systemUTC(), Duration.ofHours(1));
         var server = start(settings -> {}, FailingOpen::new, local)) {
       String base = "http://127.0.0.1:" + server.port();
       JsonNode receipt = new JdkClient().upload(base, Bundles.random(1000, 9));
@@ -127,7 +127,7 @@ class DownloadLimitsIT {
 
   @Test
   void aPermissionErrorOpeningTheBundleIsA500WithAnIncidentIdAndNoPath() throws Exception {
-    try (var local = LocalBundleStore.open(dataDir, 0, Clock.systemUTC());
+    try (var local = LocalBundleStore.open(dataDir, 0, Clock.systemUTC(), Duration.ofHours(1));
         var server = start(settings -> {}, DeniedOpen::new, local)) {
       String base = "http://127.0.0.1:" + server.port();
       JsonNode receipt = new JdkClient().upload(base, Bundles.random(1000, 12));
@@ -144,7 +144,7 @@ class DownloadLimitsIT {
   @Test
   void aReadFailingAfterTheHeadersClosesTheConnectionWithNothingButBundleBytesSent() throws Exception {
     byte[] content = Bundles.random(4 << 20, 13);
-    try (var local = LocalBundleStore.open(dataDir, 0, Clock.systemUTC());
+    try (var local = LocalBundleStore.open(dataDir, 0, Clock.systemUTC(), Duration.ofHours(1));
         var server = start(settings -> {}, FailingMidway::new, local)) {
       String base = "http://127.0.0.1:" + server.port();
       JsonNode receipt = new JdkClient().upload(base, content);
@@ -165,7 +165,7 @@ class DownloadLimitsIT {
 
   @Test
   void aFailureAfterTheBundleIsOpenedReleasesItsSlot() throws Exception {
-    try (var local = LocalBundleStore.open(dataDir, 0, Clock.systemUTC());
+    try (var local = LocalBundleStore.open(dataDir, 0, Clock.systemUTC(), Duration.ofHours(1));
         var server = start(settings -> settings.maxDownloads = 1, FailingBookkeeping::new, local)) {
       String base = "http://127.0.0.1:" + server.port();
       JsonNode receipt = new JdkClient().upload(base, Bundles.random(1000, 14));

@@ -48,11 +48,14 @@ class OpenApiIT {
       assertThat(parsed.getMessages()).isEmpty();
       OpenAPI api = parsed.getOpenAPI();
 
-      assertThat(api.getPaths()).containsOnlyKeys("/api/v1/bundles", "/api/v1/bundles/{id}", "/api/v1/openapi.yaml",
+      assertThat(api.getPaths()).containsOnlyKeys("/api/v1/bundles", "/api/v1/bundles/{id}", "/api/v1/bundles/{id}/blobs/{sha256}",
+          "/api/v1/namespaces/{namespace}/blobs/missing", "/api/v1/namespaces/{namespace}/blobs/{sha256}",
+          "/api/v1/namespaces/{namespace}/manifests", "/api/v1/openapi.yaml",
           "/api/v0/resources", "/api/v0/resources/{id}", "/api/v0/ping", "/healthz", "/readyz", "/metrics");
       for (Map.Entry<String, PathItem> path : api.getPaths().entrySet()) {
         for (PathItem.HttpMethod method : path.getValue().readOperationsMap().keySet()) {
-          String url = server.baseUri() + path.getKey().replace("{id}", UNKNOWN_ID);
+          String url = server.baseUri()
+              + path.getKey().replace("{id}", UNKNOWN_ID).replace("{namespace}", "spark-jobs").replace("{sha256}", "0".repeat(64));
           Response response = given().request(method.name(), url);
           // Unknown id or missing body: a refusal from the route itself, never "no such route".
           assertThat(response.statusCode()).as(method + " " + path.getKey()).isNotIn(405, 415);

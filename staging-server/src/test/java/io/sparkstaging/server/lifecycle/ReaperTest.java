@@ -43,7 +43,7 @@ class ReaperTest {
 
   @Test
   void deletesWhatThePolicyCondemnsAndKeepsTheRest() throws IOException {
-    try (var store = LocalBundleStore.open(root, 0, clock); var reaper = reaper(store)) {
+    try (var store = LocalBundleStore.open(root, 0, clock, Duration.ofHours(1)); var reaper = reaper(store)) {
       BundleRecord unused = put(store);
       BundleRecord used = put(store);
       store.recordFirstDownload(used.id());
@@ -64,13 +64,13 @@ class ReaperTest {
   @Test
   void aFirstDownloadSurvivesARestartSoTheBundleIsNotExpiredAfterIt() throws IOException {
     BundleRecord used;
-    try (var store = LocalBundleStore.open(root, 0, clock)) {
+    try (var store = LocalBundleStore.open(root, 0, clock, Duration.ofHours(1))) {
       used = put(store);
       store.recordFirstDownload(used.id());
     }
     clock.advance(Duration.ofHours(2));
 
-    try (var restarted = LocalBundleStore.open(root, 0, clock); var reaper = reaper(restarted)) {
+    try (var restarted = LocalBundleStore.open(root, 0, clock, Duration.ofHours(1)); var reaper = reaper(restarted)) {
       assertThat(restarted.find(used.id()).orElseThrow().firstDownloadedAt()).isPresent();
       assertThat(reaper.sweep()).isZero();
     }
@@ -79,12 +79,12 @@ class ReaperTest {
   @Test
   void anExpiryDueDuringADowntimeIsAppliedAtTheFirstSweepAfterIt() throws IOException {
     BundleRecord unused;
-    try (var store = LocalBundleStore.open(root, 0, clock)) {
+    try (var store = LocalBundleStore.open(root, 0, clock, Duration.ofHours(1))) {
       unused = put(store);
     }
     clock.advance(Duration.ofHours(1));
 
-    try (var restarted = LocalBundleStore.open(root, 0, clock); var reaper = reaper(restarted)) {
+    try (var restarted = LocalBundleStore.open(root, 0, clock, Duration.ofHours(1)); var reaper = reaper(restarted)) {
       assertThat(reaper.sweep()).isEqualTo(1);
       assertThat(restarted.find(unused.id())).isEmpty();
     }

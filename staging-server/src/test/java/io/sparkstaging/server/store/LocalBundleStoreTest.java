@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -53,7 +54,7 @@ class LocalBundleStoreTest {
     if (store != null) {
       store.close();
     }
-    store = LocalBundleStore.open(root, space, CLOCK);
+    store = LocalBundleStore.open(root, space, CLOCK, Duration.ofHours(1));
     return store;
   }
 
@@ -309,7 +310,7 @@ class LocalBundleStoreTest {
   @Test
   void twoServersCannotShareADataDirectory() throws IOException {
     open();
-    assertThatThrownBy(() -> LocalBundleStore.open(root, new DiskSpace(() -> Long.MAX_VALUE, 0), CLOCK))
+    assertThatThrownBy(() -> LocalBundleStore.open(root, new DiskSpace(() -> Long.MAX_VALUE, 0), CLOCK, Duration.ofHours(1)))
         .isInstanceOf(IOException.class).hasMessageContaining("another staging server");
   }
 

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkstaging.common.wire.BundleOwner;
+import io.sparkstaging.common.wire.Manifest;
+import io.sparkstaging.common.wire.ManifestFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -53,6 +56,32 @@ class MetadataCodecTest {
         .isInstanceOf(IOException.class).hasMessageContaining("Job");
     assertThatThrownBy(() -> codec.decode(json.replaceAll("\"ownerLabels\": \\{[^}]*\\},", "").getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(IOException.class).hasMessageContaining("incomplete owner");
+  }
+
+  @Test
+  void aManifestBundleIsVersionTwoWhichVersionOneServersRefuseRatherThanMisread() throws IOException {
+    var manifestBundle = new BundleRecord(RECORD.id(), RECORD.owner(), RECORD.secretDigest(), 10240, RECORD.sha256Hex(), RECORD.createdAt(),
+        RECORD.firstDownloadedAt(), RECORD.ownerSeenAt(), BundleRecord.Layout.MANIFEST);
+
+    String json = new String(codec.encode(manifestBundle), StandardCharsets.UTF_8);
+
+    assertThat(json).contains("\"version\":2").contains("\"layout\":\"manifest\"");
+    assertThat(codec.decode(json.getBytes(StandardCharsets.UTF_8))).isEqualTo(manifestBundle);
+    assertThatThrownBy(() -> codec.decode(json.replace("\"layout\":\"manifest\"", "\"layout\":\"zip\"").getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(IOException.class).hasMessageContaining("unsupported metadata version 2 with layout zip");
+  }
+
+  @Test
+  void aManifestIsStoredInItsOwnRecordsAndReadBackChecked() throws IOException {
+    var manifest = new Manifest(List.of(new ManifestFile("app.jar", RECORD.sha256Hex(), 5, 0644)));
+
+    byte[] stored = codec.encodeManifest(manifest);
+
+    assertThat(new String(stored, StandardCharsets.UTF_8)).startsWith("{\"version\":1,\"files\":[{\"name\":\"app.jar\"");
+    assertThat(codec.decodeManifest(stored)).isEqualTo(manifest);
+    assertThatThrownBy(
+        () -> codec.decodeManifest(new String(stored, StandardCharsets.UTF_8).replace("app.jar", "../x").getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(IOException.class).hasMessageContaining("not a path");
   }
 
   private static byte[] fixture() throws IOException {

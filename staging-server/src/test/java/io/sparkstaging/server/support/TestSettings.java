@@ -27,6 +27,7 @@ public final class TestSettings {
   /** Tests watch no cluster unless they give one: a developer's ~/.kube/config must not leak in. */
   public String kubernetesMaster;
   public Duration ownerGracePeriod = Duration.ofMinutes(5);
+  public Duration blobGrace = Duration.ofHours(1);
   /** Null: the storage {@link TestStorage} picks for the data directory. */
   public S3Config s3;
   public int acceptQueue = 4096;
@@ -43,7 +44,7 @@ public final class TestSettings {
         maxTotalSize, maxNamespaceSize, uploadAuth,
         kubernetesMaster == null ? ServerConfig.KubernetesMode.off : ServerConfig.KubernetesMode.auto,
         Optional.ofNullable(kubernetesMaster),
-        ownerGracePeriod, ServerConfig.LogFormat.text, acceptQueue, maxDownloads,
+        ownerGracePeriod, blobGrace, ServerConfig.LogFormat.text, acceptQueue, maxDownloads,
         trustedProxies);
   }
 }

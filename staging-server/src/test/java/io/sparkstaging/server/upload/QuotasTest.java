@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sparkstaging.common.wire.BundleOwner;
+import io.sparkstaging.common.wire.Manifest;
+import io.sparkstaging.common.wire.ManifestFile;
 import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.server.errors.StagingException;
+import io.sparkstaging.server.store.BlobStore;
 import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.store.LocalBundleStore;
 import io.sparkstaging.server.store.PendingBundle;
 import io.sparkstaging.server.store.SecretDigest;
+import io.sparkstaging.server.support.Bundles;
 import io.sparkstaging.server.support.ForwardingBundleStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -17,7 +21,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -45,7 +51,7 @@ class QuotasTest {
 
   @Test
   void uploadsInFlightCountAgainstTheCapsUntilReleased() throws IOException {
-    try (var store = LocalBundleStore.open(root, 0, Clock.systemUTC())) {
+    try (var store = LocalBundleStore.open(root, 0, Clock.systemUTC(), Duration.ofHours(1))) {
       var quotas = new Quotas(store, 0, 1000);
       store(store, "team-a", 300);
 
@@ -58,8 +64,27 @@ class QuotasTest {
   }
 
   @Test
+  void aFileStagedByDigestCountsOnceInItsNamespaceHoweverManyBundlesListIt() throws IOException {
+    try (var store = LocalBundleStore.open(root, 0, Clock.systemUTC(), Duration.ofHours(1))) {
+      var quotas = new Quotas(store, 0, 1000);
+      byte[] jar = new byte[600];
+      String sha256 = Bundles.sha256Hex(jar);
+      BlobStore blobs = store.blobs().orElseThrow();
+      blobs.write("team-a", sha256, new ByteArrayInputStream(jar), 1 << 20, jar.length);
+      var owner = new BundleOwner("team-a", Map.of("a", "b"), BundleOwner.OwnerType.Pod);
+      for (int i = 0; i < 3; i++) {
+        blobs.commit(owner, SecretDigest.of("s"), new Manifest(List.of(new ManifestFile("app.jar", sha256, 600, 0644))), 1 << 20);
+      }
+
+      quotas.reserve("team-a", 400).close();
+      assertThat(refusal(() -> quotas.reserve("team-a", 401))).isEqualTo(Problem.QUOTA_EXCEEDED);
+    }
+  }
+
+  @Test
   void aGrowingBodyIsRefusedOnceOverTheCap() throws IOException {
-    try (var store = LocalBundleStore.open(root, 0, Clock.systemUTC()); var room = new Quotas(store, 3 << 20, 0).reserve("ns", -1)) {
+    try (var store = LocalBundleStore.open(root, 0, Clock.systemUTC(), Duration.ofHours(1));
+        var room = new Quotas(store, 3 << 20, 0).reserve("ns", -1)) {
       InputStream metered = room.meter(new ByteArrayInputStream(new byte[5 << 20]));
 
       assertThatThrownBy(metered::readAllBytes).isInstanceOfSatisfying(StagingException.class,
@@ -69,7 +94,7 @@ class QuotasTest {
 
   @Test
   void theStoreIsCountedOncePerRefreshNotAtEveryMegabyteOfEveryUpload() throws IOException {
-    try (var local = LocalBundleStore.open(root, 0, Clock.systemUTC())) {
+    try (var local = LocalBundleStore.open(root, 0, Clock.systemUTC(), Duration.ofHours(1))) {
       store(local, "team-a", 100);
       var listings = new AtomicInteger();
       var counted = new ForwardingBundleStore(local) {
@@ -91,7 +116,7 @@ class QuotasTest {
 
   @Test
   void whatThisServerStoresOrDeletesIsCountedAtOnceAndOtherChangesAfterTheRefresh() throws IOException {
-    try (var local = LocalBundleStore.open(root, 0, Clock.systemUTC())) {
+    try (var local = LocalBundleStore.open(root, 0, Clock.systemUTC(), Duration.ofHours(1))) {
       long[] now = {0};
       var shared = new ForwardingBundleStore(local) {
         long othersChanges;
@@ -120,7 +145,7 @@ class QuotasTest {
 
   @Test
   void aNamespaceLearnedLateIsCheckedThen() throws IOException {
-    try (var store = LocalBundleStore.open(root, 0, Clock.systemUTC())) {
+    try (var store = LocalBundleStore.open(root, 0, Clock.systemUTC(), Duration.ofHours(1))) {
       store(store, "team-a", 800);
       var room = new Quotas(store, 0, 1000).reserve(null, 500);
 

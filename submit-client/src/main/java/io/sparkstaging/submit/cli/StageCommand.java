@@ -8,6 +8,7 @@ import io.sparkstaging.common.tls.TrustOptions;
 import io.sparkstaging.submit.stage.BundlePackager;
 import io.sparkstaging.submit.stage.StagedBundle;
 import io.sparkstaging.submit.stage.StagingClient;
+import io.sparkstaging.submit.stage.UploadProgress;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -15,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.LongConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
     description = "Packs FILEs into one bundle, uploads it to the staging server, and prints the bundle's id and secret.")
 final class StageCommand implements Callable<Integer> {
   enum Output {
-    text, json
+    text,
+    json
   }
 
   @Spec
@@ -79,19 +80,38 @@ final class StageCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     StagedBundle staged;
     try (ProgressBar progress = progressBar(bundle.contentBytes())) {
-      LongConsumer step = progress == null ? bytes -> {} : progress::stepBy;
       staged = new StagingClient(stagingServer, TrustContexts.from(trust.toTrustConfig()),
-          credentials.credentials(() -> ClusterOptions.config(null, Map.of()))).stage(bundle, namespace, labels, step);
+          credentials.credentials(() -> ClusterOptions.config(null, Map.of()))).stage(bundle, namespace, labels, progress(progress));
     }
     if (output == Output.json) {
+      var sent = staged.transfer();
       out.println(new ObjectMapper().writeValueAsString(Map.of("resourceId", staged.resourceId(), "resourceSecret",
-          staged.resourceSecret(), "size", staged.size(), "sha256", staged.sha256())));
+          staged.resourceSecret(), "size", staged.size(), "sha256", staged.sha256(), "files", sent.files(), "filesSent", sent.filesSent(),
+          "bytesSent", sent.bytesSent())));
     } else {
-      out.printf("resource id:     %s%nresource secret: %s%nsize:            %d bytes%nsha256:          %s%n",
-          staged.resourceId(), staged.resourceSecret(), staged.size(), staged.sha256());
+      out.printf("staged %s%nresource id:     %s%nresource secret: %s%nsize:            %d bytes%nsha256:          %s%n",
+          staged.transfer().describe(), staged.resourceId(), staged.resourceSecret(), staged.size(), staged.sha256());
     }
     out.flush();
     return 0;
+  }
+
+  /** Counts only what is sent: the bar's end is set once the server has said which files it lacks. */
+  private static UploadProgress progress(ProgressBar bar) {
+    if (bar == null) {
+      return UploadProgress.NONE;
+    }
+    return new UploadProgress() {
+      @Override
+      public void willSend(long bytes) {
+        bar.maxHint(bytes);
+      }
+
+      @Override
+      public void sent(long bytes) {
+        bar.stepBy(bytes);
+      }
+    };
   }
 
   /** A progress bar on stderr when a person is watching; none for scripts and CI. */

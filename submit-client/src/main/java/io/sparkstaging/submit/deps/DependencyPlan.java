@@ -161,7 +161,9 @@ public record DependencyPlan(List<Path> jarsToStage, List<String> jarNames, List
     }
 
     private enum Kind {
-      PRIMARY, FILE, ARCHIVE
+      PRIMARY,
+      FILE,
+      ARCHIVE
     }
 
     private List<String> file(String option, String text, Kind kind) {

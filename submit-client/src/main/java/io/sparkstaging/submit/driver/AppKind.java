@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /** What the primary resource is, told by its name as spark-submit tells it. */
 public enum AppKind {
-  JAVA("java", 0.1), PYTHON("python", 0.4);
+  JAVA("java", 0.1),
+  PYTHON("python", 0.4);
 
   /** The class Spark runs a Python application with; spark-submit sets it, the user does not. */
   public static final String PYTHON_RUNNER = "org.apache.spark.deploy.PythonRunner";

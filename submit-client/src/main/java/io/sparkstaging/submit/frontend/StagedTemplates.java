@@ -17,6 +17,7 @@ import io.sparkstaging.submit.stage.StageFailure;
 import io.sparkstaging.submit.stage.StagedBundle;
 import io.sparkstaging.submit.stage.StagingClient;
 import io.sparkstaging.submit.stage.StagingTrust;
+import io.sparkstaging.submit.stage.UploadProgress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,7 @@ public record StagedTemplates(PodTemplate driver, PodTemplate executor, List<Has
     if (files.isEmpty()) {
       return Optional.empty();
     }
-    StagedBundle bundle = staging.stage(new BundlePackager(files, names, false), request.namespace(), owner, bytes -> {});
+    StagedBundle bundle = staging.stage(new BundlePackager(files, names, false), request.namespace(), owner, UploadProgress.NONE);
     bundles.add(bundle);
     return Optional.of(bundle);
   }

@@ -41,6 +41,14 @@ public final class BundlePackager {
     this.gzip = gzip;
   }
 
+  public List<Path> files() {
+    return files;
+  }
+
+  public boolean gzip() {
+    return gzip;
+  }
+
   /** The names the files will have inside the bundle, and so in the pod, in order. */
   public List<String> entryNames() {
     return names;

@@ -6,6 +6,7 @@ import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.common.wire.BundleReceipt;
 import io.sparkstaging.common.wire.ErrorBody;
 import io.sparkstaging.common.wire.Headers;
+import io.sparkstaging.common.wire.ManifestFile;
 import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.common.wire.Routes;
 import io.sparkstaging.common.wire.Statuses;
@@ -15,20 +16,23 @@ import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.ProtocolException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.LongConsumer;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * Uploads bundles with the staging server's v1 API. The bundle is packed straight into the
- * request body (chunked, no temporary file), and {@code Expect: 100-continue} lets the server
- * refuse (owner, size, disk) before a byte of it is sent.
+ * Stages bundles with the staging server's v1 API: by digest where the server offers it (only the
+ * files it lacks are sent, {@link DigestUpload}), else as one tar packed straight into the request
+ * body (chunked, no temporary file). {@code Expect: 100-continue} lets the server refuse (owner,
+ * size, disk) before a byte of a body is sent.
  */
 public final class StagingClient {
   // A tolerant reader: a newer server may add fields to its answers.
@@ -38,13 +42,26 @@ public final class StagingClient {
   private final URI server;
   private final SSLSocketFactory tls;
   private final UploadCredentials credentials;
+  private final FileDigests digests;
+  private final DigestUpload byDigest;
 
-  /** @param tls the trust for https, or null for the JVM's default */
+  /**
+   * With the digest cache in the user's cache directory.
+   *
+   * @param tls the trust for https, or null for the JVM's default
+   */
   public StagingClient(URI server, SSLSocketFactory tls, UploadCredentials credentials) {
+    this(server, tls, credentials, DigestCache.defaultDir(System.getenv()));
+  }
+
+  /** @param digestCache where to remember the digests of local files between runs; empty for nowhere */
+  public StagingClient(URI server, SSLSocketFactory tls, UploadCredentials credentials, Optional<Path> digestCache) {
     String text = server.toString();
     this.server = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
     this.tls = tls;
     this.credentials = credentials;
+    this.digests = new FileDigests(DigestCache.in(digestCache), Clock.systemUTC());
+    this.byDigest = new DigestUpload(route -> open(URI.create(this.server + route)), this.server.toString(), credentials, this::delete);
   }
 
   private HttpURLConnection open(URI uri) throws IOException {
@@ -56,12 +73,36 @@ public final class StagingClient {
   }
 
   /**
-   * Uploads the bundle, and checks the server's receipt against the size and SHA-256 of what was
-   * sent, computed as it streamed: a bundle the server holds other than sent is deleted and the
-   * staging fails, so that no pod ever gets it.
+   * Stages the bundle, and checks the server's receipt against what was sent: a bundle the server
+   * holds other than sent is deleted and the staging fails, so that no pod ever gets it. A plain
+   * bundle goes by digest when the server offers it; a gzip one, or any with a server that does
+   * not, goes whole.
    */
-  public StagedBundle stage(BundlePackager bundle, String namespace, Map<String, String> labels, LongConsumer progress)
+  public StagedBundle stage(BundlePackager bundle, String namespace, Map<String, String> labels, UploadProgress progress)
       throws StageFailure {
+    if (!bundle.gzip()) {
+      List<ManifestFile> described;
+      try {
+        described = digests.describe(bundle.files(), bundle.entryNames());
+      } catch (IOException e) {
+        throw new StageFailure(e.getMessage(), e);
+      }
+      Optional<StagedBundle> staged = byDigest.stage(bundle.files(), described, namespace, labels, progress);
+      if (staged.isPresent()) {
+        return staged.get();
+      }
+    }
+    return stageWhole(bundle, namespace, labels, progress);
+  }
+
+  /**
+   * Uploads the bundle as one tar, checking the receipt against the size and SHA-256 of what was
+   * sent, computed as it streamed.
+   */
+  private StagedBundle stageWhole(BundlePackager bundle, String namespace, Map<String, String> labels, UploadProgress progress)
+      throws StageFailure {
+    long contentBytes = contentBytes(bundle);
+    progress.willSend(contentBytes);
     Optional<String> credential = credentials.upFront();
     var sent = new Sent();
     HttpURLConnection answer = upload(bundle, namespace, labels, progress, credential, sent);
@@ -80,7 +121,8 @@ public final class StagingClient {
       StagedBundle staged;
       try (InputStream in = answer.getInputStream()) {
         BundleReceipt receipt = JSON.readValue(in, BundleReceipt.class);
-        staged = new StagedBundle(receipt.resourceId(), receipt.resourceSecret(), receipt.size(), receipt.sha256());
+        staged = new StagedBundle(receipt.resourceId(), receipt.resourceSecret(), receipt.size(), receipt.sha256(),
+            new StagedBundle.Transfer(bundle.files().size(), contentBytes, bundle.files().size(), contentBytes));
       }
       String sentSha256 = sent.sha256Hex();
       if (staged.size() != sent.size() || !staged.sha256().equalsIgnoreCase(sentSha256)) {
@@ -94,7 +136,15 @@ public final class StagingClient {
     }
   }
 
-  private HttpURLConnection upload(BundlePackager bundle, String namespace, Map<String, String> labels, LongConsumer progress,
+  private static long contentBytes(BundlePackager bundle) throws StageFailure {
+    try {
+      return bundle.contentBytes();
+    } catch (IOException e) {
+      throw new StageFailure("cannot read the files to stage: " + e.getMessage(), e);
+    }
+  }
+
+  private HttpURLConnection upload(BundlePackager bundle, String namespace, Map<String, String> labels, UploadProgress progress,
       Optional<String> credential, Sent sent) throws StageFailure {
     HttpURLConnection connection = null;
     try {
@@ -109,7 +159,7 @@ public final class StagingClient {
         connection.setRequestProperty(Headers.AUTHORIZATION, Headers.bearer(credential.get()));
       }
       try (OutputStream body = sent.counting(connection.getOutputStream())) {
-        bundle.writeTo(body, progress);
+        bundle.writeTo(body, progress::sent);
       }
     } catch (ProtocolException refusedBeforeTheBody) {
       // The server answered "Expect: 100-continue" with a final status: the caller reads it.
@@ -189,17 +239,29 @@ public final class StagingClient {
     }
   }
 
-  /** The server's JSON message; after a refused {@code 100-continue} the JDK drops the body, so then the reason phrase. */
-  private static String errorMessage(HttpURLConnection connection) {
+  /** A refusal's JSON body; null when there is none (after a refused {@code 100-continue} the JDK drops it). */
+  static ErrorBody errorBody(HttpURLConnection connection) {
     try (InputStream body = connection.getErrorStream()) {
-      ErrorBody error = body == null ? null : JSON.readValue(body, ErrorBody.class);
-      if (error != null && error.message() != null) {
-        return " (" + error.message() + ")";
-      }
+      return body == null ? null : JSON.readValue(body, ErrorBody.class);
+    } catch (IOException unreadable) {
+      return null;
+    }
+  }
+
+  /** The refusal's message, else the reason phrase: to append to a failure's line. */
+  static String describe(ErrorBody error, HttpURLConnection connection) {
+    if (error != null && error.message() != null) {
+      return " (" + error.message() + ")";
+    }
+    try {
       String reason = connection.getResponseMessage();
       return reason == null ? "" : " " + reason;
     } catch (IOException unreadable) {
       return "";
     }
+  }
+
+  static String errorMessage(HttpURLConnection connection) {
+    return describe(errorBody(connection), connection);
   }
 }

@@ -111,7 +111,8 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
     }
     // The bucket says whether the bundle exists; the listing adds the events it has seen.
     return stored.map(record -> visible.get(id).map(listed -> new BundleRecord(record.id(), record.owner(), record.secretDigest(),
-        record.size(), record.sha256Hex(), record.createdAt(), listed.firstDownloadedAt(), listed.ownerSeenAt())).orElse(record));
+        record.size(), record.sha256Hex(), record.createdAt(), listed.firstDownloadedAt(), listed.ownerSeenAt(), record.layout()))
+        .orElse(record));
   }
 
   @Override

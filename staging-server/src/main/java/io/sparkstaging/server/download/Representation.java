@@ -1,0 +1,21 @@
+package io.sparkstaging.server.download;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.channels.SeekableByteChannel;
+import java.util.Optional;
+
+/**
+ * What one download sends: a whole bundle, or one file of a bundle staged by digest.
+ *
+ * @param etag a strong entity tag, quoted
+ * @param sha256 the bytes' SHA-256, for {@code Repr-Digest}
+ * @param direct where the same bytes can be fetched straight from storage, if anywhere
+ */
+record Representation(long size, String etag, String sha256, Opener opener, Optional<URI> direct) {
+  /** Opens the bytes; {@link java.nio.file.NoSuchFileException} if they were deleted since the request was authorized. */
+  @FunctionalInterface
+  interface Opener {
+    SeekableByteChannel open() throws IOException;
+  }
+}

@@ -1,0 +1,99 @@
+package io.sparkstaging.submit.stage;
+
+import io.sparkstaging.common.wire.BundleFormat;
+import io.sparkstaging.common.wire.ManifestFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+
+/**
+ * Describes local files as a manifest lists them: name, SHA-256, size, mode. Files are hashed on
+ * as many threads as there are cores, and a {@link DigestCache} spares the files that did not
+ * change since an earlier run.
+ */
+final class FileDigests {
+  private static final int BUFFER = 1 << 20;
+
+  private final DigestCache cache;
+  private final Clock clock;
+
+  FileDigests(DigestCache cache, Clock clock) {
+    this.cache = cache;
+    this.clock = clock;
+  }
+
+  /** @param names the files' names in the bundle, one per file */
+  List<ManifestFile> describe(List<Path> files, List<String> names) throws IOException {
+    int threads = Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
+    ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
+      Thread thread = new Thread(runnable, "staging-hash");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      List<Future<ManifestFile>> described =
+          IntStream.range(0, files.size()).mapToObj(i -> pool.submit(() -> describe(files.get(i), names.get(i)))).toList();
+      var result = new java.util.ArrayList<ManifestFile>(files.size());
+      for (Future<ManifestFile> file : described) {
+        result.add(file.get());
+      }
+      cache.save();
+      return result;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UncheckedIOException io) {
+        throw io.getCause();
+      }
+      throw new IllegalStateException("hashing failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while hashing the files", e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private ManifestFile describe(Path file, String name) {
+    try {
+      BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+      String sha256 = cache.get(file, attributes).orElse(null);
+      if (sha256 == null) {
+        sha256 = sha256(file);
+        cache.put(file, attributes, sha256, clock.instant());
+      }
+      return new ManifestFile(name, sha256, attributes.size(), BundleFormat.modeOf(Files.isExecutable(file)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(new IOException("cannot read " + file + ": " + e.getMessage(), e));
+    }
+  }
+
+  static String sha256(Path file) throws IOException {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+    ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      while (channel.read(buffer.clear()) >= 0) {
+        digest.update(buffer.flip());
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+}
