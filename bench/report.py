@@ -19,7 +19,14 @@ REFERENCES = {
     "stage": "tar|curl",
     "growth": "empty",
     "replicas": "one-replica",
+    # Staging by digest compares each metric with its own reference.
+    "restage": {"wall_s": "stage, first", "bytes_received": "the changed jar", "storage_bytes": "one copy"},
 }
+
+
+def reference_of(scenario, metric):
+    reference = REFERENCES.get(scenario)
+    return reference.get(metric) if isinstance(reference, dict) else reference
 
 # (scenario, metric, subject) -> (what is compared, operator, bound). "ratio" compares the
 # subject's median with the reference's; "value" takes the median (or, for errors, the sum) itself.
@@ -33,6 +40,10 @@ TARGETS = {
     ("init", "wall_s", "init-container"): ("ratio", "<=", 1.25),
     ("init", "cold_start_s", "init-container"): ("value", "<", 0.5),
     ("stage", "wall_s", "stage"): ("ratio", "<=", 1.3),
+    ("restage", "wall_s", "stage, one jar changed"): ("ratio", "<=", 0.2),
+    # 1.25 times the changed jar and 256 KiB, for a 3 MiB jar.
+    ("restage", "bytes_received", "stage, one jar changed"): ("ratio", "<=", 1.25 + 256 / 3072),
+    ("restage", "storage_bytes", "ten stagings"): ("ratio", "<=", 1.1),
     ("growth", "download_p50_ms", "full"): ("ratio", "<=", 1.2),
     ("growth", "upload_p50_ms", "full"): ("ratio", "<=", 1.2),
 }
@@ -74,7 +85,7 @@ def verdict(kind, operator, bound, value, ratio):
 def rows(runs):
     """One table row per (scenario, metric, subject) that is not itself a reference."""
     for (scenario, metric, subject), values in runs.items():
-        reference = REFERENCES.get(scenario)
+        reference = reference_of(scenario, metric)
         if subject == reference:
             continue
         value = summary(metric, values)

@@ -33,4 +33,16 @@ public final class ByteSize {
     }
     return bytes + " B";
   }
+
+  /** For people: bytes below 1 KiB, else one decimal in the largest unit that gives at least 1, e.g. "3.0 MiB". */
+  public static String readable(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    int shift = 10;
+    while (shift < 40 && bytes >= (1L << (shift + 10))) {
+      shift += 10;
+    }
+    return String.format(Locale.ROOT, "%.1f %ciB", bytes / (double) (1L << shift), "KMGT".charAt(shift / 10 - 1));
+  }
 }

@@ -43,4 +43,14 @@ class UnitsTest {
     assertThat(DurationText.format(Duration.ofHours(36))).isEqualTo("36h");
     assertThat(DurationText.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
   }
+
+  @Test
+  void readableSizesHaveOneDecimalInTheLargestUnitThatFits() {
+    assertThat(ByteSize.readable(0)).isEqualTo("0 B");
+    assertThat(ByteSize.readable(1023)).isEqualTo("1023 B");
+    assertThat(ByteSize.readable(3 << 20)).isEqualTo("3.0 MiB");
+    assertThat(ByteSize.readable(314_572_800L)).isEqualTo("300.0 MiB");
+    assertThat(ByteSize.readable(1536)).isEqualTo("1.5 KiB");
+    assertThat(ByteSize.readable(5L << 40)).isEqualTo("5.0 TiB");
+  }
 }

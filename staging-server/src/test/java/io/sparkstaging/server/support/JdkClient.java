@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkstaging.common.wire.ManifestFile;
+import io.sparkstaging.common.wire.Routes;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
@@ -11,7 +13,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.DigestInputStream;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 
 /** v1 uploads and streamed, hashed downloads with the JDK client, for tests that move a lot of bytes. */
 public final class JdkClient {
@@ -44,5 +49,28 @@ public final class JdkClient {
       in.transferTo(OutputStream.nullOutputStream());
       return HexFormat.of().formatHex(in.getMessageDigest().digest());
     }
+  }
+
+  /**
+   * Stages named contents by digest into the test owner's namespace: uploads each file, then
+   * commits them in order, and returns the receipt.
+   *
+   * @param files name, then content, for each file
+   */
+  public JsonNode stageByDigest(String baseUri, Map<String, byte[]> files) throws Exception {
+    String namespace = json.readTree(Bundles.OWNER_JSON).get("ownerNamespace").asText();
+    List<ManifestFile> listed = new ArrayList<>();
+    for (var file : files.entrySet()) {
+      String sha256 = Bundles.sha256Hex(file.getValue());
+      HttpResponse<String> put = client.send(HttpRequest.newBuilder(URI.create(baseUri + Routes.v1Blob(namespace, sha256)))
+          .PUT(HttpRequest.BodyPublishers.ofByteArray(file.getValue())).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(put.statusCode()).as(put.body()).isIn(200, 201);
+      listed.add(new ManifestFile(file.getKey(), sha256, file.getValue().length, file.getKey().endsWith(".sh") ? 0755 : 0644));
+    }
+    String commit = "{\"owner\":" + Bundles.OWNER_JSON + ",\"files\":" + json.writeValueAsString(listed) + "}";
+    HttpResponse<String> committed = client.send(HttpRequest.newBuilder(URI.create(baseUri + Routes.v1Manifests(namespace)))
+        .POST(HttpRequest.BodyPublishers.ofString(commit)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(committed.statusCode()).as(committed.body()).isEqualTo(201);
+    return json.readTree(committed.body());
   }
 }

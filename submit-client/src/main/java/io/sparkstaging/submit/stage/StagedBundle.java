@@ -13,11 +13,11 @@ public record StagedBundle(String resourceId, String resourceSecret, long size, 
   public record Transfer(int files, long bytes, int filesSent, long bytesSent) {
     /** e.g. "100 files (300 MiB): 1 uploaded (3 MiB), 99 already on the server". */
     public String describe() {
-      String all = files + (files == 1 ? " file" : " files") + " (" + ByteSize.format(bytes) + ")";
+      String all = files + (files == 1 ? " file" : " files") + " (" + ByteSize.readable(bytes) + ")";
       if (filesSent == files) {
         return all + ": all uploaded";
       }
-      return all + ": " + filesSent + " uploaded (" + ByteSize.format(bytesSent) + "), " + (files - filesSent) + " already on the server";
+      return all + ": " + filesSent + " uploaded (" + ByteSize.readable(bytesSent) + "), " + (files - filesSent) + " already on the server";
     }
   }
 

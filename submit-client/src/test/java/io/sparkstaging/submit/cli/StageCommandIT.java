@@ -59,6 +59,35 @@ class StageCommandIT {
   }
 
   @Test
+  void restagingSendsOnlyTheChangedFileAndSaysSo() throws Exception {
+    byte[] application = new byte[200_000];
+    new java.util.Random(1).nextBytes(application);
+    Path app = Files.write(work.resolve("app.jar"), application);
+    Path lib = Files.writeString(work.resolve("lib.jar"), "library");
+    try (var server = TestServer.start(dataDir)) {
+      Run first = run("stage", "--staging-server", server.baseUri(), "--namespace", "spark-jobs", "--label", "a=b", "-o", "json",
+          app.toString(), lib.toString());
+      Files.writeString(lib, "library, version 2");
+      Run second = run("stage", "--staging-server", server.baseUri(), "--namespace", "spark-jobs", "--label", "a=b", "-o", "json",
+          app.toString(), lib.toString());
+      Run third = run("stage", "--staging-server", server.baseUri(), "--namespace", "spark-jobs", "--label", "a=b", app.toString(),
+          lib.toString());
+
+      assertThat(first.code()).as(first.err()).isZero();
+      JsonNode sentFirst = new ObjectMapper().readTree(first.out());
+      assertThat(sentFirst.get("filesSent").asInt()).isEqualTo(2);
+      assertThat(sentFirst.get("bytesSent").asLong()).isEqualTo(application.length + "library".length());
+      JsonNode sentSecond = new ObjectMapper().readTree(second.out());
+      assertThat(sentSecond.get("filesSent").asInt()).isEqualTo(1);
+      assertThat(sentSecond.get("bytesSent").asLong()).isEqualTo("library, version 2".length());
+      Map<String, String> restaged = downloadedEntries(server, sentSecond);
+      assertThat(restaged).containsOnlyKeys("app.jar", "lib.jar").containsEntry("lib.jar", "library, version 2");
+      assertThat(restaged.get("app.jar")).isEqualTo(downloadedEntries(server, sentFirst).get("app.jar"));
+      assertThat(third.out()).contains("staged 2 files (").contains("0 uploaded (0 B), 2 already on the server");
+    }
+  }
+
+  @Test
   void printsTextForPeople() throws Exception {
     Path app = Files.writeString(work.resolve("app.jar"), "application");
     try (var server = TestServer.start(dataDir)) {

@@ -151,7 +151,8 @@ class SubmitCommandIT {
       Submitter.Run run = submit(staging.baseUri());
 
       assertThat(run.code()).isEqualTo(SubmitClientMain.SUBMIT_FAILED);
-      assertThat(run.err().lines().findFirst().orElse("")).startsWith("submit-client: submission failed: creating Secret ")
+      assertThat(run.err().lines().limit(2)).allMatch(line -> line.startsWith("submit-client: staged "));
+      assertThat(run.err().lines().skip(2).findFirst().orElse("")).startsWith("submit-client: submission failed: creating Secret ")
           .contains("HTTP 403").contains("quota exceeded");
       assertThat(client.pods().inNamespace(NAMESPACE).list().getItems()).isEmpty();
       assertThat(client.services().inNamespace(NAMESPACE).list().getItems()).isEmpty();
