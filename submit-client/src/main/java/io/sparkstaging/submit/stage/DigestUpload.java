@@ -21,12 +21,15 @@ import java.net.HttpURLConnection;
 import java.net.ProtocolException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Staging by digest: asks the server which files it lacks in the namespace, uploads only those,
@@ -36,6 +39,7 @@ import java.util.Set;
 final class DigestUpload {
   private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private static final int BUFFER = 256 * 1024;
+  private static final int PARALLEL_UPLOADS = 4;
 
   /** Opens a connection to a route of the server, with its trust. */
   @FunctionalInterface
@@ -92,7 +96,7 @@ final class DigestUpload {
     }
     ManifestReceipt receipt = read(committed, ManifestReceipt.class, "the manifest");
     var staged = new StagedBundle(receipt.resourceId(), receipt.resourceSecret(), receipt.bytes(), receipt.manifestSha256(),
-        new StagedBundle.Transfer(described.size(), manifest.totalSize(), sent.files, sent.bytes));
+        sent.of(described.size(), manifest.totalSize()));
     if (receipt.files() != described.size() || receipt.bytes() != manifest.totalSize()
         || !manifest.sha256().equals(receipt.manifestSha256())) {
       deleter.delete(staged);
@@ -103,10 +107,19 @@ final class DigestUpload {
     return Optional.of(staged);
   }
 
-  /** What an upload sent over the wire, in files and bytes. */
+  /** What an upload sent over the wire, in files and bytes, counted from several threads. */
   private static final class Sent {
-    int files;
-    long bytes;
+    private int files;
+    private long bytes;
+
+    synchronized void add(long fileBytes) {
+      files++;
+      bytes += fileBytes;
+    }
+
+    synchronized StagedBundle.Transfer of(int allFiles, long allBytes) {
+      return new StagedBundle.Transfer(allFiles, allBytes, files, bytes);
+    }
   }
 
   private HttpURLConnection ask(String namespace, Map<String, Path> byDigest, Optional<String> credential) throws StageFailure {
@@ -118,27 +131,55 @@ final class DigestUpload {
     return postJson(Routes.v1Manifests(namespace), new ManifestCommit(owner, manifest.files()), credential);
   }
 
+  /**
+   * Sends the missing files, {@link #PARALLEL_UPLOADS} at a time: each is a request of its own,
+   * and the server syncs each to disk before it answers, so one at a time would leave the link idle.
+   */
   private void upload(String namespace, List<String> missing, Map<String, Path> byDigest, Optional<String> credential,
       UploadProgress progress, Sent sent) throws StageFailure {
-    Set<String> done = new HashSet<>();
-    for (String digest : missing) {
-      Path file = byDigest.get(digest);
-      if (file == null || !done.add(digest)) {
-        continue;
-      }
-      HttpURLConnection put = put(Routes.v1Blob(namespace, digest), file, credential, progress);
-      int status = status(put);
-      if (status != Statuses.UPLOADED && status != 200) {
-        ErrorBody error = StagingClient.errorBody(put);
-        if (error != null && Problem.DIGEST_MISMATCH.code().equals(error.error())) {
-          throw new StageFailure(file + " changed while it was being staged; stage again");
-        }
-        throw new StageFailure(
-            "staging server " + serverName + " refused " + file + ": HTTP " + status + StagingClient.describe(error, put));
-      }
-      sent.files++;
-      sent.bytes += size(file);
+    List<String> unique = missing.stream().distinct().filter(byDigest::containsKey).toList();
+    if (unique.isEmpty()) {
+      return;
     }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_UPLOADS, unique.size()), runnable -> {
+      Thread thread = new Thread(runnable, "staging-upload");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      List<Future<?>> uploads = new ArrayList<>();
+      for (String digest : unique) {
+        uploads.add(pool.submit(() -> {
+          uploadOne(namespace, digest, byDigest.get(digest), credential, progress, sent);
+          return null;
+        }));
+      }
+      for (Future<?> upload : uploads) {
+        upload.get();
+      }
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof StageFailure failure ? failure : new StageFailure("uploading failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StageFailure("interrupted while uploading", e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private void uploadOne(String namespace, String digest, Path file, Optional<String> credential, UploadProgress progress, Sent sent)
+      throws StageFailure {
+    HttpURLConnection put = put(Routes.v1Blob(namespace, digest), file, credential, progress);
+    int status = status(put);
+    if (status != Statuses.UPLOADED && status != 200) {
+      ErrorBody error = StagingClient.errorBody(put);
+      if (error != null && Problem.DIGEST_MISMATCH.code().equals(error.error())) {
+        throw new StageFailure(file + " changed while it was being staged; stage again");
+      }
+      throw new StageFailure(
+          "staging server " + serverName + " refused " + file + ": HTTP " + status + StagingClient.describe(error, put));
+    }
+    sent.add(size(file));
   }
 
   private HttpURLConnection put(String route, Path file, Optional<String> credential, UploadProgress progress) throws StageFailure {
