@@ -7,8 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 import java.time.Instant;
 import java.util.Arrays;
@@ -25,7 +23,7 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * entity tag hold across requests and servers. Blobs are opened one at a time, as the reader
  * reaches them.
  */
-final class AssembledTar implements SeekableByteChannel {
+final class AssembledTar extends ReadOnlyChannel {
   private static final int RECORD = TarConstants.DEFAULT_RCDSIZE;
   private static final int END_MARKER = 2 * RECORD;
 
@@ -37,42 +35,46 @@ final class AssembledTar implements SeekableByteChannel {
 
   private final List<ManifestFile> files;
   private final Blobs blobs;
-  /** Per file: where its header starts, where its bytes start; then the end marker's start and the size. */
-  private final long[] headerStarts;
-  private final long[] dataStarts;
-  private final byte[][] headers;
-  private final long size;
-  private long position;
+  private final Layout layout;
   private int openFile = -1;
   private SeekableByteChannel openBlob;
-  private boolean open = true;
 
-  private AssembledTar(Manifest manifest, Instant modified, Blobs blobs) {
-    this.files = manifest.files();
-    this.blobs = blobs;
-    int count = files.size();
-    this.headers = new byte[count][];
-    this.headerStarts = new long[count];
-    this.dataStarts = new long[count];
-    long offset = 0;
-    for (int i = 0; i < count; i++) {
-      headers[i] = header(files.get(i), modified);
-      headerStarts[i] = offset;
-      dataStarts[i] = offset + headers[i].length;
-      offset = dataStarts[i] + padded(files.get(i).size());
+  /**
+   * Where each file's header and bytes start, and the headers themselves.
+   *
+   * @param size the whole tar's, end-of-archive marker included
+   */
+  private record Layout(byte[][] headers, long[] headerStarts, long[] dataStarts, long size) {
+    static Layout of(List<ManifestFile> files, Instant modified) {
+      int count = files.size();
+      byte[][] headers = new byte[count][];
+      long[] headerStarts = new long[count];
+      long[] dataStarts = new long[count];
+      long offset = 0;
+      for (int i = 0; i < count; i++) {
+        headers[i] = header(files.get(i), modified);
+        headerStarts[i] = offset;
+        dataStarts[i] = offset + headers[i].length;
+        offset = dataStarts[i] + padded(files.get(i).size());
+      }
+      return new Layout(headers, headerStarts, dataStarts, offset + END_MARKER);
     }
-    this.size = offset + END_MARKER;
+  }
+
+  private AssembledTar(List<ManifestFile> files, Layout layout, Blobs blobs) {
+    super(layout.size());
+    this.files = files;
+    this.layout = layout;
+    this.blobs = blobs;
   }
 
   static AssembledTar open(Manifest manifest, Instant modified, Blobs blobs) {
-    return new AssembledTar(manifest, modified, blobs);
+    return new AssembledTar(manifest.files(), Layout.of(manifest.files(), modified), blobs);
   }
 
   /** The length of the tar a manifest assembles to. */
   static long sizeOf(Manifest manifest, Instant modified) {
-    return new AssembledTar(manifest, modified, sha256 -> {
-      throw new IllegalStateException("only measured");
-    }).size;
+    return Layout.of(manifest.files(), modified).size();
   }
 
   /** The header records of one file, with a pax header before them for a long or non-ASCII name, as the client writes them. */
@@ -105,37 +107,38 @@ final class AssembledTar implements SeekableByteChannel {
   @Override
   public int read(ByteBuffer dst) throws IOException {
     requireOpen();
-    if (position >= size) {
+    if (position() >= size()) {
       return -1;
     }
     int before = dst.position();
-    while (dst.hasRemaining() && position < size) {
+    while (dst.hasRemaining() && position() < size()) {
+      long position = position();
       int file = fileAt(position);
       int read;
-      if (file < 0 || position >= dataStarts[file] + files.get(file).size()) {
-        read = zeros(dst, (file < 0 ? size : nextStart(file)) - position);
-      } else if (position < dataStarts[file]) {
-        byte[] header = headers[file];
-        int from = (int) (position - headerStarts[file]);
+      if (file < 0 || position >= layout.dataStarts()[file] + files.get(file).size()) {
+        read = zeros(dst, (file < 0 ? size() : nextStart(file)) - position);
+      } else if (position < layout.dataStarts()[file]) {
+        byte[] header = layout.headers()[file];
+        int from = (int) (position - layout.headerStarts()[file]);
         read = Math.min(dst.remaining(), header.length - from);
         dst.put(header, from, read);
       } else {
         read = readBlob(file, dst);
       }
-      position += read;
+      advance(read);
     }
     return dst.position() - before;
   }
 
   /** The file whose header, bytes or padding hold {@code offset}, or -1 in the end marker. */
   private int fileAt(long offset) {
-    int found = Arrays.binarySearch(headerStarts, offset);
+    int found = Arrays.binarySearch(layout.headerStarts(), offset);
     int file = found >= 0 ? found : -found - 2;
     return file >= 0 && file < files.size() && offset < nextStart(file) ? file : -1;
   }
 
   private long nextStart(int file) {
-    return file + 1 < files.size() ? headerStarts[file + 1] : size - END_MARKER;
+    return file + 1 < files.size() ? layout.headerStarts()[file + 1] : size() - END_MARKER;
   }
 
   private static int zeros(ByteBuffer dst, long available) {
@@ -152,7 +155,7 @@ final class AssembledTar implements SeekableByteChannel {
       openBlob = blobs.open(files.get(file).sha256());
       openFile = file;
     }
-    long offset = position - dataStarts[file];
+    long offset = position() - layout.dataStarts()[file];
     long remaining = files.get(file).size() - offset;
     openBlob.position(offset);
     ByteBuffer window = dst.slice().limit((int) Math.min(dst.remaining(), remaining));
@@ -172,49 +175,8 @@ final class AssembledTar implements SeekableByteChannel {
     }
   }
 
-  private void requireOpen() throws IOException {
-    if (!open) {
-      throw new ClosedChannelException();
-    }
-  }
-
   @Override
-  public long position() {
-    return position;
-  }
-
-  @Override
-  public SeekableByteChannel position(long newPosition) {
-    if (newPosition < 0) {
-      throw new IllegalArgumentException("negative position");
-    }
-    position = newPosition;
-    return this;
-  }
-
-  @Override
-  public long size() {
-    return size;
-  }
-
-  @Override
-  public int write(ByteBuffer src) {
-    throw new NonWritableChannelException();
-  }
-
-  @Override
-  public SeekableByteChannel truncate(long newSize) {
-    throw new NonWritableChannelException();
-  }
-
-  @Override
-  public boolean isOpen() {
-    return open;
-  }
-
-  @Override
-  public void close() throws IOException {
-    open = false;
+  protected void closing() throws IOException {
     closeBlob();
   }
 }

@@ -1,10 +1,8 @@
 package io.sparkstaging.server.store.s3;
 
+import io.sparkstaging.server.store.ReadOnlyChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.NonWritableChannelException;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.NoSuchFileException;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -16,24 +14,21 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * An object's bytes as a read-only channel: one streaming GET from the current position, replaced
  * by a ranged GET when the position moves. Closing early aborts the stream rather than draining it.
  */
-final class S3ObjectChannel implements SeekableByteChannel {
+final class S3ObjectChannel extends ReadOnlyChannel {
   private static final int CHUNK = 128 * 1024;
 
   private final S3Client s3;
   private final String bucket;
   private final String key;
-  private final long size;
   private ResponseInputStream<GetObjectResponse> stream;
-  private long position;
-  private boolean open = true;
   private byte[] chunk;
 
   private S3ObjectChannel(S3Client s3, String bucket, String key, ResponseInputStream<GetObjectResponse> first) {
+    super(first.response().contentLength());
     this.s3 = s3;
     this.bucket = bucket;
     this.key = key;
     this.stream = first;
-    this.size = first.response().contentLength();
   }
 
   /** Starts reading the whole object, so that a missing one is known before any byte is sent. */
@@ -53,71 +48,39 @@ final class S3ObjectChannel implements SeekableByteChannel {
 
   @Override
   public int read(ByteBuffer destination) throws IOException {
-    if (!open) {
-      throw new ClosedChannelException();
-    }
-    if (position >= size) {
+    requireOpen();
+    if (position() >= size()) {
       return -1;
     }
     if (stream == null) {
-      stream = get(s3, bucket, key, "bytes=" + position + "-");
+      stream = get(s3, bucket, key, "bytes=" + position() + "-");
     }
     if (chunk == null) {
       chunk = new byte[CHUNK];
     }
     int read = stream.read(chunk, 0, Math.min(chunk.length, destination.remaining()));
     if (read < 0) {
-      throw new IOException("the object store ended the bundle after " + position + " of " + size + " bytes");
+      throw new IOException("the object store ended the bundle after " + position() + " of " + size() + " bytes");
     }
     destination.put(chunk, 0, read);
-    position += read;
+    advance(read);
     return read;
   }
 
   @Override
-  public long position() {
-    return position;
+  protected void moving() {
+    abortStream();
   }
 
   @Override
-  public SeekableByteChannel position(long newPosition) {
-    if (newPosition != position) {
-      abortStream();
-      position = newPosition;
-    }
-    return this;
-  }
-
-  @Override
-  public long size() {
-    return size;
-  }
-
-  @Override
-  public int write(ByteBuffer source) {
-    throw new NonWritableChannelException();
-  }
-
-  @Override
-  public SeekableByteChannel truncate(long newSize) {
-    throw new NonWritableChannelException();
-  }
-
-  @Override
-  public boolean isOpen() {
-    return open;
-  }
-
-  @Override
-  public void close() {
-    open = false;
+  protected void closing() {
     abortStream();
   }
 
   private void abortStream() {
     if (stream != null) {
       // Closing would read the rest of the object to reuse the connection; aborting drops it.
-      if (position < size) {
+      if (position() < size()) {
         stream.abort();
       }
       try {
