@@ -146,6 +146,11 @@ class StagingByDigestIT {
     assertThat(whole.header("Repr-Digest")).isEqualTo(ReprDigest.format(Bundles.sha256Hex(tar)));
     assertThat(entries(tar)).containsExactly(Map.entry("app.jar", Bundles.sha256Hex(APP)), Map.entry("run.sh", Bundles.sha256Hex(LIB)));
     assertThat(modes(tar)).containsExactly(0644, 0755);
+    // Stored once as files; counted as a whole download would send it.
+    String metrics = given().get(url("/metrics")).asString();
+    assertThat(metrics).contains("staging_blobs_stored_bytes " + (double) (APP.length + LIB.length))
+        .contains("staging_bundles_stored_bytes " + (double) tar.length)
+        .contains("staging_storage_bytes " + (double) (APP.length + LIB.length));
 
     byte[] v0 = given().header("Authorization", (String) receipt.path("resourceSecret")).get(url(Routes.v0Resource(id))).then()
         .statusCode(200).extract().asByteArray();
