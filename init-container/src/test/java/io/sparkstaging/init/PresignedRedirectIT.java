@@ -58,6 +58,30 @@ class PresignedRedirectIT {
     }
   }
 
+  @Test
+  void eachFileOfABundleStagedByDigestComesFromTheObjectStoreVerifiedAgainstTheManifest() throws Exception {
+    String bucket = TestStorage.proxy().newBucket();
+    try (var server =
+        TestServer.start(dataDir, settings -> settings.s3 = TestStorage.s3(bucket, dataDir, Optional.of(Duration.ofMinutes(5))))) {
+      var files = new java.util.LinkedHashMap<String, byte[]>();
+      files.put("app.jar", "application".getBytes());
+      files.put("lib.jar", "class files ".repeat(100_000).getBytes());
+      JsonNode receipt = new JdkClient().stageByDigest(server.baseUri(), files);
+      var harness = new InitHarness(pod).stagedJars(server.baseUri(), receipt.get("resourceId").asText(),
+          receipt.get("resourceSecret").asText());
+
+      InitHarness.Result result = harness.run();
+
+      assertThat(result.exitCode()).as(result.err()).isZero();
+      assertThat(harness.jarsDir().resolve("app.jar")).hasContent("application");
+      assertThat(harness.jarsDir().resolve("lib.jar")).hasContent("class files ".repeat(100_000));
+      // The manifest came from the staging server; every file's bytes from the object store.
+      assertThat(downloads(server, "/api/v1/bundles/{id}", "200")).isEqualTo(1);
+      assertThat(downloads(server, "/api/v1/bundles/{id}/blobs/{sha256}", "307")).isEqualTo(2);
+      assertThat(downloads(server, "/api/v1/bundles/{id}/blobs/{sha256}", "200")).isZero();
+    }
+  }
+
   /** GETs the server answered on {@code route} with {@code status}, from its request metrics. */
   private static double downloads(TestServer server, String route, String status) throws Exception {
     String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUri() + "/metrics")).build(),

@@ -23,13 +23,13 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * entity tag hold across requests and servers. Blobs are opened one at a time, as the reader
  * reaches them.
  */
-final class AssembledTar extends ReadOnlyChannel {
+public final class AssembledTar extends ReadOnlyChannel {
   private static final int RECORD = TarConstants.DEFAULT_RCDSIZE;
   private static final int END_MARKER = 2 * RECORD;
 
   /** Opens one file's bytes by its digest. */
   @FunctionalInterface
-  interface Blobs {
+  public interface Blobs {
     SeekableByteChannel open(String sha256) throws IOException;
   }
 
@@ -68,12 +68,12 @@ final class AssembledTar extends ReadOnlyChannel {
     this.blobs = blobs;
   }
 
-  static AssembledTar open(Manifest manifest, Instant modified, Blobs blobs) {
+  public static AssembledTar open(Manifest manifest, Instant modified, Blobs blobs) {
     return new AssembledTar(manifest.files(), Layout.of(manifest.files(), modified), blobs);
   }
 
   /** The length of the tar a manifest assembles to. */
-  static long sizeOf(Manifest manifest, Instant modified) {
+  public static long sizeOf(Manifest manifest, Instant modified) {
     return Layout.of(manifest.files(), modified).size();
   }
 

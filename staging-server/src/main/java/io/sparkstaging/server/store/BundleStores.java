@@ -16,7 +16,7 @@ public final class BundleStores {
   public static BundleStore open(ServerConfig config, Clock clock) throws IOException {
     if (config.s3().isPresent()) {
       Duration refresh = config.cleanupInterval().compareTo(MAX_LISTING_AGE) < 0 ? config.cleanupInterval() : MAX_LISTING_AGE;
-      return S3BundleStore.open(config.s3().get(), config.minFreeSpace(), refresh, clock);
+      return S3BundleStore.open(config.s3().get(), config.minFreeSpace(), refresh, clock, config.blobGrace());
     }
     return LocalBundleStore.open(config.dataDir(), config.minFreeSpace(), clock, config.blobGrace());
   }

@@ -17,8 +17,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -196,11 +194,11 @@ final class LocalBlobStore implements BlobStore {
 
   /** The namespace's directory, made whole (its name file synced) under incoming/ and renamed into place the first time. */
   private synchronized Path namespaceDir(String namespace) throws IOException {
-    Path dir = root.resolve(key(namespace));
+    Path dir = root.resolve(NamespaceKey.of(namespace));
     if (Files.isDirectory(dir)) {
       return dir;
     }
-    Path fresh = OwnerOnly.createDirectory(incoming.resolve("namespace-" + key(namespace)));
+    Path fresh = OwnerOnly.createDirectory(incoming.resolve("namespace-" + NamespaceKey.of(namespace)));
     DurableFiles.writeSynced(fresh.resolve(NAMESPACE_FILE), namespace.getBytes(StandardCharsets.UTF_8));
     DurableFiles.syncDirectory(fresh);
     DurableFiles.moveSynced(fresh, dir);
@@ -316,14 +314,6 @@ final class LocalBlobStore implements BlobStore {
   }
 
   private Path blobPath(String namespace, String digest) {
-    return root.resolve(key(namespace)).resolve(digest);
-  }
-
-  private static String key(String namespace) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(namespace.getBytes(StandardCharsets.UTF_8)), 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return root.resolve(NamespaceKey.of(namespace)).resolve(digest);
   }
 }

@@ -168,7 +168,8 @@ class StagingByDigestIT {
     put(NAMESPACE, app, LIB).then().statusCode(400).body("error", equalTo("digest_mismatch"));
 
     missing(NAMESPACE, app).then().body("missing", contains(app));
-    assertThat(Bundles.filesUnder(dataDir.resolve("incoming"))).isZero();
+    assertThat(server.partialUploads()).isZero();
+    assertThat(server.storedObjects()).isZero();
   }
 
   @Test

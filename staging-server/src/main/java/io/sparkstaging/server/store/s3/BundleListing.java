@@ -40,7 +40,7 @@ final class BundleListing {
     var visible = new HashMap<BundleId, BundleRecord>();
     var leftovers = new HashMap<BundleId, Leftover>();
     grouped.forEach((id, group) -> {
-      Optional<BundleRecord> record = group.hasMetadata && group.hasContent ? metadata.apply(id) : Optional.empty();
+      Optional<BundleRecord> record = group.hasMetadata && group.hasBytes ? metadata.apply(id) : Optional.empty();
       if (record.isPresent()) {
         visible.put(id, withEvents(record.get(), group));
       } else {
@@ -72,7 +72,8 @@ final class BundleListing {
   private static final class Group {
     final List<String> keys = new ArrayList<>();
     boolean hasMetadata;
-    boolean hasContent;
+    /** Content, or a manifest of files kept elsewhere. */
+    boolean hasBytes;
     Instant firstDownload;
     Instant ownerSeen;
     Instant newest = Instant.MIN;
@@ -83,7 +84,7 @@ final class BundleListing {
         newest = object.lastModified();
       }
       hasMetadata |= entry.name().equals(S3Keys.METADATA);
-      hasContent |= entry.name().equals(S3Keys.CONTENT);
+      hasBytes |= entry.name().equals(S3Keys.CONTENT) || entry.name().equals(S3Keys.MANIFEST);
       entry.eventTime(S3Keys.DOWNLOADED).ifPresent(when -> firstDownload = earliest(firstDownload, when));
       entry.eventTime(S3Keys.OWNER_SEEN).ifPresent(when -> ownerSeen = earliest(ownerSeen, when));
     }

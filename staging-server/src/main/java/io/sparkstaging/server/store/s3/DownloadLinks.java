@@ -21,10 +21,14 @@ final class DownloadLinks implements AutoCloseable {
   }
 
   Optional<URI> linkTo(BundleId id) {
+    return linkTo(bucket.keys().content(id));
+  }
+
+  Optional<URI> linkTo(String key) {
     return validity.map(ttl -> {
       try {
         return presigner.presignGetObject(presign -> presign.signatureDuration(ttl)
-            .getObjectRequest(get -> get.bucket(bucket.name()).key(bucket.keys().content(id)))).url().toURI();
+            .getObjectRequest(get -> get.bucket(bucket.name()).key(key))).url().toURI();
       } catch (URISyntaxException e) {
         throw new IllegalStateException("the SDK presigned a malformed URL", e);
       }

@@ -112,4 +112,26 @@ final class S3Bucket {
   void probe() {
     s3.listObjectsV2(list -> list.bucket(name).prefix(keys.bundles()).maxKeys(1));
   }
+
+  /** Every key under {@code prefix}, with its size and time, the SDK fetching pages as the caller iterates. */
+  Iterable<S3Object> list(String prefix) {
+    return s3.listObjectsV2Paginator(list -> list.bucket(name).prefix(prefix)).contents();
+  }
+
+  Optional<byte[]> read(String key) {
+    try {
+      return Optional.of(s3.getObjectAsBytes(get -> get.bucket(name).key(key)).asByteArray());
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    }
+  }
+
+  void write(String key, byte[] bytes) {
+    s3.putObject(put -> put.bucket(name).key(key), RequestBody.fromBytes(bytes));
+  }
+
+  /** A copy made by the store itself: the bytes do not pass through this server. */
+  void copy(String from, String to) {
+    s3.copyObject(copy -> copy.sourceBucket(name).sourceKey(from).destinationBucket(name).destinationKey(to));
+  }
 }

@@ -3,6 +3,8 @@ package io.sparkstaging.server.store.s3;
 import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.server.config.S3Config;
 import io.sparkstaging.server.errors.StagingException;
+import io.sparkstaging.server.store.AssembledTar;
+import io.sparkstaging.server.store.BlobStore;
 import io.sparkstaging.server.store.BundleId;
 import io.sparkstaging.server.store.BundleRecord;
 import io.sparkstaging.server.store.BundleStore;
@@ -16,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,17 +47,34 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
   private final BundleEvents events;
   private final DownloadLinks links;
   private final UploadTarget uploads;
+  private final S3BlobStore blobs;
   private final ScheduledExecutorService refresher = daemonThreads("staging-s3-listing");
   /** Sends upload parts while their uploads spool the next; one part in flight per upload at most. */
   private final ExecutorService partSender = Executors.newCachedThreadPool(runnable -> daemon(runnable, "staging-s3-part"));
   private final SecureRandom random = new SecureRandom();
 
-  private S3BundleStore(S3Bucket bucket, DownloadLinks links, SpoolDirectory spool, long partSize, Clock clock) {
+  private S3BundleStore(S3Bucket bucket, DownloadLinks links, SpoolDirectory spool, long partSize, Clock clock, Duration blobGrace) {
     this.bucket = bucket;
     this.visible = new VisibleBundles(bucket);
     this.events = new BundleEvents(bucket, visible, clock);
     this.links = links;
     this.uploads = new UploadTarget(bucket, spool, partSender, partSize, clock, this::publish);
+    this.blobs = new S3BlobStore(bucket, uploads, links, new S3BlobStore.Bundles() {
+      @Override
+      public void publish(BundleRecord record) {
+        S3BundleStore.this.publish(record);
+      }
+
+      @Override
+      public boolean delete(BundleId id) throws IOException {
+        return S3BundleStore.this.delete(id);
+      }
+
+      @Override
+      public List<BundleRecord> listManifestBundlesFresh() {
+        return listFresh().stream().filter(record -> record.layout() == BundleRecord.Layout.MANIFEST).toList();
+      }
+    }, clock, blobGrace);
   }
 
   /**
@@ -62,18 +82,23 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
    *
    * @param minFreeSpace free space the spooled upload parts may not eat into
    * @param refreshInterval how often the bucket is listed again
+   * @param blobGrace how long a blob no bundle lists is kept after it was uploaded or last reported present
    */
-  public static S3BundleStore open(S3Config config, long minFreeSpace, Duration refreshInterval, Clock clock) throws IOException {
-    return open(config, S3Clients.client(config), minFreeSpace, refreshInterval, clock);
+  public static S3BundleStore open(S3Config config, long minFreeSpace, Duration refreshInterval, Clock clock, Duration blobGrace)
+      throws IOException {
+    return open(config, S3Clients.client(config), minFreeSpace, refreshInterval, clock, blobGrace);
   }
 
   /** @param s3 the client to reach the bucket with, which the store closes */
-  static S3BundleStore open(S3Config config, S3Client s3, long minFreeSpace, Duration refreshInterval, Clock clock) throws IOException {
+  static S3BundleStore open(S3Config config, S3Client s3, long minFreeSpace, Duration refreshInterval, Clock clock, Duration blobGrace)
+      throws IOException {
     var bucket = new S3Bucket(s3, config.bucket(), config.prefix());
     var links = new DownloadLinks(S3Clients.presigner(config), bucket, config.downloadRedirect());
-    var store = new S3BundleStore(bucket, links, SpoolDirectory.claim(config.spoolDir(), minFreeSpace), config.partSize(), clock);
+    var store =
+        new S3BundleStore(bucket, links, SpoolDirectory.claim(config.spoolDir(), minFreeSpace), config.partSize(), clock, blobGrace);
     try {
       store.visible.refresh();
+      store.blobs.refresh();
     } catch (RuntimeException e) {
       store.close();
       throw new IOException("cannot list s3://" + config.bucket() + "/" + config.prefix() + ": " + e.getMessage(), e);
@@ -117,7 +142,17 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
 
   @Override
   public SeekableByteChannel open(BundleId id) throws IOException {
+    Optional<BundleRecord> record = visible.get(id).or(() -> bucket.readMetadata(id));
+    if (record.isPresent() && record.get().layout() == BundleRecord.Layout.MANIFEST) {
+      String namespace = record.get().owner().ownerNamespace();
+      return AssembledTar.open(blobs.manifest(id), record.get().createdAt(), sha256 -> blobs.open(namespace, sha256));
+    }
     return S3ObjectChannel.open(bucket.client(), bucket.name(), bucket.keys().content(id));
+  }
+
+  @Override
+  public Optional<BlobStore> blobs() {
+    return Optional.of(blobs);
   }
 
   @Override
@@ -143,7 +178,7 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
 
   @Override
   public long changeCount() {
-    return visible.changeCount();
+    return visible.changeCount() + blobs.changeCount();
   }
 
   @Override
@@ -178,6 +213,7 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
   @Override
   public void removeLeftovers(Instant now) {
     new LeftoverSweeper(bucket).sweep(visible.leftovers(), now);
+    blobs.sweep(now);
   }
 
   @Override
@@ -196,6 +232,7 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
   private void refreshQuietly() {
     try {
       visible.refresh();
+      blobs.refresh();
     } catch (RuntimeException e) {
       log.warn("Listing the bucket failed; the previous listing is used until the next one: {}", e.toString());
     }

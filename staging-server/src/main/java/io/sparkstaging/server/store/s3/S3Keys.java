@@ -15,7 +15,19 @@ import java.util.regex.Pattern;
  *                          never changed, so its presence is what makes a bundle visible
  * downloaded/EPOCH_MILLIS  empty: a first download, as seen by one replica
  * owner-seen/EPOCH_MILLIS  empty: a pod of the owner was seen
+ * manifest.json            instead of content, for a bundle staged by digest: its files, which are
  * </pre>
+ *
+ * under {@code PREFIX/blobs/NS_KEY/} ({@link io.sparkstaging.server.store.NamespaceKey}):
+ *
+ * <pre>
+ * SHA256                   a file's bytes, copied there once the server has checked them
+ * namespace                the namespace's name
+ * </pre>
+ *
+ * and, for the sweep that removes blobs no bundle lists ({@link S3BlobStore}), {@code
+ * PREFIX/pins/NS_KEY/EPOCH_MILLIS-RANDOM} (the digests a query found, kept a grace period) and
+ * {@code PREFIX/condemned/NS_KEY/SHA256} (a blob the sweep is about to remove).
  *
  * Events are new keys rather than edits of {@code bundle.json}: replicas that record them at the
  * same time cannot overwrite each other, and a listing alone tells every time. Every key is made
@@ -26,11 +38,15 @@ final class S3Keys {
   static final String METADATA = "bundle.json";
   static final String DOWNLOADED = "downloaded/";
   static final String OWNER_SEEN = "owner-seen/";
+  static final String MANIFEST = "manifest.json";
+  static final String NAMESPACE = "namespace";
 
   private final String bundles;
+  private final String prefix;
   private final Pattern parts;
 
   S3Keys(String prefix) {
+    this.prefix = prefix;
     this.bundles = prefix + "bundles/";
     this.parts = Pattern.compile(Pattern.quote(bundles) + "([0-9a-f]{32})/(.+)");
   }
@@ -50,6 +66,43 @@ final class S3Keys {
 
   String metadata(BundleId id) {
     return dir(id) + METADATA;
+  }
+
+  String manifest(BundleId id) {
+    return dir(id) + MANIFEST;
+  }
+
+  /** Where every namespace's blobs are: the prefix to list. */
+  String allBlobs() {
+    return prefix + "blobs/";
+  }
+
+  String blobs(String namespaceKey) {
+    return allBlobs() + namespaceKey + "/";
+  }
+
+  String blob(String namespaceKey, String sha256) {
+    return blobs(namespaceKey) + sha256;
+  }
+
+  String namespaceName(String namespaceKey) {
+    return blobs(namespaceKey) + NAMESPACE;
+  }
+
+  String allPins() {
+    return prefix + "pins/";
+  }
+
+  String pins(String namespaceKey) {
+    return allPins() + namespaceKey + "/";
+  }
+
+  String allCondemned() {
+    return prefix + "condemned/";
+  }
+
+  String condemned(String namespaceKey) {
+    return allCondemned() + namespaceKey + "/";
   }
 
   String event(BundleId id, String kind, Instant when) {

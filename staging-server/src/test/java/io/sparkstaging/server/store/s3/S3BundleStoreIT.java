@@ -40,7 +40,8 @@ class S3BundleStoreIT {
   Path second;
 
   private S3BundleStore open(Path dir) throws Exception {
-    return S3BundleStore.open(TestStorage.s3(bucket, Files.createDirectories(dir), Optional.empty()), 0, Duration.ofHours(1), clock);
+    return S3BundleStore.open(TestStorage.s3(bucket, Files.createDirectories(dir), Optional.empty()), 0, Duration.ofHours(1), clock,
+        Duration.ofHours(1));
   }
 
   /** A store whose client fails every deletion of a bundle's content, as an outage mid-way would. */
@@ -62,7 +63,7 @@ class S3BundleStoreIT {
             throw e.getCause();
           }
         });
-    return S3BundleStore.open(config, failing, 0, Duration.ofHours(1), clock);
+    return S3BundleStore.open(config, failing, 0, Duration.ofHours(1), clock, Duration.ofHours(1));
   }
 
   private static BundleRecord store(S3BundleStore store) {
