@@ -29,8 +29,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Fetches a bundle staged by digest file by file, on twice as many threads as the pod has cores
- * (at least four): each
+ * Fetches a bundle staged by digest file by file, on as many threads as the pod has cores (at
+ * least two): each
  * file streams from the server (or the object store it redirects to) into its place, hashed on the
  * way and checked against the manifest's digest, and is written once. The manifest itself is
  * checked against the bundle's entity tag, the digest the client committed. One failure stops the
@@ -38,7 +38,7 @@ import java.util.concurrent.Future;
  */
 final class ManifestFetch {
   private static final long MAX_MANIFEST_BYTES = 64L << 20;
-  private static final int MIN_THREADS = 4;
+  private static final int MIN_THREADS = 2;
 
   /** Opens a download with the given headers, registered for cancelling. */
   @FunctionalInterface
@@ -85,8 +85,8 @@ final class ManifestFetch {
   long fetch(URI server, String resourceId, String secret, Manifest manifest, Path slot) throws IOException {
     List<ManifestFile> files = manifest.files();
     var writer = new ManifestFiles(slot);
-    // Each file is a request of its own: more fetches than cores keep every core busy while some wait on the network.
-    int threads = Math.max(1, Math.min(files.size(), Math.max(MIN_THREADS, 2 * Runtime.getRuntime().availableProcessors())));
+    // One fetch per core, at least two so that one receives while another writes; more only contended on 2 cores (docs/benchmarks.md).
+    int threads = Math.max(1, Math.min(files.size(), Math.max(MIN_THREADS, Runtime.getRuntime().availableProcessors())));
     ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
       Thread thread = new Thread(runnable, "init-file");
       thread.setDaemon(true);
