@@ -122,7 +122,7 @@ final class S3BlobStore implements BlobStore {
       if (!pending.sha256Hex().equals(sha256)) {
         throw new StagingException(Problem.DIGEST_MISMATCH, "the file's SHA-256 is " + pending.sha256Hex() + ", not " + sha256);
       }
-      boolean fresh = !blobsOf(key).containsKey(sha256);
+      boolean fresh = !bucket.exists(keys.blob(key, sha256));
       if (namespaceNames.putIfAbsent(key, namespace) == null) {
         bucket.write(keys.namespaceName(key), namespace.getBytes(StandardCharsets.UTF_8));
       }

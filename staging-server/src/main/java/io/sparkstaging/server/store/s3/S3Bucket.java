@@ -126,6 +126,15 @@ final class S3Bucket {
     }
   }
 
+  boolean exists(String key) {
+    try {
+      s3.headObject(head -> head.bucket(name).key(key));
+      return true;
+    } catch (NoSuchKeyException e) {
+      return false;
+    }
+  }
+
   void write(String key, byte[] bytes) {
     s3.putObject(put -> put.bucket(name).key(key), RequestBody.fromBytes(bytes));
   }
