@@ -96,8 +96,7 @@ class S3BlobStoreIT {
       BlobStore blobs = store.blobs().orElseThrow();
       write(blobs, LISTED);
       // A sweep on another replica is deciding about it right now.
-      TestStorage.client().putObject(put -> put.bucket(bucket).key(TestStorage.PREFIX + "condemned/" + NamespaceKey.of(NAMESPACE) + "/"
-          + Bundles.sha256Hex(LISTED)), RequestBody.empty());
+      condemn(LISTED);
 
       assertThat(blobs.missing(NAMESPACE, List.of(Bundles.sha256Hex(LISTED)))).containsExactly(Bundles.sha256Hex(LISTED));
       assertThatThrownBy(() -> commit(blobs, LISTED)).isInstanceOfSatisfying(StagingException.class,
@@ -105,6 +104,30 @@ class S3BlobStoreIT {
       assertThat(store.listFresh()).isEmpty();
       assertThat(keys("bundles/")).isEmpty();
     }
+  }
+
+  @Test
+  void condemnationsASweepLeftWhenItDiedAreSettledByTheNext() throws Exception {
+    try (var store = open(first, Duration.ofHours(1))) {
+      BlobStore blobs = store.blobs().orElseThrow();
+      write(blobs, LISTED);
+      write(blobs, UNLISTED);
+      commit(blobs, LISTED);
+      condemn(LISTED);
+      condemn(UNLISTED);
+
+      store.removeLeftovers(Instant.now());
+
+      assertThat(blobs.missing(NAMESPACE, List.of(Bundles.sha256Hex(LISTED), Bundles.sha256Hex(UNLISTED))))
+          .containsExactly(Bundles.sha256Hex(UNLISTED));
+      assertThat(keys("condemned/")).isEmpty();
+    }
+  }
+
+  /** What a sweep on another replica does first, before it decides. */
+  private void condemn(byte[] content) {
+    TestStorage.client().putObject(put -> put.bucket(bucket).key(TestStorage.PREFIX + "condemned/" + NamespaceKey.of(NAMESPACE) + "/"
+        + Bundles.sha256Hex(content)), RequestBody.empty());
   }
 
   private List<String> keys(String under) {
