@@ -82,7 +82,7 @@ final class DigestUpload {
     if (status(asked) == Problem.NOT_FOUND.status()) {
       return Optional.empty();
     }
-    List<String> missing = read(asked, MissingBlobs.class, "the question which files it lacks").missing();
+    List<String> missing = missing(asked, byDigest);
     var sent = new Sent();
     progress.willSend(missing.stream().mapToLong(digest -> size(byDigest.get(digest))).sum());
     upload(namespace, missing, byDigest, credential, progress, sent);
@@ -90,11 +90,14 @@ final class DigestUpload {
     HttpURLConnection committed = commit(namespace, owner, manifest, credential);
     if (status(committed) == Problem.BLOBS_MISSING.status()) {
       // Removed since the question (unlisted past the server's grace period): ask again, once.
-      missing = read(ask(namespace, byDigest, credential), MissingBlobs.class, "the question which files it lacks").missing();
+      missing = missing(ask(namespace, byDigest, credential), byDigest);
       upload(namespace, missing, byDigest, credential, progress, sent);
       committed = commit(namespace, owner, manifest, credential);
     }
     ManifestReceipt receipt = read(committed, ManifestReceipt.class, "the manifest");
+    if (receipt.resourceId() == null || receipt.resourceSecret() == null || receipt.manifestSha256() == null) {
+      throw new StageFailure("staging server " + serverName + " answered the commit without a bundle id, secret and manifest digest");
+    }
     var staged = new StagedBundle(receipt.resourceId(), receipt.resourceSecret(), receipt.bytes(), receipt.manifestSha256(),
         sent.of(described.size(), manifest.totalSize()));
     if (receipt.files() != described.size() || receipt.bytes() != manifest.totalSize()
@@ -122,6 +125,15 @@ final class DigestUpload {
     }
   }
 
+  /** The answer's digests, those this client asked about: a server cannot make it send anything else. */
+  private List<String> missing(HttpURLConnection answer, Map<String, Path> byDigest) throws StageFailure {
+    List<String> missing = read(answer, MissingBlobs.class, "the question which files it lacks").missing();
+    if (missing == null) {
+      throw new StageFailure("staging server " + serverName + " answered the question which files it lacks without a list");
+    }
+    return missing.stream().filter(byDigest::containsKey).distinct().toList();
+  }
+
   private HttpURLConnection ask(String namespace, Map<String, Path> byDigest, Optional<String> credential) throws StageFailure {
     return postJson(Routes.v1MissingBlobs(namespace), new BlobQuery(List.copyOf(byDigest.keySet())), credential);
   }
@@ -137,18 +149,17 @@ final class DigestUpload {
    */
   private void upload(String namespace, List<String> missing, Map<String, Path> byDigest, Optional<String> credential,
       UploadProgress progress, Sent sent) throws StageFailure {
-    List<String> unique = missing.stream().distinct().filter(byDigest::containsKey).toList();
-    if (unique.isEmpty()) {
+    if (missing.isEmpty()) {
       return;
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_UPLOADS, unique.size()), runnable -> {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_UPLOADS, missing.size()), runnable -> {
       Thread thread = new Thread(runnable, "staging-upload");
       thread.setDaemon(true);
       return thread;
     });
     try {
       List<Future<?>> uploads = new ArrayList<>();
-      for (String digest : unique) {
+      for (String digest : missing) {
         uploads.add(pool.submit(() -> {
           uploadOne(namespace, digest, byDigest.get(digest), credential, progress, sent);
           return null;

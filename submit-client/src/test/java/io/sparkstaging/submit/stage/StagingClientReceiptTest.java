@@ -38,6 +38,7 @@ class StagingClientReceiptTest {
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private volatile boolean lie;
   private volatile boolean byDigest;
+  private volatile boolean noisy;
 
   private StagingClient client() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -57,7 +58,9 @@ class StagingClientReceiptTest {
     if (!byDigest) {
       exchange.sendResponseHeaders(404, -1);
     } else if (path.equals(Routes.v1MissingBlobs("spark-jobs"))) {
-      reply(exchange, 200, "{\"missing\":[\"" + app + "\"]}");
+      // A noisy server repeats itself and names a file nobody asked about.
+      reply(exchange, 200, noisy ? "{\"missing\":[\"" + app + "\",\"" + app + "\",\"" + "f".repeat(64) + "\"]}"
+          : "{\"missing\":[\"" + app + "\"]}");
     } else if (path.equals(Routes.v1Blob("spark-jobs", app)) && exchange.getRequestMethod().equals("PUT")) {
       exchange.sendResponseHeaders(201, -1);
     } else if (path.equals(Routes.v1Manifests("spark-jobs"))) {
@@ -133,6 +136,17 @@ class StagingClientReceiptTest {
     assertThat(requests).containsExactly("POST " + Routes.v1MissingBlobs("spark-jobs"),
         "PUT " + Routes.v1Blob("spark-jobs", sha256("application".getBytes(StandardCharsets.UTF_8))),
         "POST " + Routes.v1Manifests("spark-jobs"));
+  }
+
+  @Test
+  void onlyFilesItAskedAboutAreSentEachOnceWhateverTheServerAnswers() throws Exception {
+    byDigest = true;
+    noisy = true;
+
+    StagedBundle staged = client().stage(bundle(), "spark-jobs", Map.of("spark-app-selector", "a"), UploadProgress.NONE);
+
+    assertThat(staged.transfer().filesSent()).isEqualTo(1);
+    assertThat(requests).filteredOn(request -> request.startsWith("PUT ")).hasSize(1);
   }
 
   @Test
