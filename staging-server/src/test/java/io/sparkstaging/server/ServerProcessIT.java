@@ -137,6 +137,16 @@ class ServerProcessIT {
   }
 
   @Test
+  void aDataDirectoryThatCannotBeUsedIsAConfigurationErrorWithoutAStackTrace() throws Exception {
+    Path file = Files.writeString(dataDir.resolve("a-file"), "not a directory");
+    try (var server = ServerProcess.launch(List.of(), "--data-dir", file.resolve("data").toString(), "--kubernetes", "off")) {
+      assertThat(server.waitForExit()).isEqualTo(2);
+      assertThat(server.output()).startsWith("staging-server: configuration error: --data-dir: ")
+          .contains("cannot create " + file.resolve("data") + ": Not a directory").doesNotContain("\tat ").doesNotContain("Exception");
+    }
+  }
+
+  @Test
   void jsonLogsAreOneObjectALineAndCarryTheRequestId() throws Exception {
     try (var server = ServerProcess.start(dataDir, List.of(), "--log-format", "json")) {
       JsonNode receipt = client.upload(server.baseUri(), new byte[100]);

@@ -66,9 +66,6 @@ public final class Submission {
     this.identity = podName == null ? created : created.withDriverPodName(podName);
     UnsupportedKeys.check(request.conf());
     this.plan = DependencyPlan.of(request, PluginJar.path());
-    if (plan.needsInitContainer() && request.initImage() == null) {
-      throw new ConfigException("dependencies need the init-container: set --init-image or spark.kubernetes.initcontainer.docker.image");
-    }
     if (plan.stagesAnything() && request.stagingServer().isEmpty()) {
       throw new ConfigException(
           "local dependencies need a staging server: set --staging-server or spark.kubernetes.resourceStagingServer.uri");

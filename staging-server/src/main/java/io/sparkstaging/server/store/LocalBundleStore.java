@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -84,8 +85,12 @@ public final class LocalBundleStore implements BundleStore, LocalBlobStore.Bundl
    * @param blobGrace how long a blob no bundle lists is kept after it was uploaded or last reported present
    */
   public static LocalBundleStore open(Path root, long reservedSpace, Clock clock, Duration blobGrace) throws IOException {
-    Files.createDirectories(root);
-    return open(root, DiskSpace.of(root, reservedSpace), clock, blobGrace);
+    DataDirectory.prepare(root);
+    try {
+      return open(root, DiskSpace.of(root, reservedSpace), clock, blobGrace);
+    } catch (AccessDeniedException e) {
+      throw DataDirectory.notWritable(root, e);
+    }
   }
 
   /** With an explicit disk-space guard, so that tests can simulate a filling disk; {@code root} must exist. */

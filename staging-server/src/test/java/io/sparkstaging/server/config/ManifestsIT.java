@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.sparkstaging.common.images.ProjectImages;
 import io.sparkstaging.server.support.SelfSignedCertificate;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -111,6 +112,7 @@ class ManifestsIT {
     Deployment deployment = only(objects, Deployment.class);
     PodSpec spec = deployment.getSpec().getTemplate().getSpec();
     Container server = spec.getContainers().get(0);
+    assertThat(server.getImage()).as("the image of this version").isEqualTo(ProjectImages.server());
     assertSecure(spec, server);
     assertThat(server.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(server.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");

@@ -102,9 +102,6 @@ final class SparkAppCommand implements Callable<Integer> {
     if (!plan.stagesAnything()) {
       throw new ConfigException(source + ": it names no local dependency; give it to the operator as it is");
     }
-    if (request.initImage() == null) {
-      throw new ConfigException("dependencies need the init-container: set --conf " + SubmitCommand.INIT_IMAGE + "=...");
-    }
     if (request.stagingServer().isEmpty()) {
       throw new ConfigException("local dependencies need a staging server: set --conf " + SubmitCommand.STAGING_URI + "=...");
     }

@@ -103,7 +103,8 @@ final class SubmitOptions {
     @Option(names = "--image", paramLabel = "IMAGE", description = "The Spark image (spark.kubernetes.container.image).")
     String image;
 
-    @Option(names = "--init-image", paramLabel = "IMAGE", description = "The init-container image (" + SubmitCommand.INIT_IMAGE + ").")
+    @Option(names = "--init-image", paramLabel = "IMAGE", description = "The init-container image (" + SubmitCommand.INIT_IMAGE + "). "
+        + "Default: this version's, as --version shows.")
     String initImage;
 
     @Option(names = "--staging-server", paramLabel = "URI",

@@ -1,5 +1,6 @@
 package io.sparkstaging.submit.cli;
 
+import io.sparkstaging.common.images.ProjectImages;
 import java.util.Optional;
 import picocli.CommandLine.IVersionProvider;
 
@@ -12,6 +13,7 @@ final class Version implements IVersionProvider {
   @Override
   public String[] getVersion() {
     return new String[] {"spark-staging " + text(),
-        "Submits to Apache Spark 3.5 and 4.0 on Kubernetes; Java " + System.getProperty("java.version")};
+        "Submits to Apache Spark 3.5 and 4.0 on Kubernetes; Java " + System.getProperty("java.version"),
+        "Init-container image: " + ProjectImages.init()};
   }
 }

@@ -1,5 +1,6 @@
 package io.sparkstaging.submit.driver;
 
+import io.sparkstaging.common.images.ProjectImages;
 import io.sparkstaging.submit.pod.PodTemplate;
 import java.net.URI;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.TreeMap;
  * @param environment the submitter's environment, of which Spark's client reads the Python choices
  * @param templates the user's driver and executor pod templates, read from their files
  * @param stagingServer where the client uploads bundles
+ * @param initImage the init-container's image; null for this version's own ({@link ProjectImages#init()})
  * @param internalStagingServer where the pods download them (defaults to {@code stagingServer})
  */
 public record SubmitRequest(
@@ -60,6 +62,7 @@ public record SubmitRequest(
   }
 
   public SubmitRequest {
+    initImage = initImage == null ? ProjectImages.init() : initImage;
     appArgs = List.copyOf(appArgs);
     conf = Map.copyOf(conf);
     confFiles = Map.copyOf(confFiles);

@@ -52,9 +52,6 @@ public final class StockSparkSubmit {
     this.plan = plan;
     this.sparkSubmit = List.copyOf(sparkSubmit);
     this.err = err;
-    if (request.initImage() == null) {
-      throw new ConfigException("dependencies need the init-container: set --conf spark.kubernetes.initcontainer.docker.image=...");
-    }
     if (plan.stagesAnything() && request.stagingServer().isEmpty()) {
       throw new ConfigException("local dependencies need a staging server: set --conf spark.kubernetes.resourceStagingServer.uri=...");
     }

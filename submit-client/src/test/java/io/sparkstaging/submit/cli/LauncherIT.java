@@ -2,6 +2,7 @@ package io.sparkstaging.submit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sparkstaging.common.images.ProjectImages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,9 @@ class LauncherIT {
     Result result = run("--version");
 
     assertThat(result.code()).isZero();
-    assertThat(result.out()).startsWith("spark-staging " + System.getProperty("release.version") + "\n");
+    assertThat(result.out()).startsWith("spark-staging " + System.getProperty("release.version") + "\n")
+        .contains(
+            "Init-container image: " + ProjectImages.registry() + "/spark-staging-init:" + System.getProperty("release.version") + "\n");
     assertThat(result.err()).isEmpty();
   }
 

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.sparkstaging.common.images.ProjectImages;
 import io.sparkstaging.submit.deps.DependencyPlan;
 import io.sparkstaging.submit.pod.PodTemplate;
 import io.sparkstaging.submit.stage.StagedBundle;
@@ -88,6 +89,19 @@ class DriverSpecBuilderTest {
         && env.getValue().startsWith("/var/data/spark-"));
     assertThat(spec.pod().getSpec().getRestartPolicy()).isEqualTo("Never");
     assertThat(container(spec.pod(), "spark-kubernetes-driver").getResources().getLimits().get("memory").toString()).isEqualTo("1408Mi");
+  }
+
+  @Test
+  void withoutAnInitImageTheDriverAndExecutorsGetThisVersionsOwn() {
+    Requests requests = appWithLibAndFile();
+    requests.initImage = null;
+    DriverSpec spec = build(requests, stagedAppAndLib());
+
+    assertThat(spec.pod().getSpec().getInitContainers()).extracting(Container::getImage).containsExactly(ProjectImages.init());
+    assertThat(ProjectImages.init()).endsWith("/spark-staging-init:" + ProjectImages.tag()).doesNotContain("${");
+    String yaml = resource(spec, ConfigMap.class, "-driver-podspec-conf-map").getData().get("podspec-configmap-key");
+    assertThat(new KubernetesSerialization().unmarshal(yaml, Pod.class).getSpec().getInitContainers()).extracting(Container::getImage)
+        .containsExactly(ProjectImages.init());
   }
 
   @Test

@@ -29,13 +29,13 @@ final class Requests {
   String proxyUser;
   SubmitRequest.Templates templates = SubmitRequest.Templates.none();
   String namespace = "spark-jobs";
+  String initImage = "registry.example.com/spark-staging-init:0.1.0";
 
   SubmitRequest build() {
     return new SubmitRequest(appName, kind, mainClass, primaryResource, appArgs,
         new SubmitRequest.Dependencies(jars, files, pyFiles, archives),
         conf, confFiles, proxyUser, environment, templates, namespace, "apache/spark:3.5.6",
-        "registry.example.com/spark-staging-init:0.1.0",
-        Optional.of(URI.create("https://staging.example.com")), Optional.of(URI.create("http://spark-staging.spark.svc:10000")));
+        initImage, Optional.of(URI.create("https://staging.example.com")), Optional.of(URI.create("http://spark-staging.spark.svc:10000")));
   }
 
   /** A file on "the submitter's machine", created on first use; a name may carry directories. */
