@@ -1,7 +1,6 @@
 package io.sparkstaging.server.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -24,12 +23,11 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.sparkstaging.common.images.ProjectImages;
+import io.sparkstaging.server.support.Kustomize;
 import io.sparkstaging.server.support.SelfSignedCertificate;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,9 +36,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -57,7 +52,6 @@ class ManifestsIT {
   private static final Path MANIFESTS = Path.of("..", "k8s-manifests");
   private static final String DATA_DIR = "/var/lib/spark-staging";
   private static final String TLS_DIR = "/etc/spark-staging/tls";
-  private static final Pattern KUSTOMIZE_VERSION = Pattern.compile("Kustomize Version: v(\\d+)");
 
   KubernetesClient client;
 
@@ -65,37 +59,7 @@ class ManifestsIT {
   Path pod;
 
   private List<HasMetadata> render(String kustomization) throws IOException, InterruptedException {
-    assumeKubectl();
-    Path err = Files.createTempFile(pod, "kustomize", ".err");
-    Process kubectl = new ProcessBuilder("kubectl", "kustomize", MANIFESTS.resolve(kustomization).toString())
-        .redirectError(err.toFile()).start();
-    byte[] yaml = kubectl.getInputStream().readAllBytes();
-    assertThat(kubectl.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(kubectl.exitValue()).as(Files.readString(err)).isZero();
-    return client.load(new ByteArrayInputStream(yaml)).items();
-  }
-
-  /**
-   * The manifests use kustomize 4+ syntax ({@code labels}, {@code patches}), which kubectl embeds
-   * since 1.21. CI must have it (.ci/run installs kubectl where none is present); elsewhere a missing
-   * or older kubectl skips these tests rather than failing them.
-   */
-  private static void assumeKubectl() throws InterruptedException {
-    String version;
-    try {
-      Process kubectl = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
-      version = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      version = kubectl.waitFor() == 0 ? version : "";
-    } catch (IOException e) {
-      version = "";
-    }
-    Matcher kustomize = KUSTOMIZE_VERSION.matcher(version);
-    boolean usable = kustomize.find() && Integer.parseInt(kustomize.group(1)) >= 4;
-    String why = version.isEmpty() ? "kubectl is not installed" : "kubectl embeds no kustomize 4 or later: " + version.strip();
-    if (System.getenv("CI") != null) {
-      assertThat(usable).as(why).isTrue();
-    }
-    assumeTrue(usable, why);
+    return Kustomize.render(MANIFESTS.resolve(kustomization), client);
   }
 
   private static <T extends HasMetadata> T only(List<HasMetadata> objects, Class<T> kind) {
