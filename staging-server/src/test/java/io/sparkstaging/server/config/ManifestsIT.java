@@ -23,7 +23,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.sparkstaging.common.images.ProjectImages;
-import io.sparkstaging.server.support.Kustomize;
+import io.sparkstaging.server.support.PodChecks;
 import io.sparkstaging.server.support.SelfSignedCertificate;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -37,19 +37,21 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
 /**
- * Renders every kustomization in k8s-manifests/ with {@code kubectl kustomize}, checks what an
- * admin relies on, feeds the ConfigMap to the server's own configuration loader, and applies the
- * result to fabric8's mock API server.
+ * Renders every way to install the server, each kustomization in k8s-manifests/ with {@code kubectl
+ * kustomize} and the Helm chart with each of its example values files (through helm-java, Helm's
+ * own code), checks what an admin relies on, the {@code restricted} Pod Security Standard included,
+ * feeds the ConfigMap to the server's own configuration loader, and applies the result to fabric8's
+ * mock API server. The two installers must agree on everything that matters.
  */
 @EnableKubernetesMockClient(crud = true, https = false)
 class ManifestsIT {
-  private static final Path MANIFESTS = Path.of("..", "k8s-manifests");
   private static final String DATA_DIR = "/var/lib/spark-staging";
   private static final String TLS_DIR = "/etc/spark-staging/tls";
 
@@ -58,8 +60,12 @@ class ManifestsIT {
   @TempDir
   Path pod;
 
-  private List<HasMetadata> render(String kustomization) throws IOException, InterruptedException {
-    return Kustomize.render(MANIFESTS.resolve(kustomization), client);
+  static Stream<Install> installs() {
+    return Install.all();
+  }
+
+  private List<HasMetadata> render(Install install) throws IOException, InterruptedException {
+    return install.render(client);
   }
 
   private static <T extends HasMetadata> T only(List<HasMetadata> objects, Class<T> kind) {
@@ -69,15 +75,17 @@ class ManifestsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"base", "overlays/nodeport", "overlays/ingress", "overlays/tls", "overlays/s3"})
-  void everyKustomizationRendersASecureServerThatTheClusterAccepts(String kustomization) throws Exception {
-    List<HasMetadata> objects = render(kustomization);
+  @MethodSource("installs")
+  void everyInstallRendersASecureServerThatTheClusterAccepts(Install install) throws Exception {
+    List<HasMetadata> objects = render(install);
+    String variant = install.variant();
 
     Deployment deployment = only(objects, Deployment.class);
     PodSpec spec = deployment.getSpec().getTemplate().getSpec();
     Container server = spec.getContainers().get(0);
     assertThat(server.getImage()).as("the image of this version").isEqualTo(ProjectImages.server());
     assertSecure(spec, server);
+    assertThat(PodChecks.restrictedViolations(spec)).as("the restricted Pod Security Standard").isEmpty();
     assertThat(server.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(server.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(server.getResources().getRequests()).containsKeys("cpu", "memory");
@@ -85,7 +93,7 @@ class ManifestsIT {
     Set<String> volumes = spec.getVolumes().stream().map(Volume::getName).collect(Collectors.toSet());
     assertThat(server.getVolumeMounts()).allSatisfy(mount -> assertThat(volumes).contains(mount.getName()));
     assertThat(server.getVolumeMounts()).anySatisfy(mount -> assertThat(mount.getMountPath()).isEqualTo(DATA_DIR));
-    if (!kustomization.equals("overlays/s3")) {
+    if (!variant.equals("s3")) {
       assertThat(deployment.getSpec().getStrategy().getType()).as("one pod at a time on the volume").isEqualTo("Recreate");
       String claim = spec.getVolumes().stream().filter(v -> v.getPersistentVolumeClaim() != null).findFirst().orElseThrow()
           .getPersistentVolumeClaim().getClaimName();
@@ -109,7 +117,7 @@ class ManifestsIT {
     assertThat(podLabels).containsAllEntriesOf(only(objects, NetworkPolicy.class).getSpec().getPodSelector().getMatchLabels());
     assertThat(podLabels).containsAllEntriesOf(only(objects, PodDisruptionBudget.class).getSpec().getSelector().getMatchLabels());
 
-    assertOverlay(kustomization, objects, loaded, server);
+    assertOverlay(variant, objects, loaded, server);
 
     for (HasMetadata object : objects) {
       client.resource(object).create();
@@ -145,14 +153,14 @@ class ManifestsIT {
         "tokenreviews", List.of("create"), "subjectaccessreviews", List.of("create")));
   }
 
-  private void assertOverlay(String kustomization, List<HasMetadata> objects, ServerConfig loaded, Container server) {
-    switch (kustomization) {
-      case "overlays/nodeport" -> {
+  private void assertOverlay(String variant, List<HasMetadata> objects, ServerConfig loaded, Container server) {
+    switch (variant) {
+      case "nodeport" -> {
         Service service = only(objects, Service.class);
         assertThat(service.getSpec().getType()).isEqualTo("NodePort");
         assertThat(service.getSpec().getPorts().get(0).getNodePort()).isEqualTo(31000);
       }
-      case "overlays/ingress" -> {
+      case "ingress" -> {
         Ingress ingress = only(objects, Ingress.class);
         var backend = ingress.getSpec().getRules().get(0).getHttp().getPaths().get(0).getBackend().getService();
         assertThat(backend.getName()).isEqualTo(only(objects, Service.class).getMetadata().getName());
@@ -161,15 +169,15 @@ class ManifestsIT {
         assertThat(ingress.getSpec().getTls()).isNotEmpty();
         assertThat(loaded.trustedProxies()).as("the ingress controller names the client").isNotEmpty();
       }
-      case "overlays/tls" -> {
+      case "tls" -> {
         assertThat(loaded.tls()).isPresent();
         assertThat(server.getReadinessProbe().getHttpGet().getScheme()).isEqualTo("HTTPS");
         assertThat(server.getVolumeMounts()).anySatisfy(mount -> assertThat(mount.getMountPath()).isEqualTo(TLS_DIR));
       }
-      case "overlays/s3" -> assertObjectStoreMode(objects, loaded, server);
+      case "s3" -> assertObjectStoreMode(objects, loaded, server);
       default -> assertThat(loaded.tls()).isEmpty();
     }
-    if (!kustomization.equals("overlays/s3")) {
+    if (!variant.equals("s3")) {
       assertThat(loaded.s3()).isEmpty();
     }
   }

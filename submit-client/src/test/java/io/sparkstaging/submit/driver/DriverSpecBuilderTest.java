@@ -15,7 +15,7 @@ import io.sparkstaging.submit.deps.DependencyPlan;
 import io.sparkstaging.submit.pod.PodTemplate;
 import io.sparkstaging.submit.stage.StagedBundle;
 import io.sparkstaging.submit.stage.StagingTrust;
-import io.sparkstaging.submit.support.PodChecks;
+import io.sparkstaging.server.support.PodChecks;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;

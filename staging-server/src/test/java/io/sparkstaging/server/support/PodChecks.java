@@ -1,4 +1,4 @@
-package io.sparkstaging.submit.support;
+package io.sparkstaging.server.support;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
