@@ -65,12 +65,21 @@ cpu_ticks() {
 
 peak_rss_mib() { awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
-# Heap in use after a full collection, in MiB, from the JDK's own jcmd.
+# Heap in use after a full collection, in MiB, from the JDK's own jcmd: G1's whole-heap line, or
+# the serial collector's two generations added up.
 heap_after_gc_mib() {
   jcmd "$1" GC.run >/dev/null
-  # The first "used" of G1's report is the whole heap's.
-  jcmd "$1" GC.heap_info | grep -o -m1 'used [0-9]*K' | awk '{ printf "%.1f", $2 / 1024 }'
+  jcmd "$1" GC.heap_info | awk '
+    /garbage-first heap/ { match($0, /used [0-9]+K/); g1 = substr($0, RSTART + 5, RLENGTH - 6) }
+    /(def new|tenured) generation/ { match($0, /used [0-9]+K/); serial += substr($0, RSTART + 5, RLENGTH - 6) }
+    END { printf "%.1f", (g1 != "" ? g1 : serial) / 1024 }'
 }
+
+# The JVM flags of the server image's ENTRYPOINT, so that the benchmark runs what the pods run; its
+# heap share of the pod's memory limit (-XX:MaxRAMPercentage) becomes the -Xmx each scenario gives,
+# as no limit applies outside a container.
+SERVER_FLAGS=$(sed -n 's/^ENTRYPOINT \["java", \(.*\), "-jar".*/\1/p' "$ROOT/staging-server/Dockerfile" | tr -d '",' |
+  sed 's/-XX:MaxRAMPercentage=[0-9]*//')
 
 # Starts the staging server on a fresh port: sets SERVER_PID and SERVER_URL.
 start_server() { # DATA_DIR HEAP [more server options]
@@ -79,7 +88,8 @@ start_server() { # DATA_DIR HEAP [more server options]
   local port
   port=$(free_port)
   mkdir -p "$data_dir"
-  java -Xmx"$heap" -jar "$ROOT/staging-server/target/staging-server.jar" --host 127.0.0.1 --port "$port" \
+  # shellcheck disable=SC2086 # a list of flags
+  java $SERVER_FLAGS -Xmx"$heap" -jar "$ROOT/staging-server/target/staging-server.jar" --host 127.0.0.1 --port "$port" \
     --data-dir "$data_dir" --kubernetes off --max-bundle-size 8g --min-free-space 1g "$@" \
     >>"$OUT/server.log" 2>&1 &
   SERVER_PID=$!

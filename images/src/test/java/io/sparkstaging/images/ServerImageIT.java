@@ -63,6 +63,10 @@ class ServerImageIT {
     new Random(7).nextBytes(bundle);
     try (var server = ServerContainer.start("staging-image-it", volumes, client, spec -> spec).awaitReady()) {
       assertThat(server.status("/healthz")).isEqualTo(200);
+      String metrics = get(server.baseUri() + "/metrics");
+      // Half the Deployment's 768 MiB limit for the heap, and the serial collector, whose old generation is "Tenured Gen".
+      assertThat(heapMaxBytes(metrics)).isBetween(370L << 20, 384L << 20);
+      assertThat(metrics).contains("id=\"Tenured Gen\"").doesNotContain("G1 Old Gen");
       String[] receipt = upload(server.baseUri(), bundle);
       assertThat(sha256(download(server.baseUri(), receipt))).isEqualTo(sha256(bundle));
 
@@ -96,6 +100,23 @@ class ServerImageIT {
     PodSpec changed = new PodSpecBuilder(spec).build();
     changed.getSecurityContext().setFsGroup(null);
     return changed;
+  }
+
+  private static long heapMaxBytes(String metrics) {
+    Matcher pool = Pattern.compile("(?m)^jvm_memory_max_bytes\\{area=\"heap\",id=\"[^\"]+\"} ([0-9.E+]+)$").matcher(metrics);
+    long total = 0;
+    while (pool.find()) {
+      total += (long) Double.parseDouble(pool.group(1));
+    }
+    return total;
+  }
+
+  private static String get(String uri) throws IOException {
+    var connection = (HttpURLConnection) URI.create(uri).toURL().openConnection();
+    assertThat(connection.getResponseCode()).isEqualTo(200);
+    try (InputStream in = connection.getInputStream()) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   private static String[] upload(String baseUri, byte[] bundle) throws IOException {
