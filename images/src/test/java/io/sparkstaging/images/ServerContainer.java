@@ -121,7 +121,11 @@ final class ServerContainer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException, InterruptedException {
-    Podman.run("rm", "--force", "--time", "0", name);
+  public void close() throws IOException {
+    try {
+      Podman.run("rm", "--force", "--time", "0", name);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
