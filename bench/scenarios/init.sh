@@ -3,12 +3,23 @@
 # fetching the same set staged by digest, file by file on every core.
 # Then its cold start on a one-file bundle.
 
-# The JVM flags of the image's ENTRYPOINT, so that the benchmark runs what the pods run.
-INIT_FLAGS=$(sed -n 's/^ENTRYPOINT \["java", \(.*\), "-jar".*/\1/p' "$ROOT/init-container/Dockerfile" | tr -d '",')
+# The JVM flags of the image's ENTRYPOINT, so that the benchmark runs what the pods run, with the
+# class-data sharing archive made as the image build makes it (by this JVM, from the same list).
+INIT_ARCHIVE=$WORK/init-container.jsa
+INIT_FLAGS=$(sed -n 's/^ENTRYPOINT \["java", \(.*\), "-jar".*/\1/p' "$ROOT/init-container/Dockerfile" | tr -d '",' |
+  sed "s|-XX:SharedArchiveFile=[^ ]*|-XX:SharedArchiveFile=$INIT_ARCHIVE|")
 INIT_JAVA="java $INIT_FLAGS -jar $ROOT/init-container/target/init-container.jar"
+# The same without the archive: what class-data sharing saves.
+INIT_JAVA_NO_ARCHIVE="java ${INIT_FLAGS//-XX:SharedArchiveFile=$INIT_ARCHIVE/} -jar $ROOT/init-container/target/init-container.jar"
+
+make_init_archive() {
+  java -Xshare:dump -XX:+UseSerialGC -XX:SharedClassListFile="$ROOT/init-container/src/main/cds/init-container.classlist" \
+    -XX:SharedArchiveFile="$INIT_ARCHIVE" -cp "$ROOT/init-container/target/init-container.jar" >>"$OUT/commands.log" 2>&1
+}
 
 scenario_init() {
   local jars=$WORK/jars target=$WORK/init-target id secret
+  make_init_archive
   [ -d "$jars" ] || python3 "$BENCH/make_jars.py" "$jars" "$JARS" "$(to_bytes "$JARS_SIZE")"
   # A plain tar with flat names, as `stage` builds it.
   (cd "$jars" && tar -cf "$WORK/www/jars.tar" -- *)
@@ -25,6 +36,7 @@ scenario_init() {
   time_commands init wall_s "$prepare" \
     init-container "$INIT_JAVA --staging-server $SERVER_URL --jars-resource-id $id --jars-secret-file $WORK/jars.secret --jars-dir $target/jars --files-dir $target/files" \
     "init-container, by file" "$INIT_JAVA --staging-server $SERVER_URL --jars-resource-id $by_file --jars-secret-file $WORK/by-file.secret --jars-dir $target/jars --files-dir $target/files" \
+    "init-container, no archive" "$INIT_JAVA_NO_ARCHIVE --staging-server $SERVER_URL --jars-resource-id $id --jars-secret-file $WORK/jars.secret --jars-dir $target/jars --files-dir $target/files" \
     "curl|tar" "curl -fsS $NGINX_URL/jars.tar | tar -x -C $target/jars"
 
   echo hello >"$WORK/one.txt"
@@ -33,6 +45,7 @@ scenario_init() {
   printf '%s' "$secret" >"$WORK/one.secret"
   time_commands init cold_start_s "$prepare" \
     init-container "$INIT_JAVA --staging-server $SERVER_URL --jars-resource-id $id --jars-secret-file $WORK/one.secret --jars-dir $target/jars --files-dir $target/files" \
+    "init-container, no archive" "$INIT_JAVA_NO_ARCHIVE --staging-server $SERVER_URL --jars-resource-id $id --jars-secret-file $WORK/one.secret --jars-dir $target/jars --files-dir $target/files" \
     "curl|tar" "curl -fsS $NGINX_URL/one.tar | tar -x -C $target/jars"
   stop_pid "$SERVER_PID"
   rm -rf "$target"

@@ -76,6 +76,20 @@ class InitImageIT {
     }
   }
 
+  @Test
+  void theImagesJvmLoadsTheInitContainerFromItsClassDataSharingArchive() throws Exception {
+    Podman.build("init-container/Dockerfile", ProjectImages.init());
+    // -Xshare:on: a JVM that cannot map the archive the ENTRYPOINT names refuses to start instead of going on without it.
+    var args = new ArrayList<>(List.of("run", "--rm", "--read-only", "--env", "JAVA_TOOL_OPTIONS=-Xshare:on -Xlog:class+load=info"));
+    args.addAll(Podman.ULIMITS);
+    args.addAll(List.of(ProjectImages.init(), "--help"));
+    Podman.Result run = Podman.run(args);
+
+    assertThat(run.code()).as(run.both()).isZero();
+    assertThat(run.out()).contains("io.sparkstaging.init.InitContainerMain source: shared objects file")
+        .contains("io.sparkstaging.init.config.InitCommand source: shared objects file");
+  }
+
   private String submit(String... extra) {
     var args = new ArrayList<>(List.of("submit", "--no-wait", "--master", "k8s://" + client.getConfiguration().getMasterUrl(), "--conf",
         "spark.kubernetes.namespace=" + NAMESPACE, "--name", "image-check", "--class", "org.example.Main", "--image",
