@@ -81,6 +81,20 @@ heap_after_gc_mib() {
 SERVER_FLAGS=$(sed -n 's/^ENTRYPOINT \["java", \(.*\), "-jar".*/\1/p' "$ROOT/staging-server/Dockerfile" | tr -d '",' |
   sed 's/-XX:MaxRAMPercentage=[0-9]*//')
 
+# The submit client as users run it: the release archive's launcher, whose first run of a command
+# leaves a class-data sharing archive under XDG_CACHE_HOME (README, "Installing the command").
+CLIENT=$(find "$ROOT/submit-client/target" -path '*/bin/spark-staging' -type f 2>/dev/null | head -1)
+
+# A cache directory with the launcher's archive for `stage` and no digests, as on a user's machine
+# that has staged before but not these files: sets CLIENT_CACHE_SEED. Scenarios copy it afresh.
+seed_client_cache() { # SERVER_URL FILE
+  CLIENT_CACHE_SEED=$WORK/client-cache-seed
+  rm -rf "$CLIENT_CACHE_SEED"
+  XDG_CACHE_HOME=$CLIENT_CACHE_SEED "$CLIENT" stage --staging-server "$1" --namespace seed --label spark-app-selector=bench -o json \
+    "$2" >/dev/null
+  rm -f "$CLIENT_CACHE_SEED/spark-staging/digests.txt"
+}
+
 # Starts the staging server on a fresh port: sets SERVER_PID and SERVER_URL.
 start_server() { # DATA_DIR HEAP [more server options]
   local data_dir=$1 heap=$2

@@ -28,7 +28,7 @@ scenario_init() {
   printf '%s' "$secret" >"$WORK/jars.secret"
   # The same jars staged by digest, as `stage` does when the server offers it: fetched file by file.
   local by_file
-  by_file=$(XDG_CACHE_HOME=$WORK/cache-init java -jar "$ROOT/submit-client/target/submit-client.jar" stage --staging-server "$SERVER_URL" \
+  by_file=$(XDG_CACHE_HOME=$WORK/cache-init "$CLIENT" stage --staging-server "$SERVER_URL" \
     --namespace bench --label spark-app-selector=bench -o json "$jars"/*.jar)
   python3 -c 'import json, sys; print(json.load(sys.stdin)["resourceSecret"], end="")' <<<"$by_file" >"$WORK/by-file.secret"
   by_file=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["resourceId"])' <<<"$by_file")

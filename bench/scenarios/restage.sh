@@ -11,10 +11,11 @@ scenario_restage() {
   size=$(stat -c %s "$changed")
   local rewrite="python3 -c 'import os, sys; open(sys.argv[1], \"wb\").write(os.urandom(int(sys.argv[2])))' $changed $size"
   start_server "$WORK/data-restage" 384m
-  stage="java -jar $ROOT/submit-client/target/submit-client.jar stage --staging-server $SERVER_URL --label spark-app-selector=bench -o json"
-  # Round 0 (not recorded) stages the set once into namespace "again", warming its cache.
-  time_commands restage wall_s "$rewrite; sync" \
-    "stage, first" "XDG_CACHE_HOME=\$(mktemp -d) $stage --namespace first-\$(date +%s%N) $jars/*.jar >/dev/null" \
+  seed_client_cache "$SERVER_URL" "$changed"
+  stage="$CLIENT stage --staging-server $SERVER_URL --label spark-app-selector=bench -o json"
+  # Round 0 (not recorded) stages the set once into namespace "again", warming its caches.
+  time_commands restage wall_s "$rewrite; sync; rm -rf $WORK/client-cache && cp -r $CLIENT_CACHE_SEED $WORK/client-cache" \
+    "stage, first" "XDG_CACHE_HOME=$WORK/client-cache $stage --namespace first-\$(date +%s%N) $jars/*.jar >/dev/null" \
     "stage, one jar changed" "XDG_CACHE_HOME=$WORK/cache-restage $stage --namespace again $jars/*.jar >/dev/null"
 
   # Bytes received, as the access log counts them: every request of one more restaging.
@@ -28,11 +29,11 @@ scenario_restage() {
     "$(sed -n "$((before + 1)),${after}p" "$OUT/server.log" | awk '$4 == "access" && $12 ~ /^[0-9]+$/ { sum += $12 } END { print sum + 0 }')"
   record restage bytes_received "the changed jar" "$size"
   stop_pid "$SERVER_PID"
-  rm -rf "$WORK/data-restage" "$WORK/cache-restage"
+  rm -rf "$WORK/data-restage" "$WORK/cache-restage" "$WORK/client-cache"
 
   # Ten stagings of the same set into one namespace, on a server of their own.
   start_server "$WORK/data-ten" 384m
-  stage="java -jar $ROOT/submit-client/target/submit-client.jar stage --staging-server $SERVER_URL --label spark-app-selector=bench -o json"
+  stage="$CLIENT stage --staging-server $SERVER_URL --label spark-app-selector=bench -o json"
   for _ in $(seq 10); do
     XDG_CACHE_HOME=$WORK/cache-ten $stage --namespace ten "$jars"/*.jar >/dev/null
   done

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
@@ -24,12 +25,49 @@ class LauncherIT {
   private record Result(int code, String out, String err) {}
 
   private Result run(String... args) throws Exception {
+    return run(Map.of(), args);
+  }
+
+  private Result run(Map<String, String> environment, String... args) throws Exception {
     Path command = Files.createSymbolicLink(userBin.resolve("spark-staging-" + System.nanoTime()), RELEASE.resolve("bin/spark-staging"));
     Path out = userBin.resolve("out.txt");
     Path err = userBin.resolve("err.txt");
-    var process = new ProcessBuilder(concat(command.toString(), args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    var builder = new ProcessBuilder(concat(command.toString(), args)).redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().putAll(environment);
+    var process = builder.start();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void theFirstRunOfACommandLeavesAClassArchiveThatTheNextRunsMap() throws Exception {
+    Path cache = userBin.resolve("cache");
+    Map<String, String> environment = Map.of("XDG_CACHE_HOME", cache.toString());
+    Result first = run(environment, "--version");
+    Path archives = cache.resolve("spark-staging/cds");
+
+    assertThat(first.code()).isZero();
+    assertThat(first.out().lines()).hasSize(3).first().asString().startsWith("spark-staging ");
+    assertThat(first.err()).isEmpty();
+    try (var files = Files.list(archives)) {
+      assertThat(files.map(path -> path.getFileName().toString())).singleElement().asString().matches("other-[0-9]+\\.jsa");
+    }
+    var withClassLog = new java.util.HashMap<>(environment);
+    withClassLog.put("SPARK_STAGING_JAVA_OPTS", "-Xlog:class+load=info");
+    Result next = run(withClassLog, "--version");
+    assertThat(next.code()).isZero();
+    assertThat(next.out()).contains("io.sparkstaging.submit.SubmitClientMain source: shared objects file (top)");
+    assertThat(run(environment, "--version")).isEqualTo(first);
+  }
+
+  @Test
+  void withCdsOffNothingIsWritten() throws Exception {
+    Path cache = userBin.resolve("off-cache");
+    Result result = run(Map.of("XDG_CACHE_HOME", cache.toString(), "SPARK_STAGING_CDS", "off"), "--version");
+
+    assertThat(result.code()).isZero();
+    assertThat(result.out()).startsWith("spark-staging ");
+    assertThat(cache).doesNotExist();
   }
 
   private static List<String> concat(String first, String... rest) {
