@@ -1,5 +1,6 @@
 package io.sparkstaging.images;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
@@ -146,7 +147,7 @@ final class KubeletStandIn {
       args.addAll(List.of("--volume", host + ":" + mount.getMountPath() + (readOnly ? ":ro" : "")));
     }
     if (container.getCommand() != null && !container.getCommand().isEmpty()) {
-      args.addAll(List.of("--entrypoint", jsonArray(container.getCommand())));
+      args.addAll(List.of("--entrypoint", new ObjectMapper().writeValueAsString(container.getCommand())));
     }
     args.add(container.getImage());
     args.addAll(Optional.ofNullable(container.getArgs()).orElse(List.of()));
@@ -207,10 +208,10 @@ final class KubeletStandIn {
    */
   private static void writeAtomically(Path dir, Map<String, byte[]> files, Integer defaultMode, Optional<Long> fsGroup) throws IOException {
     Path generation = Files.createDirectory(dir.resolve("..2026_01_01_00_00_00.000000001"));
-    Set<PosixFilePermission> mode = PosixFilePermissions.fromString(octal(defaultMode == null ? 0644 : defaultMode));
+    int mode = defaultMode == null ? 0644 : defaultMode;
     for (var file : files.entrySet()) {
       Path written = Files.write(generation.resolve(file.getKey()), file.getValue());
-      Files.setPosixFilePermissions(written, mode);
+      Files.setAttribute(written, "unix:mode", mode);
       handOver(written, fsGroup);
     }
     Files.createSymbolicLink(dir.resolve("..data"), generation.getFileName());
@@ -230,24 +231,8 @@ final class KubeletStandIn {
     }
   }
 
-  private static String octal(int mode) {
-    var text = new StringBuilder();
-    for (int shift = 6; shift >= 0; shift -= 3) {
-      int bits = (mode >> shift) & 7;
-      text.append((bits & 4) != 0 ? 'r' : '-').append((bits & 2) != 0 ? 'w' : '-').append((bits & 1) != 0 ? 'x' : '-');
-    }
-    return text.toString();
-  }
-
   private static String decode(String base64) {
     return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
   }
 
-  private static String jsonArray(List<String> words) {
-    var json = new StringBuilder("[");
-    for (String word : words) {
-      json.append(json.length() > 1 ? "," : "").append('"').append(word.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-    }
-    return json.append(']').toString();
-  }
 }
