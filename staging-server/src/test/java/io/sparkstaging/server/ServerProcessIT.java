@@ -129,6 +129,34 @@ class ServerProcessIT {
   }
 
   @Test
+  void aStartAfterSigtermReadsTheIndexTheStopLeftAndAStartAfterKillMinusNineReadsEveryBundle() throws Exception {
+    byte[] content = Bundles.random(10_000, 8);
+    JsonNode receipt;
+    try (var server = ServerProcess.start(dataDir, List.of())) {
+      receipt = client.upload(server.baseUri(), content);
+      client.upload(server.baseUri(), new byte[10]);
+      server.terminate();
+      server.waitForExit();
+      assertThat(server.output()).contains("Stopped");
+    }
+    assertThat(dataDir.resolve("index.snapshot")).isRegularFile();
+
+    try (var restarted = ServerProcess.start(dataDir, List.of())) {
+      assertThat(restarted.output()).contains("Loaded 2 bundle(s)")
+          .contains("(2 as the last clean stop listed them, 0 from their metadata files)");
+      assertThat(dataDir.resolve("index.snapshot")).doesNotExist();
+      assertThat(client.downloadSha256(restarted.baseUri(), receipt)).isEqualTo(Bundles.sha256Hex(content));
+      restarted.kill();
+    }
+    assertThat(dataDir.resolve("index.snapshot")).doesNotExist();
+
+    try (var afterCrash = ServerProcess.start(dataDir, List.of())) {
+      assertThat(afterCrash.output()).contains("(0 as the last clean stop listed them, 2 from their metadata files)");
+      assertThat(client.downloadSha256(afterCrash.baseUri(), receipt)).isEqualTo(Bundles.sha256Hex(content));
+    }
+  }
+
+  @Test
   void aConfigurationErrorExitsWithCode2AndOneClearLine() throws Exception {
     try (var server = ServerProcess.launch(List.of(), "--max-bundle-size", "huge")) {
       assertThat(server.waitForExit()).isEqualTo(2);

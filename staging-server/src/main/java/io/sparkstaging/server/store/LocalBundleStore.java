@@ -30,6 +30,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,13 +45,15 @@ import org.slf4j.LoggerFactory;
  * DATA_DIR/bundles/ID/bundle.json  owner, secret digest, size, SHA-256, times
  * DATA_DIR/incoming/ID/            an upload in progress
  * DATA_DIR/trash/ID/               a deletion in progress
+ * DATA_DIR/index.snapshot          the index as the last clean stop left it ({@link IndexSnapshot})
  * </pre>
  *
  * An upload is written and synced under {@code incoming/}, then its directory is renamed into
  * {@code bundles/} in one atomic step: a bundle directory either is complete or does not exist.
- * At start the index is rebuilt from {@code bundles/}, and {@code incoming/} and {@code trash/}
- * are emptied, so that {@code kill -9} at any moment loses no committed bundle and shows no
- * partial one. Every name comes from a server-generated {@link BundleId}.
+ * At start the index is rebuilt from {@code bundles/} (each bundle's metadata read from the snapshot
+ * a clean stop left, or else from its files), and {@code incoming/} and {@code trash/} are emptied,
+ * so that {@code kill -9} at any moment loses no committed bundle and shows no partial one. Every
+ * name comes from a server-generated {@link BundleId}.
  */
 public final class LocalBundleStore implements BundleStore, LocalBlobStore.Bundles, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalBundleStore.class);
@@ -57,6 +61,7 @@ public final class LocalBundleStore implements BundleStore, LocalBlobStore.Bundl
   static final String METADATA = "bundle.json";
   static final String MANIFEST = "manifest.json";
 
+  private final Path root;
   private final Path bundles;
   private final Path incoming;
   private final Path trash;
@@ -68,8 +73,12 @@ public final class LocalBundleStore implements BundleStore, LocalBlobStore.Bundl
   private final Map<BundleId, BundleRecord> index = new ConcurrentHashMap<>();
   private final AtomicLong changes = new AtomicLong();
   private final LocalBlobStore blobs;
+  /** Changes to the index hold it shared; closing holds it alone, so the snapshot follows the last change. */
+  private final ReadWriteLock changing = new ReentrantReadWriteLock();
+  private boolean closed;
 
   private LocalBundleStore(Path root, DiskSpace diskSpace, Clock clock, Duration blobGrace, FileChannel lockChannel) {
+    this.root = root;
     this.bundles = root.resolve("bundles");
     this.incoming = root.resolve("incoming");
     this.trash = root.resolve("trash");
@@ -122,17 +131,22 @@ public final class LocalBundleStore implements BundleStore, LocalBlobStore.Bundl
     if (discarded > 0) {
       log.info("Discarded {} interrupted upload(s) left by an earlier run", discarded);
     }
+    Map<String, BundleRecord> snapshot = IndexSnapshot.take(root).orElse(Map.of());
     long bytes = 0;
+    int fromSnapshot = 0;
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(bundles)) {
       for (Path dir : entries) {
-        Optional<BundleRecord> record = load(dir);
+        BundleRecord known = snapshot.get(dir.getFileName().toString());
+        Optional<BundleRecord> record = known != null ? Optional.of(known) : load(dir);
         if (record.isPresent()) {
           index.put(record.get().id(), record.get());
           bytes += record.get().size();
+          fromSnapshot += known != null ? 1 : 0;
         }
       }
     }
-    log.info("Loaded {} bundle(s), {} bytes, from {}", index.size(), bytes, bundles.getParent());
+    log.info("Loaded {} bundle(s), {} bytes, from {} ({} as the last clean stop listed them, {} from their metadata files)", index.size(),
+        bytes, root, fromSnapshot, index.size() - fromSnapshot);
     blobs.recover();
   }
 
@@ -192,10 +206,24 @@ public final class LocalBundleStore implements BundleStore, LocalBlobStore.Bundl
   BundleRecord publish(BundleRecord record, Path completeDir) throws IOException {
     DurableFiles.writeSynced(completeDir.resolve(METADATA), codec.encode(record));
     DurableFiles.syncDirectory(completeDir);
-    DurableFiles.moveSynced(completeDir, bundles.resolve(record.id().value()));
-    index.put(record.id(), record);
-    changes.incrementAndGet();
-    return record;
+    startChange();
+    try {
+      DurableFiles.moveSynced(completeDir, bundles.resolve(record.id().value()));
+      index.put(record.id(), record);
+      changes.incrementAndGet();
+      return record;
+    } finally {
+      changing.readLock().unlock();
+    }
+  }
+
+  /** Takes the change lock shared, or fails once the store is closed: a change after the snapshot would be lost from it. */
+  private void startChange() throws IOException {
+    changing.readLock().lock();
+    if (closed) {
+      changing.readLock().unlock();
+      throw new IOException("the store is closed: the server is stopping");
+    }
   }
 
   @Override
@@ -266,14 +294,17 @@ public final class LocalBundleStore implements BundleStore, LocalBlobStore.Bundl
     // Written beside the bundle and renamed over its metadata: a crash leaves the old or the new file, never half of one.
     Path dir = bundles.resolve(id.value());
     Path next = dir.resolve(METADATA + ".next");
+    startChange();
     try {
       Files.deleteIfExists(next);
       DurableFiles.writeSynced(next, codec.encode(updated));
       DurableFiles.moveSynced(next, dir.resolve(METADATA));
+      index.replace(id, current, updated);
     } catch (NoSuchFileException deletedMeanwhile) {
-      return;
+      // Nothing to record.
+    } finally {
+      changing.readLock().unlock();
     }
-    index.replace(id, current, updated);
   }
 
   @Override
@@ -328,22 +359,28 @@ public final class LocalBundleStore implements BundleStore, LocalBlobStore.Bundl
       return false;
     }
     Path target = trash.resolve(id.value());
+    startChange();
     try {
       DurableFiles.moveSynced(bundles.resolve(id.value()), target);
+      unlist(id);
     } catch (NoSuchFileException deletedMeanwhile) {
       // Another delete moved it first (and unlists it), or its files are gone: either way it is no more.
-      index.remove(id);
-      changes.incrementAndGet();
+      unlist(id);
       return false;
+    } finally {
+      changing.readLock().unlock();
     }
-    index.remove(id);
-    changes.incrementAndGet();
     try {
       FileTrees.deleteRecursively(target);
     } catch (IOException e) {
       log.warn("Bundle {} is deleted, but its files stay in {} until the next start: {}", id, trash, e.toString());
     }
     return true;
+  }
+
+  private void unlist(BundleId id) {
+    index.remove(id);
+    changes.incrementAndGet();
   }
 
   @Override
@@ -355,8 +392,24 @@ public final class LocalBundleStore implements BundleStore, LocalBlobStore.Bundl
     }
   }
 
+  /**
+   * Leaves the index for the next start ({@link IndexSnapshot}), then releases the data directory. A
+   * snapshot that cannot be written costs the next start time, not data: it reads every bundle's files.
+   */
   @Override
   public void close() throws IOException {
-    lockChannel.close();
+    changing.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      IndexSnapshot.write(root, index.values());
+    } catch (IOException e) {
+      log.warn("No index left for the next start, which will read every bundle's metadata: {}", e.toString());
+    } finally {
+      changing.writeLock().unlock();
+      lockChannel.close();
+    }
   }
 }
