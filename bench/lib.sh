@@ -75,11 +75,19 @@ heap_after_gc_mib() {
     END { printf "%.1f", (g1 != "" ? g1 : serial) / 1024 }'
 }
 
-# The JVM flags of the server image's ENTRYPOINT, so that the benchmark runs what the pods run; its
-# heap share of the pod's memory limit (-XX:MaxRAMPercentage) becomes the -Xmx each scenario gives,
-# as no limit applies outside a container.
-SERVER_FLAGS=$(sed -n 's/^ENTRYPOINT \["java", \(.*\), "-jar".*/\1/p' "$ROOT/staging-server/Dockerfile" | tr -d '",' |
-  sed 's/-XX:MaxRAMPercentage=[0-9]*//')
+# The JVM flags of an image's ENTRYPOINT, so that the benchmark runs what the pods run, with its
+# class-data sharing archive at ARCHIVE instead (see make_archive).
+image_flags() { # MODULE ARCHIVE
+  sed -n 's/^ENTRYPOINT \["java", \(.*\), "-jar".*/\1/p' "$ROOT/$1/Dockerfile" | tr -d '",' |
+    sed "s|-XX:SharedArchiveFile=[^ ]*|-XX:SharedArchiveFile=$2|"
+}
+
+# A module's class-data sharing archive, made as its image build makes it: by this JVM (an archive
+# is valid only for the JVM that made it), from the committed class list.
+make_archive() { # MODULE ARCHIVE
+  java -Xshare:dump -XX:+UseSerialGC -XX:SharedClassListFile="$ROOT/$1/src/main/cds/$1.classlist" \
+    -XX:SharedArchiveFile="$2" -cp "$ROOT/$1/target/$1.jar" >>"$OUT/commands.log" 2>&1
+}
 
 # The submit client as users run it: the release archive's launcher, whose first run of a command
 # leaves a class-data sharing archive under XDG_CACHE_HOME (README, "Installing the command").

@@ -47,6 +47,7 @@ TARGETS = {
     ("restage", "storage_bytes", "ten stagings"): ("ratio", "<=", 1.1),
     ("growth", "download_p50_ms", "full"): ("ratio", "<=", 1.2),
     ("growth", "upload_p50_ms", "full"): ("ratio", "<=", 1.2),
+    ("growth", "startup_s", "full"): ("value", "<=", 2.0),
 }
 
 

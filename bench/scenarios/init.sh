@@ -3,23 +3,16 @@
 # fetching the same set staged by digest, file by file on every core.
 # Then its cold start on a one-file bundle.
 
-# The JVM flags of the image's ENTRYPOINT, so that the benchmark runs what the pods run, with the
-# class-data sharing archive made as the image build makes it (by this JVM, from the same list).
+# The image's flags and class-data sharing archive (bench/lib.sh, image_flags and make_archive).
 INIT_ARCHIVE=$WORK/init-container.jsa
-INIT_FLAGS=$(sed -n 's/^ENTRYPOINT \["java", \(.*\), "-jar".*/\1/p' "$ROOT/init-container/Dockerfile" | tr -d '",' |
-  sed "s|-XX:SharedArchiveFile=[^ ]*|-XX:SharedArchiveFile=$INIT_ARCHIVE|")
+INIT_FLAGS=$(image_flags init-container "$INIT_ARCHIVE")
 INIT_JAVA="java $INIT_FLAGS -jar $ROOT/init-container/target/init-container.jar"
 # The same without the archive: what class-data sharing saves.
 INIT_JAVA_NO_ARCHIVE="java ${INIT_FLAGS//-XX:SharedArchiveFile=$INIT_ARCHIVE/} -jar $ROOT/init-container/target/init-container.jar"
 
-make_init_archive() {
-  java -Xshare:dump -XX:+UseSerialGC -XX:SharedClassListFile="$ROOT/init-container/src/main/cds/init-container.classlist" \
-    -XX:SharedArchiveFile="$INIT_ARCHIVE" -cp "$ROOT/init-container/target/init-container.jar" >>"$OUT/commands.log" 2>&1
-}
-
 scenario_init() {
   local jars=$WORK/jars target=$WORK/init-target id secret
-  make_init_archive
+  make_archive init-container "$INIT_ARCHIVE"
   [ -d "$jars" ] || python3 "$BENCH/make_jars.py" "$jars" "$JARS" "$(to_bytes "$JARS_SIZE")"
   # A plain tar with flat names, as `stage` builds it.
   (cd "$jars" && tar -cf "$WORK/www/jars.tar" -- *)

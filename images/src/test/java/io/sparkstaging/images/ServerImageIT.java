@@ -3,6 +3,7 @@ package io.sparkstaging.images;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -61,7 +62,7 @@ class ServerImageIT {
   void startsServesSurvivesARestartWithItsBundlesAndStopsCleanlyOnSigterm() throws Exception {
     byte[] bundle = new byte[3 << 20];
     new Random(7).nextBytes(bundle);
-    try (var server = ServerContainer.start("staging-image-it", volumes, client, spec -> spec).awaitReady()) {
+    try (var server = ServerContainer.start("staging-image-it", volumes, client, ServerImageIT::withClassSharingRequired).awaitReady()) {
       assertThat(server.status("/healthz")).isEqualTo(200);
       String metrics = get(server.baseUri() + "/metrics");
       // Half the Deployment's 768 MiB limit for the heap, and the serial collector, whose old generation is "Tenured Gen".
@@ -79,7 +80,12 @@ class ServerImageIT {
 
       server.restart().awaitReady();
       assertThat(sha256(download(server.baseUri(), receipt))).as("the bundle, from the same volume").isEqualTo(sha256(bundle));
-      assertThat(server.logs()).contains("Loaded 1 bundle(s)");
+      assertThat(server.logs()).contains("Loaded 1 bundle(s)")
+          .contains("(1 as the last clean stop listed them, 0 from their metadata files)");
+      // Jetty, Jersey and the server itself, mapped from the archive the image built.
+      assertThat(server.logs()).contains("org.eclipse.jetty.server.Server source: shared objects file",
+          "org.glassfish.jersey.server.ApplicationHandler source: shared objects file",
+          "io.sparkstaging.server.store.IndexSnapshot source: shared objects file");
     }
   }
 
@@ -94,6 +100,13 @@ class ServerImageIT {
           + "the server's user (nonroot, uid 65532): it belongs to uid 0").contains("fsGroup").doesNotContain("\tat ")
           .doesNotContain("Exception");
     }
+  }
+
+  /** -Xshare:on: a JVM that cannot map the archive the ENTRYPOINT names refuses to start instead of going on without it. */
+  private static PodSpec withClassSharingRequired(PodSpec spec) {
+    PodSpec changed = new PodSpecBuilder(spec).build();
+    changed.getContainers().get(0).getEnv().add(new EnvVar("JAVA_TOOL_OPTIONS", "-Xshare:on -Xlog:class+load=info", null));
+    return changed;
   }
 
   private static PodSpec withoutFsGroup(PodSpec spec) {

@@ -7,19 +7,15 @@ import io.sparkstaging.init.support.FakeFileServer;
 import io.sparkstaging.init.support.InitHarness;
 import io.sparkstaging.init.support.Tars;
 import io.sparkstaging.server.support.Bundles;
+import io.sparkstaging.server.support.ClassLists;
 import io.sparkstaging.server.support.JdkClient;
 import io.sparkstaging.server.support.TestServer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarFile;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +52,7 @@ class ClassListIT {
 
       var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-XX:DumpLoadedClassList=" + dumped));
-      command.addAll(imageFlags());
+      command.addAll(ClassLists.imageFlags());
       command.addAll(List.of("-jar", JAR.toString(), harness.writeProperties().toString()));
       Process run = new ProcessBuilder(command).redirectErrorStream(true).start();
       String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -66,28 +62,7 @@ class ClassListIT {
       assertThat(harness.filesDir().resolve("run.sh")).exists();
     }
 
-    if (Boolean.getBoolean("cds.classlist.update")) {
-      Files.copy(dumped, CLASS_LIST, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    }
-    Set<String> missing = classesOfTheJar(Files.readAllLines(dumped));
-    missing.removeAll(classesOfTheJar(Files.readAllLines(CLASS_LIST)));
-    assertThat(missing).as("classes the list lacks: write it anew with "
-        + "mvn -B verify -pl init-container -Dtest=none -Dit.test=ClassListIT -Dcds.classlist.update=true").isEmpty();
-  }
-
-  /** The JVM flags of the image's ENTRYPOINT, but the archive, which the training run is to make the list of. */
-  private static List<String> imageFlags() throws Exception {
-    String entrypoint = Files.readAllLines(Path.of("Dockerfile")).stream().filter(line -> line.startsWith("ENTRYPOINT")).findFirst()
-        .orElseThrow();
-    return List.of(entrypoint.replaceAll("^ENTRYPOINT \\[\"java\", (.*), \"-jar\".*$", "$1").replace("\"", "").split(", ")).stream()
-        .filter(flag -> !flag.startsWith("-XX:SharedArchiveFile=")).toList();
-  }
-
-  /** The list's lines naming a class of the jar (the project's and its libraries'), not the JDK's. */
-  private static Set<String> classesOfTheJar(List<String> lines) throws Exception {
-    try (var jar = new JarFile(JAR.toFile())) {
-      return lines.stream().filter(line -> !line.startsWith("@") && !line.startsWith("#")).map(line -> line.split(" ")[0])
-          .filter(name -> jar.getEntry(name + ".class") != null).collect(Collectors.toCollection(TreeSet::new));
-    }
+    ClassLists.assertHoldsEveryClassOfTheJar(CLASS_LIST, dumped, JAR,
+        "mvn -B verify -pl init-container -Dtest=none -Dit.test=ClassListIT");
   }
 }
