@@ -149,8 +149,13 @@ delete_bundle() { # ID SECRET
 
 # Runs wrk with bench/wrk.lua, which prints one "RESULT k=v ..." line; sets the WRK_* variables.
 run_wrk() { # CONNECTIONS DURATION URL [AUTH_HEADER_VALUE]
-  local connections=$1 threads=2 line key value
+  local connections=$1 threads=2 line key value environment=
   [ "$connections" -ge 2 ] || threads=1
+  # Each distinct command line once, for the report: what anyone can run against their own servers.
+  [ -z "${4:-}" ] || environment="BENCH_AUTH='Bearer SECRET' "
+  [ -z "${BENCH_BODY_FILE:-}" ] || environment+="BENCH_BODY_FILE=${BENCH_BODY_FILE##*/} BENCH_OWNER='$BENCH_OWNER' "
+  line="${environment}wrk -t $threads -c $connections -d $2 --timeout 600s -s bench/wrk.lua $3"
+  grep -qxF -- "$line" "$OUT/load-commands.txt" 2>/dev/null || echo "$line" >>"$OUT/load-commands.txt"
   line=$(BENCH_AUTH="${4:-}" wrk -t "$threads" -c "$connections" -d "$2" --timeout 600s -s "$BENCH/wrk.lua" "$3" |
     grep '^RESULT ') || die "wrk gave no result for $3"
   for pair in ${line#RESULT }; do

@@ -150,9 +150,22 @@ plot {lines}
         subprocess.run(["gnuplot"], input=script, text=True, check=True)
 
 
+def append_load_commands(out):
+    """The load generator's command lines as bench/lib.sh ran them, so that anyone can rerun them."""
+    commands = os.path.join(out, "load-commands.txt")
+    if not os.path.exists(commands):
+        return
+    with open(commands) as f:
+        lines = [line.rstrip("\n") for line in f if line.strip()]
+    with open(os.path.join(out, "report.md"), "a") as f:
+        f.write("\nLoad-generator command lines, from the repository root (SECRET: the bundle's secret; ports vary per run):\n\n```\n")
+        f.write("\n".join(lines) + "\n```\n")
+
+
 def main(raw, out):
     runs = load(raw)
     write_table(runs, os.path.join(out, "report.md"))
+    append_load_commands(out)
     plot_fanout(runs, out)
 
 

@@ -29,17 +29,21 @@ public final class ClassLists {
 
   /**
    * Fails, naming them and the command that writes the list anew, when {@code dumped} (a training
-   * run's {@code -XX:DumpLoadedClassList}) holds classes of {@code jar} that {@code committed} lacks.
+   * run's {@code -XX:DumpLoadedClassList}) holds classes of {@code jar} that {@code committed} lacks:
+   * any of the project's own, or more than one in a hundred of its libraries' (a run that logs a
+   * stack trace, say, loads a few more than one that does not, and that must not fail the build).
    * With {@code -Dcds.classlist.update=true} it writes the committed list from the run instead.
    */
   public static void assertHoldsEveryClassOfTheJar(Path committed, Path dumped, Path jar, String updateCommand) throws Exception {
     if (Boolean.getBoolean("cds.classlist.update")) {
       Files.copy(dumped, committed, StandardCopyOption.REPLACE_EXISTING);
     }
-    Set<String> missing = classesOfTheJar(Files.readAllLines(dumped), jar);
+    Set<String> loaded = classesOfTheJar(Files.readAllLines(dumped), jar);
+    Set<String> missing = new TreeSet<>(loaded);
     missing.removeAll(classesOfTheJar(Files.readAllLines(committed), jar));
-    assertThat(missing).as("classes " + committed + " lacks: write it anew with " + updateCommand + " -Dcds.classlist.update=true")
-        .isEmpty();
+    String advice = "classes " + committed + " lacks: write it anew with " + updateCommand + " -Dcds.classlist.update=true";
+    assertThat(missing).as(advice).noneMatch(name -> name.startsWith("io/sparkstaging/"));
+    assertThat(missing.size()).as(advice + ": " + missing).isLessThanOrEqualTo(loaded.size() / 100);
   }
 
   /** The list's lines naming a class of the jar (the project's and its libraries'), not the JDK's. */
