@@ -18,6 +18,7 @@ import java.nio.file.StandardOpenOption;
  * <pre>
  * GET /read      128 KiB direct buffer, read() then write(): the two copies the staging server makes
  * GET /map       the file memory-mapped once, write() from the mapping: one copy
+ * GET /windows   4 MiB windows (-Dwindow=BYTES) mapped for one response each, written, then unmapped
  * GET /sendfile  FileChannel.transferTo, which is sendfile(2) on Linux: no copy through user space
  * </pre>
  *
@@ -25,6 +26,18 @@ import java.nio.file.StandardOpenOption;
  */
 public final class SendPaths {
   private static final int BUFFER = 128 << 10;
+  private static final long WINDOW = Long.getLong("window", 4 << 20);
+  private static final sun.misc.Unsafe UNSAFE = unsafe();
+
+  private static sun.misc.Unsafe unsafe() {
+    try {
+      var field = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+      field.setAccessible(true);
+      return (sun.misc.Unsafe) field.get(null);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   public static void main(String[] args) throws IOException {
     Path file = Path.of(args[0]);
@@ -49,7 +62,7 @@ public final class SendPaths {
         if (path == null) {
           return;
         }
-        if (!path.equals("/read") && !path.equals("/map") && !path.equals("/sendfile")) {
+        if (!path.equals("/read") && !path.equals("/map") && !path.equals("/windows") && !path.equals("/sendfile")) {
           writeFully(connection, ascii("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"));
           continue;
         }
@@ -65,6 +78,13 @@ public final class SendPaths {
             }
           }
           case "/map" -> writeFully(connection, mapped.duplicate());
+          case "/windows" -> {
+            for (long position = 0; position < size; position += WINDOW) {
+              MappedByteBuffer window = file.map(FileChannel.MapMode.READ_ONLY, position, Math.min(WINDOW, size - position));
+              writeFully(connection, window);
+              UNSAFE.invokeCleaner(window);
+            }
+          }
           default -> {
             for (long position = 0; position < size;) {
               position += file.transferTo(position, size - position, connection);

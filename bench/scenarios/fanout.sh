@@ -3,8 +3,9 @@
 # and CPU seconds per GiB served, read from /proc/PID/stat, because on 2 cores the load
 # generator saturates the CPU before either server does. A third subject, nginx with sendfile off
 # (128 KiB buffers, as the staging server reads), shows what zero-copy alone is worth. At 64
-# connections, bench/probes/SendPaths.java serves the same file from a bare JVM three ways (read
-# and write, memory-mapped, sendfile), to tell the cost of the copies from that of the HTTP stack.
+# connections, bench/probes/SendPaths.java serves the same file from a bare JVM four ways (read and
+# write; mapped once; mapped 4 MiB at a time and unmapped; sendfile), to tell the cost of the copies
+# from that of the HTTP stack.
 
 # Measures one wrk run against one server process: throughput, CPU per GiB, errors.
 measure_download() { # SCENARIO LEVEL SUBJECT PID URL [AUTH]
@@ -38,7 +39,7 @@ scenario_fanout() {
   run_wrk 16 3 "$NGINX_URL/fanout.bin"
   start_send_paths "$file"
   local path
-  for path in read map sendfile; do
+  for path in read map windows sendfile; do
     run_wrk 16 3 "$PROBE_URL/$path"
   done
   for level in ${FANOUT_LEVELS//,/ }; do
@@ -49,6 +50,7 @@ scenario_fanout() {
       if [ "$level" = 64 ]; then
         measure_download fanout "$level" "jvm read+write" "$PROBE_PID" "$PROBE_URL/read"
         measure_download fanout "$level" "jvm mmap" "$PROBE_PID" "$PROBE_URL/map"
+        measure_download fanout "$level" "jvm mmap, 4 MiB windows" "$PROBE_PID" "$PROBE_URL/windows"
         measure_download fanout "$level" "jvm sendfile" "$PROBE_PID" "$PROBE_URL/sendfile"
       fi
     done

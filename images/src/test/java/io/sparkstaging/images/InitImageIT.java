@@ -90,6 +90,18 @@ class InitImageIT {
         .contains("io.sparkstaging.init.config.InitCommand source: shared objects file");
   }
 
+  @Test
+  void theImagesRuntimeHasOnlyTheModulesTheInitContainerUses() throws Exception {
+    Podman.build("init-container/Dockerfile", ProjectImages.init());
+    var args = new ArrayList<>(List.of("run", "--rm", "--read-only", "--entrypoint", "/opt/spark-staging/java/bin/java"));
+    args.addAll(Podman.ULIMITS);
+    args.addAll(List.of(ProjectImages.init(), "--list-modules"));
+    Podman.Result run = Podman.run(args);
+
+    assertThat(run.code()).as(run.both()).isZero();
+    assertThat(run.out().lines().map(module -> module.replaceAll("@.*", ""))).containsExactly("java.base", "jdk.crypto.ec");
+  }
+
   private String submit(String... extra) {
     var args = new ArrayList<>(List.of("submit", "--no-wait", "--master", "k8s://" + client.getConfiguration().getMasterUrl(), "--conf",
         "spark.kubernetes.namespace=" + NAMESPACE, "--name", "image-check", "--class", "org.example.Main", "--image",

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * podman as these checks run it: as root, with the cgroupfs manager and the file events logger
@@ -19,8 +20,10 @@ import java.util.concurrent.TimeUnit;
  * host), and explicit ulimits (podman's defaults exceed the hard limits here).
  */
 final class Podman {
-  /** The images' base, pulled where a registry can be reached, or made by images/stand-in-base. */
+  /** The server image's base; pulled where a registry can be reached, or made by images/stand-in-base, with the two below. */
   static final String BASE = "gcr.io/distroless/java17-debian12:nonroot";
+  /** The init-container image's base, and the JDK its build stage runs jlink from. */
+  private static final List<String> OTHER_BASES = List.of("gcr.io/distroless/java-base-debian12:nonroot", "eclipse-temurin:17-jdk");
   static final Path ROOT = Path.of(System.getProperty("repository.root", "..")).toAbsolutePath().normalize();
   static final List<String> ULIMITS = List.of("--ulimit", "nofile=20000:20000", "--ulimit", "nproc=32768:32768");
 
@@ -88,8 +91,10 @@ final class Podman {
     if (!"root".equals(System.getProperty("user.name"))) {
       return Optional.of("these checks run podman as root, to mount volumes the kubelet's way");
     }
-    if (run("image", "exists", BASE).code() != 0) {
-      return Optional.of("no base image " + BASE + ": pull it, or make a stand-in with images/stand-in-base (.ci/run does)");
+    for (String base : Stream.concat(Stream.of(BASE), OTHER_BASES.stream()).toList()) {
+      if (run("image", "exists", base).code() != 0) {
+        return Optional.of("no base image " + base + ": pull it, or make stand-ins with images/stand-in-base (.ci/run does)");
+      }
     }
     var args = new ArrayList<>(List.of("run", "--rm"));
     args.addAll(ULIMITS);

@@ -23,7 +23,7 @@ public final class ClassLists {
   public static List<String> imageFlags() throws Exception {
     String entrypoint = Files.readAllLines(Path.of("Dockerfile")).stream().filter(line -> line.startsWith("ENTRYPOINT")).findFirst()
         .orElseThrow();
-    return List.of(entrypoint.replaceAll("^ENTRYPOINT \\[\"java\", (.*), \"-jar\".*$", "$1").replace("\"", "").split(", ")).stream()
+    return List.of(entrypoint.replaceAll("^ENTRYPOINT \\[\"[^\"]*java\", (.*), \"-jar\".*$", "$1").replace("\"", "").split(", ")).stream()
         .filter(flag -> !flag.startsWith("-XX:SharedArchiveFile=")).toList();
   }
 
