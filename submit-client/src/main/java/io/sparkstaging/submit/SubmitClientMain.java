@@ -35,7 +35,7 @@ public final class SubmitClientMain {
   /** @param environment what the program takes for its environment */
   public static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
     var errors = new PrintWriter(err, true, StandardCharsets.UTF_8);
-    return Commands.commandLine(environment)
+    return Commands.commandLine(environment, args)
         .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
         .setErr(errors)
         .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
