@@ -82,10 +82,11 @@ image_flags() { # MODULE ARCHIVE
     sed "s|-XX:SharedArchiveFile=[^ ]*|-XX:SharedArchiveFile=$2|"
 }
 
-# A module's class-data sharing archive, made as its image build makes it: by this JVM (an archive
-# is valid only for the JVM that made it), from the committed class list.
-make_archive() { # MODULE ARCHIVE
-  java -Xshare:dump -XX:+UseSerialGC -XX:SharedClassListFile="$ROOT/$1/src/main/cds/$1.classlist" \
+# A module's class-data sharing archive, made as its image build makes it: by the JVM that will
+# run it (an archive is valid only for the JVM that made it; default: java), from the committed
+# class list.
+make_archive() { # MODULE ARCHIVE [JAVA]
+  "${3:-java}" -Xshare:dump -XX:+UseSerialGC -XX:SharedClassListFile="$ROOT/$1/src/main/cds/$1.classlist" \
     -XX:SharedArchiveFile="$2" -cp "$ROOT/$1/target/$1.jar" >>"$OUT/commands.log" 2>&1
 }
 

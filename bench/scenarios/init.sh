@@ -3,16 +3,26 @@
 # fetching the same set staged by digest, file by file on every core.
 # Then its cold start on a one-file bundle.
 
-# The image's flags and class-data sharing archive (bench/lib.sh, image_flags and make_archive).
+# The image's Java runtime (the modules its Dockerfile gives jlink, from this machine's JDK), flags
+# and class-data sharing archive (bench/lib.sh, image_flags and make_archive).
+INIT_RUNTIME=$WORK/init-runtime
 INIT_ARCHIVE=$WORK/init-container.jsa
 INIT_FLAGS=$(image_flags init-container "$INIT_ARCHIVE")
-INIT_JAVA="java $INIT_FLAGS -jar $ROOT/init-container/target/init-container.jar"
+INIT_JAVA="$INIT_RUNTIME/bin/java $INIT_FLAGS -jar $ROOT/init-container/target/init-container.jar"
 # The same without the archive: what class-data sharing saves.
-INIT_JAVA_NO_ARCHIVE="java ${INIT_FLAGS//-XX:SharedArchiveFile=$INIT_ARCHIVE/} -jar $ROOT/init-container/target/init-container.jar"
+INIT_JAVA_NO_ARCHIVE="$INIT_RUNTIME/bin/java ${INIT_FLAGS//-XX:SharedArchiveFile=$INIT_ARCHIVE/} -jar $ROOT/init-container/target/init-container.jar"
+
+make_init_runtime() {
+  local modules
+  modules=$(sed -n 's/.*"--add-modules", "\([^"]*\)".*/\1/p' "$ROOT/init-container/Dockerfile")
+  rm -rf "$INIT_RUNTIME"
+  jlink --add-modules "$modules" --strip-java-debug-attributes --no-header-files --no-man-pages --output "$INIT_RUNTIME"
+}
 
 scenario_init() {
   local jars=$WORK/jars target=$WORK/init-target id secret
-  make_archive init-container "$INIT_ARCHIVE"
+  make_init_runtime
+  make_archive init-container "$INIT_ARCHIVE" "$INIT_RUNTIME/bin/java"
   [ -d "$jars" ] || python3 "$BENCH/make_jars.py" "$jars" "$JARS" "$(to_bytes "$JARS_SIZE")"
   # A plain tar with flat names, as `stage` builds it.
   (cd "$jars" && tar -cf "$WORK/www/jars.tar" -- *)
