@@ -78,12 +78,8 @@ class InitImageIT {
 
   @Test
   void theImagesJvmLoadsTheInitContainerFromItsClassDataSharingArchive() throws Exception {
-    Podman.build("init-container/Dockerfile", ProjectImages.init());
     // -Xshare:on: a JVM that cannot map the archive the ENTRYPOINT names refuses to start instead of going on without it.
-    var args = new ArrayList<>(List.of("run", "--rm", "--read-only", "--env", "JAVA_TOOL_OPTIONS=-Xshare:on -Xlog:class+load=info"));
-    args.addAll(Podman.ULIMITS);
-    args.addAll(List.of(ProjectImages.init(), "--help"));
-    Podman.Result run = Podman.run(args);
+    Podman.Result run = runImage(List.of("--env", "JAVA_TOOL_OPTIONS=-Xshare:on -Xlog:class+load=info"), "--help");
 
     assertThat(run.code()).as(run.both()).isZero();
     assertThat(run.out()).contains("io.sparkstaging.init.InitContainerMain source: shared objects file")
@@ -92,14 +88,21 @@ class InitImageIT {
 
   @Test
   void theImagesRuntimeHasOnlyTheModulesTheInitContainerUses() throws Exception {
-    Podman.build("init-container/Dockerfile", ProjectImages.init());
-    var args = new ArrayList<>(List.of("run", "--rm", "--read-only", "--entrypoint", "/opt/spark-staging/java/bin/java"));
-    args.addAll(Podman.ULIMITS);
-    args.addAll(List.of(ProjectImages.init(), "--list-modules"));
-    Podman.Result run = Podman.run(args);
+    Podman.Result run = runImage(List.of("--entrypoint", "/opt/spark-staging/java/bin/java"), "--list-modules");
 
     assertThat(run.code()).as(run.both()).isZero();
     assertThat(run.out().lines().map(module -> module.replaceAll("@.*", ""))).containsExactly("java.base", "jdk.crypto.ec");
+  }
+
+  /** The freshly built image, run once with a read-only root: {@code options} for podman, then {@code args} for the entrypoint. */
+  private static Podman.Result runImage(List<String> options, String... args) throws Exception {
+    Podman.build("init-container/Dockerfile", ProjectImages.init());
+    var command = new ArrayList<>(List.of("run", "--rm", "--read-only"));
+    command.addAll(options);
+    command.addAll(Podman.ULIMITS);
+    command.add(ProjectImages.init());
+    command.addAll(List.of(args));
+    return Podman.run(command);
   }
 
   private String submit(String... extra) {
