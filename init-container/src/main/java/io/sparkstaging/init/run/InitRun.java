@@ -76,13 +76,15 @@ public final class InitRun {
       for (Dependency dependency : dependencies) {
         areas.computeIfAbsent(dependency.targetDir(), InitRun::stagingArea);
       }
-      var futures = new LinkedHashMap<Dependency, Future<DependencyFetcher.Fetched>>();
+      // In a list, not a map keyed by the records: their first hashCode spins method handles, which
+      // compete with the fetch's own code for the JIT at every pod's start (docs/benchmarks.md).
+      var futures = new ArrayList<Future<DependencyFetcher.Fetched>>();
       for (Dependency dependency : dependencies) {
         StagingArea area = areas.get(dependency.targetDir());
-        futures.put(dependency, pool.submit(() -> fetchOne(fetcher, dependency, area)));
+        futures.add(pool.submit(() -> fetchOne(fetcher, dependency, area)));
       }
-      for (var entry : futures.entrySet()) {
-        Failure failure = await(entry.getKey(), entry.getValue(), deadline);
+      for (int i = 0; i < dependencies.size(); i++) {
+        Failure failure = await(dependencies.get(i), futures.get(i), deadline);
         if (failure != null) {
           fetcher.cancelAll();
           pool.shutdownNow();
