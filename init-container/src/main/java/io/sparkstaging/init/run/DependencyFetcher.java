@@ -42,7 +42,7 @@ final class DependencyFetcher {
     this.http = http;
     this.limits = limits;
     this.deadline = deadline;
-    this.byFile = new ManifestFetch(this::open, limits);
+    this.byFile = new ManifestFetch(this::open, this::openRange, limits);
   }
 
   /** What a fetch brought, for the progress line. */
@@ -55,7 +55,8 @@ final class DependencyFetcher {
       try (ResumableBody body = openBundle(bundle, secret)) {
         if (body.contentType().filter(type -> type.startsWith(Manifest.MEDIA_TYPE)).isPresent()) {
           Manifest manifest = byFile.read(body);
-          return new Fetched(byFile.fetch(bundle.server(), bundle.ref().resourceId(), secret, manifest, slot), manifest.files().size());
+          return new Fetched(byFile.fetch(bundle.server(), bundle.downloadUri(), bundle.ref().resourceId(), secret, manifest, body, slot),
+              manifest.files().size());
         }
         try (var verifying = new VerifyingInputStream(body); InputStream ahead = readAhead(verifying)) {
           int files = new SafeTarExtractor(limits).extract(ahead, slot);
@@ -81,7 +82,7 @@ final class DependencyFetcher {
    * writes took turns (docs/benchmarks.md has the figures). The consumer sees the end of the
    * stream only after the last read-ahead, so the digest is complete when it is checked.
    */
-  private static InputStream readAhead(InputStream in) throws IOException {
+  static InputStream readAhead(InputStream in) throws IOException {
     return ReadAheadInputStream.builder().setInputStream(in).setBufferSize(READ_AHEAD_BYTES).get();
   }
 
@@ -105,6 +106,13 @@ final class DependencyFetcher {
 
   private ResumableBody open(java.net.URI uri, Map<String, String> headers) throws IOException {
     ResumableBody body = ResumableBody.open(http, uri, headers, deadline, new RetryPolicy(FIRST_RETRY, MAX_RETRY, deadline));
+    open.add(body);
+    return body;
+  }
+
+  private ResumableBody openRange(java.net.URI uri, Map<String, String> headers, String etag, long first, long last) throws IOException {
+    ResumableBody body =
+        ResumableBody.openRange(http, uri, headers, etag, first, last, deadline, new RetryPolicy(FIRST_RETRY, MAX_RETRY, deadline));
     open.add(body);
     return body;
   }

@@ -22,7 +22,7 @@ import javax.net.ssl.SSLContext;
  * Range, and can cut its first answer short, send bytes other than it announced, or never answer.
  */
 public final class FakeFileServer implements AutoCloseable {
-  private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
+  private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
 
   private final HttpServer server;
   private final byte[] body;
@@ -155,10 +155,12 @@ public final class FakeFileServer implements AutoCloseable {
     headers.add("ETag", "\"" + sha256Hex + "\"");
     headers.add("Repr-Digest", ReprDigest.format(sha256Hex));
     headers.add("Accept-Ranges", "bytes");
+    int to = body.length;
     if (match != null && match.matches()) {
       from = Integer.parseInt(match.group(1));
-      headers.add("Content-Range", "bytes " + from + "-" + (body.length - 1) + "/" + body.length);
-      exchange.sendResponseHeaders(206, body.length - from);
+      to = match.group(2).isEmpty() ? body.length : Math.min(body.length, Integer.parseInt(match.group(2)) + 1);
+      headers.add("Content-Range", "bytes " + from + "-" + (to - 1) + "/" + body.length);
+      exchange.sendResponseHeaders(206, to - from);
     } else {
       exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
     }
@@ -169,13 +171,13 @@ public final class FakeFileServer implements AutoCloseable {
     OutputStream out = exchange.getResponseBody();
     long cut = cutFirstAnswerAfter;
     if (cut >= 0 && rangesAsked.size() == 1) {
-      out.write(sent, from, (int) Math.min(cut, sent.length - from));
+      out.write(sent, from, (int) Math.min(cut, to - from));
       out.flush();
       // The JDK server closes the connection when a handler fails: under an unfinished
       // fixed-length body, the client sees an early end.
       throw new IOException("connection cut on purpose");
     }
-    out.write(sent, from, sent.length - from);
+    out.write(sent, from, to - from);
     exchange.close();
   }
 

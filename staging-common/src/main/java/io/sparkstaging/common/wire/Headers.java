@@ -13,6 +13,13 @@ public final class Headers {
    */
   public static final String API = "Spark-Staging-Api";
   public static final String API_VERSION = "1";
+  /**
+   * On the manifest of a bundle staged by digest when the server redirects each of its files'
+   * downloads to the object store ({@code --download-redirect}): the reader then fetches the files
+   * one by one, from there, rather than ranges of the bundle's tar, which the server would send itself.
+   */
+  public static final String FILE_DOWNLOADS = "Spark-Staging-File-Downloads";
+  public static final String FILE_DOWNLOADS_REDIRECTED = "redirect";
   /** Echoed when the caller sends a plain one, else made up; in every answer and access-log line. */
   public static final String REQUEST_ID = "X-Request-Id";
 

@@ -1,5 +1,6 @@
 package io.sparkstaging.server.download;
 
+import io.sparkstaging.common.wire.Headers;
 import io.sparkstaging.common.wire.Manifest;
 import io.sparkstaging.common.wire.ManifestFile;
 import io.sparkstaging.common.wire.Problem;
@@ -114,9 +115,9 @@ public final class DownloadHandler extends Handler.Wrapper {
     Representation.Opener opener = () -> store.open(record.id());
     if (record.layout() == BundleRecord.Layout.MANIFEST) {
       // The entity tag is the manifest's digest; the bytes' own is computed once, when first asked.
-      return new Representation(record.size(), record.etag(), tarDigests.of(record.id(), opener), opener, Optional.empty());
+      return new Representation(record.size(), record.etag(), () -> tarDigests.of(record.id(), opener), true, opener, Optional.empty());
     }
-    return new Representation(record.size(), record.etag(), record.sha256Hex(), opener, store.directDownload(record.id()));
+    return new Representation(record.size(), record.etag(), record::sha256Hex, false, opener, store.directDownload(record.id()));
   }
 
   /** One file of a bundle staged by digest; the bundle's secret reads only the files its manifest lists. */
@@ -128,7 +129,7 @@ public final class DownloadHandler extends Handler.Wrapper {
     String namespace = record.owner().ownerNamespace();
     ManifestFile file = manifestOf(blobs, record).files().stream().filter(listed -> listed.sha256().equals(sha256)).findFirst()
         .orElseThrow(() -> new StagingException(Problem.NOT_FOUND, "the bundle lists no file with this digest"));
-    return new Representation(file.size(), "\"" + sha256 + "\"", sha256, () -> blobs.open(namespace, sha256),
+    return new Representation(file.size(), "\"" + sha256 + "\"", () -> sha256, false, () -> blobs.open(namespace, sha256),
         blobs.directDownload(namespace, sha256));
   }
 
@@ -146,9 +147,13 @@ public final class DownloadHandler extends Handler.Wrapper {
 
   /** The manifest instead of the tar, for a client that can fetch the files one by one. */
   private void answerManifest(BundleRecord record, boolean head, Response response, Callback callback) throws IOException {
-    byte[] lines = manifestOf(store.blobs().orElseThrow(), record).lines().getBytes(StandardCharsets.UTF_8);
+    BlobStore blobs = store.blobs().orElseThrow();
+    byte[] lines = manifestOf(blobs, record).lines().getBytes(StandardCharsets.UTF_8);
     HttpFields.Mutable headers = response.getHeaders();
     headers.put(HttpHeader.CONTENT_TYPE, Manifest.MEDIA_TYPE + "; charset=utf-8");
+    if (blobs.offersDirectDownloads()) {
+      headers.put(Headers.FILE_DOWNLOADS, Headers.FILE_DOWNLOADS_REDIRECTED);
+    }
     // The lines hash to this tag: the reader checks it got the manifest the client committed.
     headers.put(HttpHeader.ETAG, record.etag());
     headers.put(HttpHeader.VARY, HttpHeader.ACCEPT.asString());
@@ -167,7 +172,7 @@ public final class DownloadHandler extends Handler.Wrapper {
     HttpFields requestHeaders = request.getHeaders();
     HttpFields.Mutable headers = response.getHeaders();
     if (bytes.etag().equals(requestHeaders.get(HttpHeader.IF_NONE_MATCH))) {
-      putRepresentation(headers, bytes);
+      putRepresentation(headers, bytes, true);
       response.setStatus(HttpStatus.NOT_MODIFIED_304);
       callback.succeeded();
       return;
@@ -176,7 +181,7 @@ public final class DownloadHandler extends Handler.Wrapper {
       Optional<URI> direct = bytes.direct();
       if (direct.isPresent()) {
         recordFirstDownload(record);
-        putRepresentation(headers, bytes);
+        putRepresentation(headers, bytes, true);
         // 307 keeps the method and the client's Range header; the URL is a credential, so it is never logged.
         response.setStatus(Statuses.REDIRECTED_TO_STORE);
         headers.put(HttpHeader.LOCATION, direct.get().toASCIIString());
@@ -234,10 +239,13 @@ public final class DownloadHandler extends Handler.Wrapper {
     }
   }
 
-  private static void putRepresentation(HttpFields.Mutable headers, Representation bytes) {
+  /** @param whole false for a range: its answer then says the digest only where that costs no read of every byte */
+  private static void putRepresentation(HttpFields.Mutable headers, Representation bytes, boolean whole) {
     headers.put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
     headers.put(HttpHeader.ETAG, bytes.etag());
-    headers.put(ReprDigest.HEADER, ReprDigest.format(bytes.sha256()));
+    if (whole || !bytes.sha256ReadsAll()) {
+      headers.put(ReprDigest.HEADER, ReprDigest.format(bytes.sha256().get()));
+    }
     headers.put(HttpHeader.ACCEPT_RANGES, "bytes");
     // Bundles hold private code: no shared cache may keep a copy.
     headers.put(HttpHeader.CACHE_CONTROL, "no-store");
@@ -245,7 +253,7 @@ public final class DownloadHandler extends Handler.Wrapper {
 
   private static void putContent(Response response, Representation bytes, ByteRange range, long length) {
     HttpFields.Mutable headers = response.getHeaders();
-    putRepresentation(headers, bytes);
+    putRepresentation(headers, bytes, range == null);
     if (range != null) {
       response.setStatus(HttpStatus.PARTIAL_CONTENT_206);
       headers.put(HttpHeader.CONTENT_RANGE, range.toHeaderValue(bytes.size()));

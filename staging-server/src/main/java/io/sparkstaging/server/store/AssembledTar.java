@@ -3,30 +3,19 @@ package io.sparkstaging.server.store;
 import io.sparkstaging.common.wire.BundleFormat;
 import io.sparkstaging.common.wire.Manifest;
 import io.sparkstaging.common.wire.ManifestFile;
-import java.io.ByteArrayOutputStream;
+import io.sparkstaging.common.wire.TarLayout;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.Date;
 import java.util.List;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
- * A manifest bundle as one tar ({@link BundleFormat}), assembled as it is read: each file's header,
- * its bytes from its blob, padding to the next 512-byte record, then the end-of-archive marker.
- * The same manifest and time always give the same bytes, so the download's length, ranges and
- * entity tag hold across requests and servers. Blobs are opened one at a time, as the reader
+ * A manifest bundle as one tar ({@link BundleFormat}), assembled as it is read, where {@link
+ * TarLayout} puts each header, file and padding. Blobs are opened one at a time, as the reader
  * reaches them.
  */
 public final class AssembledTar extends ReadOnlyChannel {
-  private static final int RECORD = TarConstants.DEFAULT_RCDSIZE;
-  private static final int END_MARKER = 2 * RECORD;
-
   /** Opens one file's bytes by its digest. */
   @FunctionalInterface
   public interface Blobs {
@@ -35,33 +24,11 @@ public final class AssembledTar extends ReadOnlyChannel {
 
   private final List<ManifestFile> files;
   private final Blobs blobs;
-  private final Layout layout;
+  private final TarLayout layout;
   private int openFile = -1;
   private SeekableByteChannel openBlob;
 
-  /**
-   * Where each file's header and bytes start, and the headers themselves.
-   *
-   * @param size the whole tar's, end-of-archive marker included
-   */
-  private record Layout(byte[][] headers, long[] headerStarts, long[] dataStarts, long size) {
-    static Layout of(List<ManifestFile> files, Instant modified) {
-      int count = files.size();
-      byte[][] headers = new byte[count][];
-      long[] headerStarts = new long[count];
-      long[] dataStarts = new long[count];
-      long offset = 0;
-      for (int i = 0; i < count; i++) {
-        headers[i] = header(files.get(i), modified);
-        headerStarts[i] = offset;
-        dataStarts[i] = offset + headers[i].length;
-        offset = dataStarts[i] + padded(files.get(i).size());
-      }
-      return new Layout(headers, headerStarts, dataStarts, offset + END_MARKER);
-    }
-  }
-
-  private AssembledTar(List<ManifestFile> files, Layout layout, Blobs blobs) {
+  private AssembledTar(List<ManifestFile> files, TarLayout layout, Blobs blobs) {
     super(layout.size());
     this.files = files;
     this.layout = layout;
@@ -69,39 +36,12 @@ public final class AssembledTar extends ReadOnlyChannel {
   }
 
   public static AssembledTar open(Manifest manifest, Instant modified, Blobs blobs) {
-    return new AssembledTar(manifest.files(), Layout.of(manifest.files(), modified), blobs);
+    return new AssembledTar(manifest.files(), TarLayout.of(manifest.files(), modified), blobs);
   }
 
   /** The length of the tar a manifest assembles to. */
   public static long sizeOf(Manifest manifest, Instant modified) {
-    return Layout.of(manifest.files(), modified).size();
-  }
-
-  /** The header records of one file, with a pax header before them for a long or non-ASCII name, as the client writes them. */
-  private static byte[] header(ManifestFile file, Instant modified) {
-    var out = new ByteArrayOutputStream(RECORD * 3);
-    try {
-      // One-record blocks: every record reaches the buffer as soon as it is complete. The stream
-      // is dropped unfinished: only its headers are wanted.
-      @SuppressWarnings("resource")
-      var tar = new TarArchiveOutputStream(out, RECORD);
-      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-      tar.setAddPaxHeadersForNonAsciiNames(true);
-      var entry = new TarArchiveEntry(file.name());
-      entry.setSize(file.size());
-      entry.setMode(file.mode());
-      entry.setModTime(Date.from(modified));
-      tar.putArchiveEntry(entry);
-      tar.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing a tar header to memory failed", e);
-    }
-    return out.toByteArray();
-  }
-
-  private static long padded(long length) {
-    return (length + RECORD - 1) / RECORD * RECORD;
+    return TarLayout.of(manifest.files(), modified).size();
   }
 
   @Override
@@ -115,13 +55,10 @@ public final class AssembledTar extends ReadOnlyChannel {
       long position = position();
       int file = fileAt(position);
       int read;
-      if (file < 0 || position >= layout.dataStarts()[file] + files.get(file).size()) {
-        read = zeros(dst, (file < 0 ? size() : nextStart(file)) - position);
-      } else if (position < layout.dataStarts()[file]) {
-        byte[] header = layout.headers()[file];
-        int from = (int) (position - layout.headerStarts()[file]);
-        read = Math.min(dst.remaining(), header.length - from);
-        dst.put(header, from, read);
+      if (file < 0 || position >= layout.dataStart(file) + files.get(file).size()) {
+        read = zeros(dst, (file < 0 ? size() : layout.end(file)) - position);
+      } else if (position < layout.dataStart(file)) {
+        read = layout.putHeader(file, (int) (position - layout.start(file)), dst);
       } else {
         read = readBlob(file, dst);
       }
@@ -132,13 +69,19 @@ public final class AssembledTar extends ReadOnlyChannel {
 
   /** The file whose header, bytes or padding hold {@code offset}, or -1 in the end marker. */
   private int fileAt(long offset) {
-    int found = Arrays.binarySearch(layout.headerStarts(), offset);
-    int file = found >= 0 ? found : -found - 2;
-    return file >= 0 && file < files.size() && offset < nextStart(file) ? file : -1;
-  }
-
-  private long nextStart(int file) {
-    return file + 1 < files.size() ? layout.headerStarts()[file + 1] : size() - END_MARKER;
+    int low = 0;
+    int high = layout.files() - 1;
+    while (low <= high) {
+      int middle = (low + high) >>> 1;
+      if (offset < layout.start(middle)) {
+        high = middle - 1;
+      } else if (offset >= layout.end(middle)) {
+        low = middle + 1;
+      } else {
+        return middle;
+      }
+    }
+    return -1;
   }
 
   private static int zeros(ByteBuffer dst, long available) {
@@ -155,7 +98,7 @@ public final class AssembledTar extends ReadOnlyChannel {
       openBlob = blobs.open(files.get(file).sha256());
       openFile = file;
     }
-    long offset = position() - layout.dataStarts()[file];
+    long offset = position() - layout.dataStart(file);
     long remaining = files.get(file).size() - offset;
     openBlob.position(offset);
     ByteBuffer window = dst.slice().limit((int) Math.min(dst.remaining(), remaining));

@@ -53,6 +53,11 @@ public interface BlobStore {
     return Optional.empty();
   }
 
+  /** Whether {@link #directDownload} gives URLs. */
+  default boolean offersDirectDownloads() {
+    return false;
+  }
+
   /** Bytes of blobs stored, by namespace. */
   Map<String, Long> storedBytes();
 

@@ -5,6 +5,7 @@ import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.common.wire.Manifest;
 import io.sparkstaging.common.wire.ManifestFile;
 import io.sparkstaging.common.wire.Problem;
+import io.sparkstaging.common.wire.TarLayout;
 import io.sparkstaging.server.errors.StagingException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -207,7 +208,7 @@ final class LocalBlobStore implements BlobStore {
 
   @Override
   public BundleRecord commit(BundleOwner owner, SecretDigest secretDigest, Manifest manifest, long maxSize) {
-    ContentMeter.requireWithin(AssembledTar.sizeOf(manifest, clock.instant()), maxSize);
+    ContentMeter.requireWithin(AssembledTar.sizeOf(manifest, TarLayout.commitTime(clock.instant())), maxSize);
     String namespace = owner.ownerNamespace();
     sweepLock.readLock().lock();
     try {

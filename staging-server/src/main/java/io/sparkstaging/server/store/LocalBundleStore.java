@@ -4,6 +4,7 @@ import io.sparkstaging.common.files.FileTrees;
 import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.common.wire.Manifest;
 import io.sparkstaging.common.wire.Problem;
+import io.sparkstaging.common.wire.TarLayout;
 import io.sparkstaging.server.errors.StagingException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -232,7 +233,7 @@ public final class LocalBundleStore implements BundleStore, LocalBlobStore.Bundl
     Path dir = OwnerOnly.createDirectory(incoming.resolve(id.value()));
     try {
       DurableFiles.writeSynced(dir.resolve(MANIFEST), codec.encodeManifest(manifest));
-      Instant now = clock.instant();
+      Instant now = TarLayout.commitTime(clock.instant());
       var record = new BundleRecord(id, owner, secretDigest, AssembledTar.sizeOf(manifest, now), manifest.sha256(), now, Optional.empty(),
           Optional.empty(), BundleRecord.Layout.MANIFEST);
       return publish(record, dir);

@@ -12,11 +12,13 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.sparkstaging.common.wire.BlobQuery;
 import io.sparkstaging.common.wire.BundleOwner;
+import io.sparkstaging.common.wire.Headers;
 import io.sparkstaging.common.wire.Manifest;
 import io.sparkstaging.common.wire.ManifestCommit;
 import io.sparkstaging.common.wire.ManifestFile;
 import io.sparkstaging.common.wire.ReprDigest;
 import io.sparkstaging.common.wire.Routes;
+import io.sparkstaging.common.wire.TarLayout;
 import io.sparkstaging.server.support.Bundles;
 import io.sparkstaging.server.support.TestServer;
 import java.io.ByteArrayInputStream;
@@ -159,6 +161,28 @@ class StagingByDigestIT {
     byte[] middle = holding(receipt).header("Range", "bytes=300000-301500").get(url(Routes.v1Bundle(id))).then().statusCode(206)
         .extract().asByteArray();
     assertThat(middle).isEqualTo(Arrays.copyOfRange(tar, 300_000, 301_501));
+  }
+
+  /** What the init-container relies on to fetch a bundle staged by digest as a few ranges of its tar. */
+  @Test
+  void eachFileLiesInTheTarWhereTarLayoutPutsItAndARangeOfItIsAnsweredWithoutHashingTheWholeTar() throws IOException {
+    Response receipt = stageBoth();
+    String bundle = url(Routes.v1Bundle(receipt.path("resourceId")));
+    Response manifest = holding(receipt).accept(Manifest.MEDIA_TYPE).get(bundle);
+    assertThat(manifest.header(Headers.FILE_DOWNLOADS)).as("the files are not redirected on local disk").isNull();
+    TarLayout layout = TarLayout.of(Manifest.parse(manifest.asString()).files());
+
+    // Asked first, before anything needed the whole tar's digest.
+    Response second = holding(receipt).header("Range", "bytes=" + layout.start(1) + "-" + (layout.end(1) - 1)).get(bundle);
+    second.then().statusCode(206).header("ETag", "\"" + receipt.path("manifestSha256") + "\"")
+        .header("Content-Range", "bytes " + layout.start(1) + "-" + (layout.end(1) - 1) + "/" + layout.size());
+    assertThat(second.header("Repr-Digest")).isNull();
+    byte[] tar = holding(receipt).get(bundle).then().statusCode(200).header("Repr-Digest", startsWith("sha-256=")).extract().asByteArray();
+
+    assertThat(tar).hasSize((int) layout.size());
+    assertThat(Arrays.copyOfRange(tar, (int) layout.dataStart(0), (int) layout.dataStart(0) + APP.length)).isEqualTo(APP);
+    assertThat(second.asByteArray()).isEqualTo(Arrays.copyOfRange(tar, (int) layout.start(1), (int) layout.end(1)));
+    assertThat(Arrays.copyOfRange(tar, (int) layout.dataStart(1), (int) layout.dataStart(1) + LIB.length)).isEqualTo(LIB);
   }
 
   @Test

@@ -20,6 +20,10 @@ final class DownloadLinks implements AutoCloseable {
     this.validity = validity;
   }
 
+  boolean enabled() {
+    return validity.isPresent();
+  }
+
   Optional<URI> linkTo(BundleId id) {
     return linkTo(bucket.keys().content(id));
   }

@@ -6,6 +6,7 @@ import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.common.wire.Manifest;
 import io.sparkstaging.common.wire.ManifestFile;
 import io.sparkstaging.common.wire.Problem;
+import io.sparkstaging.common.wire.TarLayout;
 import io.sparkstaging.server.errors.StagingException;
 import io.sparkstaging.server.store.AssembledTar;
 import io.sparkstaging.server.store.BlobStore;
@@ -139,7 +140,7 @@ final class S3BlobStore implements BlobStore {
 
   @Override
   public BundleRecord commit(BundleOwner owner, SecretDigest secretDigest, Manifest manifest, long maxSize) {
-    Instant now = clock.instant();
+    Instant now = TarLayout.commitTime(clock.instant());
     long size = AssembledTar.sizeOf(manifest, now);
     ContentMeter.requireWithin(size, maxSize);
     var record = new BundleRecord(BundleId.generate(random), owner, secretDigest, size, manifest.sha256(), now, Optional.empty(),
@@ -215,6 +216,11 @@ final class S3BlobStore implements BlobStore {
   @Override
   public Optional<URI> directDownload(String namespace, String sha256) {
     return links.linkTo(keys.blob(NamespaceKey.of(namespace), sha256));
+  }
+
+  @Override
+  public boolean offersDirectDownloads() {
+    return links.enabled();
   }
 
   @Override
