@@ -29,11 +29,13 @@ final class DigestCache {
   private static final long RACY_MILLIS = 2000;
   private static final String HEADER = "# spark-staging digests v1: sha256 size mtime-nanos inode path";
 
-  private record Key(String path, long size, long mtimeNanos, String inode) {}
-
   private final Optional<Path> file;
-  private final Map<Key, String> remembered = new ConcurrentHashMap<>();
-  private final Map<Key, String> learned = new ConcurrentHashMap<>();
+  /**
+   * By key, a line's fields after the digest ({@link #key}): a string rather than a record, whose
+   * first hashCode spins up method handles, a cost every run of the command would pay at start.
+   */
+  private final Map<String, String> remembered = new ConcurrentHashMap<>();
+  private final Map<String, String> learned = new ConcurrentHashMap<>();
 
   private DigestCache(Optional<Path> file) {
     this.file = file;
@@ -63,7 +65,8 @@ final class DigestCache {
         if (line.startsWith("#") || fields.length != 5) {
           continue;
         }
-        remembered.put(new Key(fields[4], Long.parseLong(fields[1]), Long.parseLong(fields[2]), fields[3]), fields[0]);
+        // A line this version did not write matches no key: it is never used, and is kept only while among the newest.
+        remembered.put(line.substring(fields[0].length() + 1), fields[0]);
       }
     } catch (IOException | RuntimeException unreadable) {
       remembered.clear();
@@ -88,17 +91,15 @@ final class DigestCache {
     if (file.isEmpty() || learned.isEmpty()) {
       return;
     }
-    Map<Key, String> all = new LinkedHashMap<>(remembered);
+    Map<String, String> all = new LinkedHashMap<>(remembered);
     learned.forEach((key, sha256) -> {
       all.remove(key);
       all.put(key, sha256);
     });
     List<String> lines = new ArrayList<>();
     lines.add(HEADER);
-    all.entrySet().stream().skip(Math.max(0, all.size() - MAX_ENTRIES)).forEach(entry -> {
-      Key key = entry.getKey();
-      lines.add(entry.getValue() + " " + key.size() + " " + key.mtimeNanos() + " " + key.inode() + " " + key.path());
-    });
+    all.entrySet().stream().skip(Math.max(0, all.size() - MAX_ENTRIES))
+        .forEach(entry -> lines.add(entry.getValue() + " " + entry.getKey()));
     Path target = file.get();
     try {
       Files.createDirectories(target.getParent());
@@ -114,9 +115,10 @@ final class DigestCache {
     }
   }
 
-  private static Key key(Path file, BasicFileAttributes attributes) {
+  /** Size, modification time in nanoseconds, inode and absolute path, as a cache line lists them after the digest. */
+  private static String key(Path file, BasicFileAttributes attributes) {
     Object inode = attributes.fileKey();
-    return new Key(file.toAbsolutePath().normalize().toString(), attributes.size(), attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS),
-        inode == null ? "-" : inode.toString().replace(' ', '_'));
+    return attributes.size() + " " + attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS) + " "
+        + (inode == null ? "-" : inode.toString().replace(' ', '_')) + " " + file.toAbsolutePath().normalize();
   }
 }
