@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.sparkstaging.common.wire.Headers;
+import io.sparkstaging.common.wire.Manifest;
+import io.sparkstaging.common.wire.Routes;
 import io.sparkstaging.server.support.Bundles;
 import io.sparkstaging.server.support.ClassLists;
 import io.sparkstaging.server.support.JdkClient;
@@ -60,6 +63,15 @@ class ClassListIT {
       JsonNode byDigest = client.stageByDigest(server.baseUri(), Map.of("app.jar", Bundles.random(100_000, 2)));
       assertThat(client.downloadSha256(server.baseUri(), byDigest)).hasSize(64);
       var http = HttpClient.newHttpClient();
+      // As the init-container fetches a bundle staged by digest: its manifest, then a range of its tar.
+      URI bundle = URI.create(server.baseUri() + Routes.v1Bundle(byDigest.get("resourceId").asText()));
+      String secret = Headers.bearer(byDigest.get("resourceSecret").asText());
+      assertThat(
+          http.send(HttpRequest.newBuilder(bundle).header(Headers.AUTHORIZATION, secret).header("Accept", Manifest.MEDIA_TYPE).build(),
+              HttpResponse.BodyHandlers.ofString()).statusCode())
+          .isEqualTo(200);
+      assertThat(http.send(HttpRequest.newBuilder(bundle).header(Headers.AUTHORIZATION, secret).header("Range", "bytes=0-99999").build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(206);
       for (String path : List.of("/healthz", "/readyz", "/metrics")) {
         HttpResponse<String> response =
             http.send(HttpRequest.newBuilder(URI.create(server.baseUri() + path)).build(), HttpResponse.BodyHandlers.ofString());

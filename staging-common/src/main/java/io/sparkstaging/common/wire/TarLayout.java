@@ -25,6 +25,7 @@ public final class TarLayout {
   public static final int RECORD = TarConstants.DEFAULT_RCDSIZE;
   private static final int END_MARKER = 2 * RECORD;
 
+  /** Null for a layout of positions only. */
   private final byte[][] headers;
   private final long[] starts;
   private final long[] dataStarts;
@@ -48,32 +49,67 @@ public final class TarLayout {
     return now.truncatedTo(ChronoUnit.SECONDS);
   }
 
-  /** Where each file lies in the tar of a bundle committed at a {@link #commitTime}; the headers' bytes are not that tar's. */
+  /** Where each file lies in the tar of a bundle committed at a {@link #commitTime}: the positions only, not the headers' bytes. */
   public static TarLayout of(List<ManifestFile> files) {
-    return of(files, Instant.EPOCH);
+    return layOut(files, null);
   }
 
   /** @param modified every entry's modification time */
   public static TarLayout of(List<ManifestFile> files, Instant modified) {
+    return layOut(files, modified);
+  }
+
+  /** @param modified null for positions only, at a whole-second time */
+  private static TarLayout layOut(List<ManifestFile> files, Instant modified) {
     int count = files.size();
-    byte[][] headers = new byte[count][];
+    byte[][] headers = modified == null ? null : new byte[count][];
     long[] starts = new long[count];
     long[] dataStarts = new long[count];
     long[] ends = new long[count];
     long offset = 0;
     for (int i = 0; i < count; i++) {
-      headers[i] = header(files.get(i), modified);
+      int headerLength;
+      if (headers != null) {
+        headers[i] = header(files.get(i), modified);
+        headerLength = headers[i].length;
+      } else {
+        headerLength = headerLength(files.get(i));
+      }
       starts[i] = offset;
-      dataStarts[i] = offset + headers[i].length;
+      dataStarts[i] = offset + headerLength;
       ends[i] = dataStarts[i] + padded(files.get(i).size());
       offset = ends[i];
     }
     return new TarLayout(headers, starts, dataStarts, ends, offset + END_MARKER);
   }
 
+  /**
+   * The length of a file's header records at a whole-second time: one record when a ustar header
+   * holds it all, an ASCII name shorter than its 100-byte field and a size that fits in its 11
+   * octal digits, as most files' do (making a header costs a cold JVM more than fetching a small
+   * file); else the length of the header made.
+   */
+  static int headerLength(ManifestFile file) {
+    String name = file.name();
+    boolean ustarOnly = name.length() < 100 && file.size() <= 077777777777L;
+    for (int i = 0; ustarOnly && i < name.length(); i++) {
+      ustarOnly = name.charAt(i) < 0x80;
+    }
+    return ustarOnly ? RECORD : header(file, Instant.EPOCH).length;
+  }
+
   /** The whole tar's length, end-of-archive marker included. */
   public long size() {
     return size;
+  }
+
+  /** The headers' bytes in all, for weighing a layout kept in memory; 0 for positions only. */
+  public long headerBytes() {
+    long sum = 0;
+    for (int i = 0; headers != null && i < headers.length; i++) {
+      sum += headers[i].length;
+    }
+    return sum;
   }
 
   public int files() {
@@ -95,8 +131,14 @@ public final class TarLayout {
     return ends[i];
   }
 
-  /** Puts as much of file {@code i}'s header records, from byte {@code from} on, as {@code dst} has room for; returns how much. */
+  /**
+   * Puts as much of file {@code i}'s header records, from byte {@code from} on, as {@code dst} has
+   * room for; returns how much. Only a layout made with its time has them.
+   */
   public int putHeader(int i, int from, ByteBuffer dst) {
+    if (headers == null) {
+      throw new IllegalStateException("a layout of positions only has no headers");
+    }
     int count = Math.min(dst.remaining(), headers[i].length - from);
     dst.put(headers[i], from, count);
     return count;

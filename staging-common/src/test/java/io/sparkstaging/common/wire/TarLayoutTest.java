@@ -36,6 +36,20 @@ class TarLayoutTest {
   }
 
   @Test
+  void aHeaderIsOneRecordExactlyWhenTheFileNeedsNoPaxRecord() {
+    long eightGiB = 8L << 30;
+    for (var file : List.of(new ManifestFile("a".repeat(99), SHA, 1, 0644), new ManifestFile("a".repeat(100), SHA, 1, 0644),
+        new ManifestFile("a".repeat(101), SHA, 1, 0644), new ManifestFile("é.jar", SHA, 1, 0644),
+        new ManifestFile("\u65e5\u672c.jar", SHA, 1, 0755), new ManifestFile("big.jar", SHA, eightGiB - 1, 0644),
+        new ManifestFile("big.jar", SHA, eightGiB, 0644), new ManifestFile("empty", SHA, 0, 0644))) {
+      assertThat(TarLayout.headerLength(file)).as(file.name() + ", " + file.size() + " bytes")
+          .isEqualTo(TarLayout.of(List.of(file), Instant.parse("2026-11-29T16:30:21Z")).dataStart(0));
+    }
+    assertThat(TarLayout.headerLength(new ManifestFile("a".repeat(99), SHA, 1, 0644))).isEqualTo(512);
+    assertThat(TarLayout.headerLength(new ManifestFile("a".repeat(100), SHA, 1, 0644))).isGreaterThan(512);
+  }
+
+  @Test
   void theLayoutIsWhereAReaderFindsEachEntryAndItsBytes() throws IOException {
     Instant time = Instant.parse("2026-11-29T16:30:21Z");
     TarLayout layout = TarLayout.of(FILES, time);
@@ -83,7 +97,7 @@ class TarLayoutTest {
       tar.putArchiveEntry(entry);
       tar.closeArchiveEntry();
     }
-    TarLayout layout = TarLayout.of(List.of(FILES.get(1)));
+    TarLayout layout = TarLayout.of(List.of(FILES.get(1)), Instant.EPOCH);
     var header = java.nio.ByteBuffer.allocate((int) layout.dataStart(0));
     layout.putHeader(0, 0, header);
     assertThat(header.array()).isEqualTo(java.util.Arrays.copyOf(out.toByteArray(), header.capacity()));

@@ -1,5 +1,7 @@
 package io.sparkstaging.server.store;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.sparkstaging.common.wire.BundleFormat;
 import io.sparkstaging.common.wire.Manifest;
 import io.sparkstaging.common.wire.ManifestFile;
@@ -35,8 +37,36 @@ public final class AssembledTar extends ReadOnlyChannel {
     this.blobs = blobs;
   }
 
-  public static AssembledTar open(Manifest manifest, Instant modified, Blobs blobs) {
-    return new AssembledTar(manifest.files(), TarLayout.of(manifest.files(), modified), blobs);
+  /** Reads a bundle's manifest; {@link java.nio.file.NoSuchFileException} if it was deleted. */
+  @FunctionalInterface
+  public interface ManifestReader {
+    Manifest read() throws IOException;
+  }
+
+  /**
+   * The files and layouts of bundles' tars, made once per bundle (manifest read, headers written)
+   * and kept for the next downloads: the pods of an application ask for the same tar, or ranges of
+   * it, once each, and making a tar's headers costs more than finding its first bytes. Bounded by
+   * the headers' bytes; a bundle's tar never changes, and a deleted one is refused before its tar
+   * is asked for.
+   */
+  public static final class Plans {
+    private static final long MAX_HEADER_BYTES = 16L << 20;
+
+    private record Plan(List<ManifestFile> files, TarLayout layout) {}
+
+    private final Cache<BundleId, Plan> plans = Caffeine.newBuilder().maximumWeight(MAX_HEADER_BYTES)
+        .weigher((BundleId id, Plan plan) -> (int) Math.min(Integer.MAX_VALUE, plan.layout().headerBytes())).build();
+
+    public AssembledTar open(BundleId id, ManifestReader manifest, Instant modified, Blobs blobs) throws IOException {
+      Plan plan = plans.getIfPresent(id);
+      if (plan == null) {
+        List<ManifestFile> files = manifest.read().files();
+        plan = new Plan(files, TarLayout.of(files, modified));
+        plans.put(id, plan);
+      }
+      return new AssembledTar(plan.files(), plan.layout(), blobs);
+    }
   }
 
   /** The length of the tar a manifest assembles to. */

@@ -74,6 +74,7 @@ public final class LocalBundleStore implements BundleStore, LocalBlobStore.Bundl
   private final Map<BundleId, BundleRecord> index = new ConcurrentHashMap<>();
   private final AtomicLong changes = new AtomicLong();
   private final LocalBlobStore blobs;
+  private final AssembledTar.Plans tars = new AssembledTar.Plans();
   /** Changes to the index hold it shared; closing holds it alone, so the snapshot follows the last change. */
   private final ReadWriteLock changing = new ReentrantReadWriteLock();
   private boolean closed;
@@ -313,7 +314,7 @@ public final class LocalBundleStore implements BundleStore, LocalBlobStore.Bundl
     BundleRecord record = index.get(id);
     if (record != null && record.layout() == BundleRecord.Layout.MANIFEST) {
       String namespace = record.owner().ownerNamespace();
-      return AssembledTar.open(readManifest(id), record.createdAt(), sha256 -> blobs.open(namespace, sha256));
+      return tars.open(id, () -> readManifest(id), record.createdAt(), sha256 -> blobs.open(namespace, sha256));
     }
     return FileChannel.open(bundles.resolve(id.value()).resolve(CONTENT), StandardOpenOption.READ);
   }

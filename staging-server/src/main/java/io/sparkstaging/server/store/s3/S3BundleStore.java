@@ -48,6 +48,7 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
   private final DownloadLinks links;
   private final UploadTarget uploads;
   private final S3BlobStore blobs;
+  private final AssembledTar.Plans tars = new AssembledTar.Plans();
   private final ScheduledExecutorService refresher = daemonThreads("staging-s3-listing");
   /** Sends upload parts while their uploads spool the next; one part in flight per upload at most. */
   private final ExecutorService partSender = Executors.newCachedThreadPool(runnable -> daemon(runnable, "staging-s3-part"));
@@ -145,7 +146,7 @@ public final class S3BundleStore implements BundleStore, AutoCloseable {
     Optional<BundleRecord> record = visible.get(id).or(() -> bucket.readMetadata(id));
     if (record.isPresent() && record.get().layout() == BundleRecord.Layout.MANIFEST) {
       String namespace = record.get().owner().ownerNamespace();
-      return AssembledTar.open(blobs.manifest(id), record.get().createdAt(), sha256 -> blobs.open(namespace, sha256));
+      return tars.open(id, () -> blobs.manifest(id), record.get().createdAt(), sha256 -> blobs.open(namespace, sha256));
     }
     return S3ObjectChannel.open(bucket.client(), bucket.name(), bucket.keys().content(id));
   }
