@@ -10,16 +10,15 @@ import statistics
 import subprocess
 import sys
 
-# Each scenario's reference: every other subject is compared with it.
+# Each scenario's reference: every other subject is compared with it. A dictionary gives one per metric.
 REFERENCES = {
     "fanout": "nginx",
     "small": "nginx",
     "upload": "dd",
-    "init": "curl|tar",
+    "init": {"wall_s": "curl|tar", "cold_start_s": "curl|tar", "wall_s_against_one_tar": "init-container"},
     "stage": "tar|curl",
     "growth": "empty",
     "replicas": "one-replica",
-    # Staging by digest compares each metric with its own reference.
     "restage": {"wall_s": "stage, first", "bytes_received": "the changed jar", "storage_bytes": "one copy"},
 }
 
@@ -38,7 +37,9 @@ TARGETS = {
     ("upload", "MiBps", "server-v0"): ("ratio", ">=", 0.8),
     ("memory", "peak_rss_MiB", "server"): ("value", "<", 400),
     ("init", "wall_s", "init-container"): ("ratio", "<=", 1.25),
-    ("init", "wall_s", "init-container, by file"): ("ratio", "<=", 1.25),
+    ("init", "wall_s", "init-container, by digest"): ("ratio", "<=", 1.25),
+    # Issue 18: a bundle staged by digest is not slower to fetch than one tar.
+    ("init", "wall_s_against_one_tar", "init-container, by digest"): ("ratio", "<=", 1.0),
     ("init", "cold_start_s", "init-container"): ("value", "<=", 0.15),
     ("stage", "wall_s", "stage"): ("ratio", "<=", 1.3),
     ("restage", "wall_s", "stage, one jar changed"): ("ratio", "<=", 0.2),
