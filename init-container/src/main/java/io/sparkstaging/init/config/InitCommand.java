@@ -15,83 +15,114 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * Every setting of the init-container, with its default and one line of documentation. Each can
  * also come from the environment ({@code STAGING_INIT_} plus the option name in upper case) or
  * from the properties file, by option name or by the original init-container's key.
+ *
+ * <p>The options are built with picocli's programmatic API rather than read from annotations:
+ * reading annotations makes the JVM generate a proxy class per annotation type, which no class
+ * archive on JDK 17 holds, and with the reflection over the command's members that cost every
+ * pod's start about 25 ms (docs/benchmarks.md).
  */
-@Command(
-    name = "init-container",
-    mixinStandardHelpOptions = true,
-    sortOptions = false,
-    usageHelpAutoWidth = true,
-    description = "Downloads staged bundles and remote files, verifies them and unpacks them into the pod's volumes.")
 final class InitCommand {
   static final String DEFAULT_SECRET_DIR = "/mnt/secrets/spark-init";
 
-  @Parameters(arity = "0..1", paramLabel = "PROPERTIES_FILE",
-      description = "Properties file; accepts the original apache-spark-on-k8s init-container's keys.")
   Path propertiesFile;
-
-  @Option(names = "--staging-server", description = "Base URI of the staging server, e.g. http://spark-staging.spark:10000.")
   URI stagingServer;
-
-  @Option(names = "--jars-resource-id", description = "Id of the staged jars bundle.")
   String jarsResourceId;
-
-  @Option(names = "--jars-secret-file", defaultValue = DEFAULT_SECRET_DIR + "/downloadSubmittedJarsSecret",
-      description = "File holding the jars bundle's secret. Default: ${DEFAULT-VALUE}.")
   Path jarsSecretFile;
-
-  @Option(names = "--files-resource-id", description = "Id of the staged files bundle.")
   String filesResourceId;
-
-  @Option(names = "--files-secret-file", defaultValue = DEFAULT_SECRET_DIR + "/downloadSubmittedFilesSecret",
-      description = "File holding the files bundle's secret. Default: ${DEFAULT-VALUE}.")
   Path filesSecretFile;
-
-  @Option(names = "--remote-jars", description = "Comma-separated http(s) URIs of jars to download.")
   String remoteJars;
-
-  @Option(names = "--remote-files", description = "Comma-separated http(s) URIs of files to download.")
   String remoteFiles;
-
-  @Option(names = "--unpack-archives", paramLabel = "NAME#ALIAS,...",
-      description = "Comma-separated fetched files to unpack, each into the directory ALIAS in --archives-dir (.zip, .jar, .tar, .tar.gz, .tgz; any other is copied as ALIAS, as Spark does).")
   String unpackArchives;
-
-  @Option(names = "--archives-dir", description = "Where archives are unpacked. Default: .archives in --files-dir.")
   Path archivesDir;
-
-  @Option(names = "--jars-dir", defaultValue = "/var/spark-data/spark-jars", description = "Where jars go. Default: ${DEFAULT-VALUE}.")
   Path jarsDir;
-
-  @Option(names = "--files-dir", defaultValue = "/var/spark-data/spark-files", description = "Where files go. Default: ${DEFAULT-VALUE}.")
   Path filesDir;
-
-  @Option(names = "--timeout", defaultValue = "5", converter = MinutesConverter.class,
-      description = "Overall time limit; a bare number is minutes, as in the original. Default: ${DEFAULT-VALUE} minutes.")
   Duration timeout;
-
-  @Option(names = "--tls-enabled", arity = "0..1", fallbackValue = "true",
-      description = "Apply the trust settings below; when false, https uses the JVM's default trust store. Default: true.")
   Boolean tlsEnabled;
-
-  @Mixin
   TrustOptions trustOptions;
-
-  @Option(names = "--max-unpacked-size", defaultValue = "8g", converter = Converters.Size.class,
-      description = "Most bytes a bundle may unpack to (decompression-bomb guard). Default: ${DEFAULT-VALUE}.")
   long maxUnpackedSize;
-
-  @Option(names = "--max-entries", defaultValue = "100000", description = "Most entries a bundle may hold. Default: ${DEFAULT-VALUE}.")
   int maxEntries;
+
+  /** The command's options, unparsed. */
+  static CommandSpec spec() {
+    CommandSpec spec = CommandSpec.create().name("init-container");
+    spec.usageMessage().sortOptions(false).autoWidth(true)
+        .description("Downloads staged bundles and remote files, verifies them and unpacks them into the pod's volumes.");
+    spec.addPositional(PositionalParamSpec.builder().arity("0..1").paramLabel("PROPERTIES_FILE").type(Path.class)
+        .description("Properties file; accepts the original apache-spark-on-k8s init-container's keys.").build());
+    spec.addOption(option("--staging-server", URI.class, "URI")
+        .description("Base URI of the staging server, e.g. http://spark-staging.spark:10000.").build());
+    spec.addOption(option("--jars-resource-id", String.class, "ID").description("Id of the staged jars bundle.").build());
+    spec.addOption(option("--jars-secret-file", Path.class, "FILE").defaultValue(DEFAULT_SECRET_DIR + "/downloadSubmittedJarsSecret")
+        .description("File holding the jars bundle's secret. Default: ${DEFAULT-VALUE}.").build());
+    spec.addOption(option("--files-resource-id", String.class, "ID").description("Id of the staged files bundle.").build());
+    spec.addOption(option("--files-secret-file", Path.class, "FILE").defaultValue(DEFAULT_SECRET_DIR + "/downloadSubmittedFilesSecret")
+        .description("File holding the files bundle's secret. Default: ${DEFAULT-VALUE}.").build());
+    spec.addOption(
+        option("--remote-jars", String.class, "URI,...").description("Comma-separated http(s) URIs of jars to download.").build());
+    spec.addOption(
+        option("--remote-files", String.class, "URI,...").description("Comma-separated http(s) URIs of files to download.").build());
+    spec.addOption(option("--unpack-archives", String.class, "NAME#ALIAS,...")
+        .description("Comma-separated fetched files to unpack, each into the directory ALIAS in --archives-dir (.zip, .jar, .tar, .tar.gz, "
+            + ".tgz; any other is copied as ALIAS, as Spark does).")
+        .build());
+    spec.addOption(
+        option("--archives-dir", Path.class, "DIR").description("Where archives are unpacked. Default: .archives in --files-dir.").build());
+    spec.addOption(option("--jars-dir", Path.class, "DIR").defaultValue("/var/spark-data/spark-jars")
+        .description("Where jars go. Default: ${DEFAULT-VALUE}.").build());
+    spec.addOption(option("--files-dir", Path.class, "DIR").defaultValue("/var/spark-data/spark-files")
+        .description("Where files go. Default: ${DEFAULT-VALUE}.").build());
+    spec.addOption(option("--timeout", Duration.class, "DURATION").defaultValue("5").converters(new MinutesConverter())
+        .description("Overall time limit; a bare number is minutes, as in the original. Default: ${DEFAULT-VALUE} minutes.").build());
+    spec.addOption(option("--tls-enabled", Boolean.class, "BOOLEAN").arity("0..1").fallbackValue("true")
+        .description("Apply the trust settings below; when false, https uses the JVM's default trust store. Default: true.").build());
+    TrustOptions.addTo(spec);
+    spec.addOption(option("--max-unpacked-size", long.class, "SIZE").defaultValue("8g").converters(new Converters.Size())
+        .description("Most bytes a bundle may unpack to (decompression-bomb guard). Default: ${DEFAULT-VALUE}.").build());
+    spec.addOption(option("--max-entries", int.class, "COUNT").defaultValue("100000")
+        .description("Most entries a bundle may hold. Default: ${DEFAULT-VALUE}.").build());
+    // As mixinStandardHelpOptions adds them, without reading its annotated mixin.
+    spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help message and exit.").build());
+    spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).description("Print version information and exit.").build());
+    return spec;
+  }
+
+  private static OptionSpec.Builder option(String name, Class<?> type, String label) {
+    return OptionSpec.builder(name).type(type).paramLabel(label);
+  }
+
+  /** The settings a parse of {@link #spec} found. */
+  InitCommand(CommandSpec parsed) {
+    propertiesFile = parsed.positionalParameters().get(0).getValue();
+    stagingServer = value(parsed, "--staging-server");
+    jarsResourceId = value(parsed, "--jars-resource-id");
+    jarsSecretFile = value(parsed, "--jars-secret-file");
+    filesResourceId = value(parsed, "--files-resource-id");
+    filesSecretFile = value(parsed, "--files-secret-file");
+    remoteJars = value(parsed, "--remote-jars");
+    remoteFiles = value(parsed, "--remote-files");
+    unpackArchives = value(parsed, "--unpack-archives");
+    archivesDir = value(parsed, "--archives-dir");
+    jarsDir = value(parsed, "--jars-dir");
+    filesDir = value(parsed, "--files-dir");
+    timeout = value(parsed, "--timeout");
+    tlsEnabled = value(parsed, "--tls-enabled");
+    trustOptions = TrustOptions.from(parsed);
+    maxUnpackedSize = value(parsed, "--max-unpacked-size");
+    maxEntries = value(parsed, "--max-entries");
+  }
+
+  private static <T> T value(CommandSpec parsed, String option) {
+    return parsed.findOption(option).getValue();
+  }
 
   InitConfig toConfig() {
     require(!timeout.isNegative() && !timeout.isZero(), "--timeout must be positive");

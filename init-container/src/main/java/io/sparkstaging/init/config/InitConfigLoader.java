@@ -56,11 +56,12 @@ public final class InitConfigLoader {
    * @throws io.sparkstaging.common.config.ConfigException naming the setting that is wrong
    */
   public static Optional<InitConfig> load(String[] args, Map<String, String> environment, PrintWriter out, Consumer<Set<String>> warn) {
-    return COMMAND_LINE.parse(InitCommand::new, command -> command.propertiesFile, args, environment, out).map(parsed -> {
-      if (!parsed.ignoredKeys().isEmpty()) {
-        warn.accept(parsed.ignoredKeys());
-      }
-      return parsed.command().toConfig();
-    });
+    return COMMAND_LINE.parse(InitCommand::spec, spec -> spec.positionalParameters().get(0).getValue(), args, environment, out)
+        .map(parsed -> {
+          if (!parsed.ignoredKeys().isEmpty()) {
+            warn.accept(parsed.ignoredKeys());
+          }
+          return new InitCommand(parsed.command()).toConfig();
+        });
   }
 }

@@ -98,6 +98,29 @@ class InitConfigLoaderTest {
   }
 
   @Test
+  void helpListsEveryOptionWithItsDefaultAndConfiguresNothing() {
+    var out = new StringWriter();
+
+    assertThat(InitConfigLoader.load(new String[] {"--help"}, Map.of(), new PrintWriter(out), ignored::addAll)).isEmpty();
+    // Lines wrap at the terminal's width: compared with single spaces.
+    assertThat(out.toString().replaceAll("\\s+", " ")).contains("Usage: init-container [-hV]", "[PROPERTIES_FILE]", "--staging-server=URI",
+        "--jars-resource-id=ID", "--jars-secret-file=FILE", "--files-resource-id=ID",
+        "--files-secret-file=FILE", "--remote-jars=URI,...", "--remote-files=URI,...", "--unpack-archives=NAME#ALIAS,...",
+        "--archives-dir=DIR", "--jars-dir=DIR", "--files-dir=DIR", "--timeout=DURATION", "Default: 5 minutes",
+        "--tls-enabled[=BOOLEAN]", "--trust-store=FILE", "--trust-store-password=PASSWORD", "--trust-store-type=TYPE", "Default: PKCS12",
+        "--trust-cert-pem=FILE", "--max-unpacked-size=SIZE", "Default: 8g", "--max-entries=COUNT", "Default: 100000", "-h, --help",
+        "-V, --version");
+  }
+
+  @Test
+  void trustComesFromFlagsAndTheEnvironment() {
+    assertThat(load(Map.of(), "--trust-store", "/t.p12", "--trust-store-password", "pw").trust())
+        .isEqualTo(new TrustConfig.TrustStoreFile(Path.of("/t.p12"), "PKCS12", "pw"));
+    assertThat(load(Map.of("STAGING_INIT_TRUST_CERT_PEM", "/ca.pem")).trust())
+        .isEqualTo(new TrustConfig.PemCertificates(Path.of("/ca.pem")));
+  }
+
+  @Test
   void tlsSwitchedOffIgnoresTheTrustSettings() {
     assertThat(load(Map.of(), "--tls-enabled=false", "--trust-cert-pem", "/x.pem").trust()).isEqualTo(new TrustConfig.SystemDefault());
   }
