@@ -46,6 +46,12 @@ class ManifestBundleIT {
     return files;
   }
 
+  private static void assertPlaced(InitHarness.Result result, InitHarness harness) {
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(harness.jarsDir().resolve("app.jar")).hasBinaryContent(APP);
+    assertThat(harness.jarsDir().resolve("run.sh")).hasBinaryContent(SCRIPT).isExecutable();
+  }
+
   @Test
   void theFilesComeAsRangesOfTheBundlesTarOnePerPairOfCoresAndNoneOnItsOwn() throws Exception {
     try (var server = TestServer.start(dataDir)) {
@@ -55,9 +61,7 @@ class ManifestBundleIT {
 
       InitHarness.Result result = harness.run();
 
-      assertThat(result.exitCode()).as(result.err()).isZero();
-      assertThat(harness.jarsDir().resolve("app.jar")).hasBinaryContent(APP);
-      assertThat(harness.jarsDir().resolve("run.sh")).hasBinaryContent(SCRIPT).isExecutable();
+      assertPlaced(result, harness);
       assertThat(result.out()).contains("2 file(s), " + (APP.length + SCRIPT.length) + " bytes");
       // The bundle's route answered the manifest, a few hundred bytes, then a range per share.
       List<String> downloads = downloads();
@@ -88,9 +92,7 @@ class ManifestBundleIT {
 
       InitHarness.Result result = harness.run();
 
-      assertThat(result.exitCode()).as(result.err()).isZero();
-      assertThat(harness.jarsDir().resolve("app.jar")).hasBinaryContent(APP);
-      assertThat(harness.jarsDir().resolve("run.sh")).hasBinaryContent(SCRIPT).isExecutable();
+      assertPlaced(result, harness);
       assertThat(downloads()).filteredOn(line -> line.contains("/blobs/")).hasSize(2).allMatch(line -> line.contains("\" 200 "));
     }
   }

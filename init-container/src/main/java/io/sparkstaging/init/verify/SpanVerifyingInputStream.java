@@ -1,10 +1,7 @@
 package io.sparkstaging.init.verify;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -14,7 +11,7 @@ import java.util.List;
  * against its digest as soon as its last byte has passed, so that bytes the manifest did not list
  * are caught while they are still being read, before the fetch is declared done.
  */
-public final class SpanVerifyingInputStream extends FilterInputStream {
+public final class SpanVerifyingInputStream extends HashingInputStream {
   /** A file's bytes: {@code size} of them from {@code offset} of the stream, which must hash to {@code sha256}. */
   public record Span(String name, long offset, long size, String sha256) {
     long end() {
@@ -23,7 +20,6 @@ public final class SpanVerifyingInputStream extends FilterInputStream {
   }
 
   private final List<Span> spans;
-  private final MessageDigest digest;
   private int next;
   private long position;
 
@@ -31,17 +27,6 @@ public final class SpanVerifyingInputStream extends FilterInputStream {
   public SpanVerifyingInputStream(InputStream in, List<Span> spans) {
     super(in);
     this.spans = spans;
-    try {
-      this.digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
   }
 
   @Override
@@ -55,7 +40,7 @@ public final class SpanVerifyingInputStream extends FilterInputStream {
       long from = Math.max(start, span.offset());
       long to = Math.min(end, span.end());
       if (from < to) {
-        digest.update(buffer, offset + (int) (from - start), (int) (to - from));
+        sha256.update(buffer, offset + (int) (from - start), (int) (to - from));
       }
       if (end < span.end()) {
         break;
@@ -64,26 +49,6 @@ public final class SpanVerifyingInputStream extends FilterInputStream {
       next++;
     }
     return read;
-  }
-
-  /** Skipped bytes are read, so that they still pass through the digests. */
-  @Override
-  public long skip(long n) throws IOException {
-    byte[] buffer = new byte[(int) Math.min(Math.max(n, 0), 8192)];
-    long skipped = 0;
-    while (skipped < n) {
-      int read = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-      if (read < 0) {
-        break;
-      }
-      skipped += read;
-    }
-    return skipped;
-  }
-
-  @Override
-  public boolean markSupported() {
-    return false;
   }
 
   /** Fails unless every file's bytes have passed and matched: call once the stream was read to its end. */
@@ -96,7 +61,7 @@ public final class SpanVerifyingInputStream extends FilterInputStream {
   }
 
   private void check(Span span) throws ContentRejected {
-    String actual = HexFormat.of().formatHex(digest.digest());
+    String actual = HexFormat.of().formatHex(sha256.digest());
     if (!actual.equals(span.sha256())) {
       throw new ContentRejected("file '" + span.name() + "': SHA-256 of the received bytes is " + actual + " but the manifest says "
           + span.sha256());

@@ -1,11 +1,8 @@
 package io.sparkstaging.init.verify;
 
 import io.sparkstaging.common.wire.ReprDigest;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -14,23 +11,11 @@ import java.util.OptionalLong;
  * Counts and hashes the bytes exactly as they came from the server, so that a truncated or
  * corrupted download is caught before anything made from it is put in place.
  */
-public final class VerifyingInputStream extends FilterInputStream {
-  private final MessageDigest sha256;
+public final class VerifyingInputStream extends HashingInputStream {
   private long count;
 
   public VerifyingInputStream(InputStream in) {
     super(in);
-    try {
-      this.sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
   }
 
   @Override
@@ -41,27 +26,6 @@ public final class VerifyingInputStream extends FilterInputStream {
       count += read;
     }
     return read;
-  }
-
-  /** Skipped bytes are read, so that they still pass through the digest. */
-  @Override
-  public long skip(long n) throws IOException {
-    byte[] buffer = new byte[(int) Math.min(Math.max(n, 0), 8192)];
-    long skipped = 0;
-    while (skipped < n) {
-      int read = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-      if (read < 0) {
-        break;
-      }
-      skipped += read;
-    }
-    return skipped;
-  }
-
-  /** A reset would feed bytes to the digest twice. */
-  @Override
-  public boolean markSupported() {
-    return false;
   }
 
   /**
