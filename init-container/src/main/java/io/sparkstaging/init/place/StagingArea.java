@@ -4,14 +4,19 @@ import io.sparkstaging.common.files.FileTrees;
 import io.sparkstaging.init.verify.ContentRejected;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -24,6 +29,11 @@ import java.util.stream.Stream;
  * removes everything, and the targets are exactly as they were.
  */
 public final class StagingArea implements AutoCloseable {
+  private static final String AREA_PREFIX = ".spark-init-";
+  private static final int MAX_AREAS = 1000;
+  private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
   private final Path target;
   private final Path root;
   private final Map<Path, String> slots = new HashMap<>();
@@ -33,8 +43,22 @@ public final class StagingArea implements AutoCloseable {
     this.root = root;
   }
 
+  /**
+   * Makes the hidden directory {@code .spark-init-N}, with the first N not taken (a run killed
+   * before it could clean up leaves its own), readable by this user only. Not
+   * {@code Files.createTempDirectory}, whose first call seeds a {@code SecureRandom} for a random
+   * name: 12 ms of a pod's start, for a name no one else can race for, since creating a directory
+   * fails if it exists.
+   */
   public static StagingArea in(Path target) throws IOException {
-    return new StagingArea(target, Files.createTempDirectory(target, ".spark-init-"));
+    for (int n = 0; n < MAX_AREAS; n++) {
+      try {
+        return new StagingArea(target, Files.createDirectory(target.resolve(AREA_PREFIX + n), OWNER_ONLY));
+      } catch (FileAlreadyExistsException taken) {
+        // a leftover, or another run's: the next number
+      }
+    }
+    throw new IOException(target + " already holds " + MAX_AREAS + " directories " + AREA_PREFIX + "*: remove them");
   }
 
   public Path target() {

@@ -7,6 +7,7 @@ import io.sparkstaging.init.verify.ContentRejected;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,20 @@ class StagingAreaTest {
       StagingArea.commitAll(List.of(area));
     }
     assertThat(names(target)).containsExactly("app.jar");
+  }
+
+  @Test
+  void aLeftoverOfAKilledRunIsLeftAloneAndTheNextNameTaken() throws IOException {
+    Path leftover = Files.createDirectory(target.resolve(".spark-init-0"));
+    Files.writeString(leftover.resolve("half.jar"), "half");
+    try (var area = StagingArea.in(target)) {
+      Path slot = area.newSlot("jars bundle");
+
+      assertThat(slot.getParent()).isEqualTo(target.resolve(".spark-init-1"));
+      assertThat(Files.getPosixFilePermissions(slot.getParent())).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    }
+    assertThat(leftover.resolve("half.jar")).hasContent("half");
+    assertThat(names(target)).containsExactly(".spark-init-0");
   }
 
   @Test

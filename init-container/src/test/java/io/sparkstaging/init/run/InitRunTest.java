@@ -10,6 +10,15 @@ import org.junit.jupiter.api.Test;
 
 class InitRunTest {
   @Test
+  void durationsArePrintedInSecondsToTwoDecimalsWhateverTheLocale() {
+    assertThat(InitRun.seconds(0)).isEqualTo("0.00");
+    assertThat(InitRun.seconds(5_000_000)).isEqualTo("0.01");
+    assertThat(InitRun.seconds(99_600_000)).isEqualTo("0.10");
+    assertThat(InitRun.seconds(1_234_000_000)).isEqualTo("1.23");
+    assertThat(InitRun.seconds(61_999_000_000L)).isEqualTo("62.00");
+  }
+
+  @Test
   void eachCauseHasItsDocumentedExitCode() {
     assertThat(InitRun.exitCodeFor(new FetchFailure(FetchFailure.Kind.TIMEOUT, "late"))).isEqualTo(InitRun.TIMED_OUT);
     assertThat(InitRun.exitCodeFor(new ContentRejected("bad archive"))).isEqualTo(InitRun.REJECTED);
