@@ -187,28 +187,23 @@ public final class ResumableBody extends InputStream {
       closeQuietly(response.body());
       throw new FetchFailure(FetchFailure.Kind.REFUSED, "the content changed while it was being downloaded");
     }
-    if (response.status() == 206) {
-      if (ContentRange.parse(response).filter(range -> range.first() == from).isPresent()) {
-        return response.body();
+    InputStream resumed = response.body();
+    try {
+      if (response.status() == 206) {
+        if (ContentRange.parse(response).filter(range -> range.first() == from).isEmpty()) {
+          throw new FetchFailure(FetchFailure.Kind.NETWORK, "the server resumed at the wrong offset");
+        }
+      } else {
+        resumed.skipNBytes(from);
       }
-      closeQuietly(response.body());
-      throw new FetchFailure(FetchFailure.Kind.NETWORK, "the server resumed at the wrong offset");
-    }
-    InputStream whole = response.body();
-    try {
-      whole.skipNBytes(from);
+      // A range ends where it was asked to, even where the server sends more.
+      return last.isEmpty() ? resumed : BoundedInputStream.builder().setInputStream(resumed).setMaxCount(last.getAsLong() + 1 - from).get();
+    } catch (FetchFailure failure) {
+      closeQuietly(resumed);
+      throw failure;
     } catch (IOException e) {
-      closeQuietly(whole);
+      closeQuietly(resumed);
       throw new FetchFailure(FetchFailure.Kind.NETWORK, "download broke while skipping to byte " + from, e);
-    }
-    if (last.isEmpty()) {
-      return whole;
-    }
-    try {
-      return BoundedInputStream.builder().setInputStream(whole).setMaxCount(last.getAsLong() + 1 - from).get();
-    } catch (IOException e) {
-      closeQuietly(whole);
-      throw new FetchFailure(FetchFailure.Kind.NETWORK, "download broke at byte " + from, e);
     }
   }
 

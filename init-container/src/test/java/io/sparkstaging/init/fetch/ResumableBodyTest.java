@@ -30,4 +30,18 @@ class ResumableBodyTest {
       assertThat(flaky.rangesAsked()).containsExactly("bytes=1000000-1999999", "bytes=1500000-1999999");
     }
   }
+
+  @Test
+  void aRangeResumedByAServerThatSendsMoreStillEndsWhereItWasAskedTo() throws Exception {
+    try (var server = FakeFileServer.http(CONTENT).cuttingFirstAnswerAfter(500_000).ignoringRangeEndsOnResume()) {
+      var deadline = Deadline.in(Duration.ofSeconds(30));
+      String etag = "\"" + Bundles.sha256Hex(CONTENT) + "\"";
+
+      try (ResumableBody body = ResumableBody.openRange(new HttpFetcher(null), URI.create(server.uri("/bundle")), Map.of(), etag,
+          1_000_000, 1_999_999, deadline, new RetryPolicy(Duration.ofMillis(10), Duration.ofMillis(10), deadline))) {
+        assertThat(body.readAllBytes()).isEqualTo(Arrays.copyOfRange(CONTENT, 1_000_000, 2_000_000));
+      }
+      assertThat(server.rangesAsked()).containsExactly("bytes=1000000-1999999", "bytes=1500000-1999999");
+    }
+  }
 }

@@ -32,6 +32,7 @@ public final class FakeFileServer implements AutoCloseable {
   private volatile long cutFirstAnswerAfter = -1;
   private volatile boolean corrupt;
   private volatile boolean stall;
+  private volatile boolean rangeEndsIgnoredOnResume;
   private volatile String redirectTo;
   private volatile String vouchedSha256Hex;
   private final List<String> authorizationsSeen = new CopyOnWriteArrayList<>();
@@ -101,6 +102,12 @@ public final class FakeFileServer implements AutoCloseable {
     return authorizationsSeen;
   }
 
+  /** Answers every range after the first as if it were open-ended, sending the rest of the body. */
+  public FakeFileServer ignoringRangeEndsOnResume() {
+    rangeEndsIgnoredOnResume = true;
+    return this;
+  }
+
   /** Accepts requests and never answers them. */
   public FakeFileServer stalling() {
     stall = true;
@@ -158,7 +165,8 @@ public final class FakeFileServer implements AutoCloseable {
     int to = body.length;
     if (match != null && match.matches()) {
       from = Integer.parseInt(match.group(1));
-      to = match.group(2).isEmpty() ? body.length : Math.min(body.length, Integer.parseInt(match.group(2)) + 1);
+      boolean openEnded = match.group(2).isEmpty() || rangeEndsIgnoredOnResume && rangesAsked.size() > 1;
+      to = openEnded ? body.length : Math.min(body.length, Integer.parseInt(match.group(2)) + 1);
       headers.add("Content-Range", "bytes " + from + "-" + (to - 1) + "/" + body.length);
       exchange.sendResponseHeaders(206, to - from);
     } else {
