@@ -2,6 +2,7 @@ package io.sparkstaging.init.config;
 
 import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.common.config.Converters;
+import io.sparkstaging.common.config.HelpOptions;
 import io.sparkstaging.common.tls.TrustConfig;
 import io.sparkstaging.common.tls.TrustOptions;
 import io.sparkstaging.common.units.DurationText;
@@ -89,9 +90,7 @@ final class InitCommand {
         .description("Most bytes a bundle may unpack to (decompression-bomb guard). Default: ${DEFAULT-VALUE}.").build());
     spec.addOption(option("--max-entries", int.class, "COUNT").defaultValue("100000")
         .description("Most entries a bundle may hold. Default: ${DEFAULT-VALUE}.").build());
-    // As mixinStandardHelpOptions adds them, without reading its annotated mixin.
-    spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help message and exit.").build());
-    spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).description("Print version information and exit.").build());
+    HelpOptions.addTo(spec);
     return spec;
   }
 

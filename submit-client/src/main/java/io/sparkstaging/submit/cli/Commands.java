@@ -1,20 +1,22 @@
 package io.sparkstaging.submit.cli;
 
+import io.sparkstaging.common.config.HelpOptions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** The top-level command and its subcommands. */
-@Command(name = "spark-staging", mixinStandardHelpOptions = true, versionProvider = Version.class,
-    description = "Stages local Spark dependencies and submits Spark applications to Kubernetes.")
+/**
+ * The top-level command and its subcommands. The top level is built with picocli's programmatic
+ * API, as {@code stage} is, so that a {@code stage} reads no annotations (see {@link StageCommand}).
+ */
 public final class Commands implements Runnable {
   /** Each subcommand by name, made for the submitter's environment (SPARK_CONF_DIR, SPARK_HOME, PYSPARK_PYTHON…). */
   private static final Map<String, Function<Map<String, String>, CommandLine>> SUBCOMMANDS = new LinkedHashMap<>();
 
   static {
-    SUBCOMMANDS.put("stage", environment -> new CommandLine(new StageCommand()));
+    SUBCOMMANDS.put("stage", environment -> new CommandLine(StageCommand.spec()));
     SUBCOMMANDS.put("status", environment -> new CommandLine(new AppCommands.Status()));
     SUBCOMMANDS.put("logs", environment -> new CommandLine(new AppCommands.Logs()));
     SUBCOMMANDS.put("kill", environment -> new CommandLine(new AppCommands.Kill()));
@@ -26,12 +28,21 @@ public final class Commands implements Runnable {
     SUBCOMMANDS.put("sparkapp", environment -> new CommandLine(new SparkAppCommand(environment)));
   }
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  private CommandSpec spec;
+
+  private Commands() {}
+
+  private static CommandLine topLevel() {
+    var command = new Commands();
+    command.spec = CommandSpec.wrapWithoutInspection(command).name("spark-staging").versionProvider(new Version());
+    command.spec.usageMessage().description("Stages local Spark dependencies and submits Spark applications to Kubernetes.");
+    HelpOptions.addTo(command.spec);
+    return new CommandLine(command.spec);
+  }
 
   /** Every subcommand: for the top-level help, and for checks of them all. */
   public static CommandLine commandLine(Map<String, String> environment) {
-    var commandLine = new CommandLine(new Commands());
+    var commandLine = topLevel();
     SUBCOMMANDS.forEach((name, command) -> commandLine.addSubcommand(name, command.apply(environment)));
     return commandLine;
   }
@@ -47,7 +58,7 @@ public final class Commands implements Runnable {
     if (named == null) {
       return commandLine(environment);
     }
-    return new CommandLine(new Commands()).addSubcommand(args[0], named.apply(environment));
+    return topLevel().addSubcommand(args[0], named.apply(environment));
   }
 
   @Override

@@ -1,7 +1,6 @@
 package io.sparkstaging.submit.stage;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.jr.ob.JSON;
 import io.sparkstaging.common.wire.BlobQuery;
 import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.common.wire.ErrorBody;
@@ -37,7 +36,6 @@ import java.util.concurrent.Future;
  * storage today) answers the first question with 404, and the caller uploads the whole bundle.
  */
 final class DigestUpload {
-  private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private static final int BUFFER = 256 * 1024;
   private static final int PARALLEL_UPLOADS = 4;
 
@@ -229,7 +227,7 @@ final class DigestUpload {
       if (credential.isPresent()) {
         connection.setRequestProperty(Headers.AUTHORIZATION, Headers.bearer(credential.get()));
       }
-      byte[] json = JSON.writeValueAsBytes(body);
+      byte[] json = JSON.std.asBytes(body);
       connection.setFixedLengthStreamingMode(json.length);
       try (OutputStream out = connection.getOutputStream()) {
         out.write(json);
@@ -246,7 +244,7 @@ final class DigestUpload {
       throw new StageFailure("staging server " + serverName + " refused " + what + ": HTTP " + status + StagingClient.errorMessage(answer));
     }
     try (InputStream in = answer.getInputStream()) {
-      return JSON.readValue(in, type);
+      return JSON.std.beanFrom(type, in);
     } catch (IOException e) {
       throw new StageFailure("reading the staging server's answer failed: " + e, e);
     }

@@ -1,7 +1,6 @@
 package io.sparkstaging.submit.stage;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.jr.ob.JSON;
 import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.common.wire.BundleReceipt;
 import io.sparkstaging.common.wire.ErrorBody;
@@ -33,10 +32,13 @@ import javax.net.ssl.SSLSocketFactory;
  * files it lacks are sent, {@link DigestUpload}), else as one tar packed straight into the request
  * body (chunked, no temporary file). {@code Expect: 100-continue} lets the server refuse (owner,
  * size, disk) before a byte of a body is sent.
+ *
+ * <p>The wire records go through jackson-jr's {@code JSON.std}, not databind's {@code ObjectMapper}:
+ * the same JSON for these plain records at a fraction of the start-up cost, which a short {@code
+ * stage} pays on every run (docs/benchmarks.md, scenario 6). It ignores fields it does not know, as
+ * a client must when a newer server adds some to its answers.
  */
 public final class StagingClient {
-  // A tolerant reader: a newer server may add fields to its answers.
-  private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private static final int CHUNK = 64 * 1024;
 
   private final URI server;
@@ -120,7 +122,7 @@ public final class StagingClient {
       }
       StagedBundle staged;
       try (InputStream in = answer.getInputStream()) {
-        BundleReceipt receipt = JSON.readValue(in, BundleReceipt.class);
+        BundleReceipt receipt = JSON.std.beanFrom(BundleReceipt.class, in);
         staged = new StagedBundle(receipt.resourceId(), receipt.resourceSecret(), receipt.size(), receipt.sha256(),
             new StagedBundle.Transfer(bundle.files().size(), contentBytes, bundle.files().size(), contentBytes));
       }
@@ -233,7 +235,7 @@ public final class StagingClient {
 
   static String ownerJson(String namespace, Map<String, String> labels) {
     try {
-      return JSON.writeValueAsString(new BundleOwner(namespace, labels, BundleOwner.OwnerType.Pod));
+      return JSON.std.asString(new BundleOwner(namespace, labels, BundleOwner.OwnerType.Pod));
     } catch (IOException e) {
       throw new IllegalStateException("a map of strings always serializes", e);
     }
@@ -242,7 +244,7 @@ public final class StagingClient {
   /** A refusal's JSON body; null when there is none (after a refused {@code 100-continue} the JDK drops it). */
   static ErrorBody errorBody(HttpURLConnection connection) {
     try (InputStream body = connection.getErrorStream()) {
-      return body == null ? null : JSON.readValue(body, ErrorBody.class);
+      return body == null ? null : JSON.std.beanFrom(ErrorBody.class, body);
     } catch (IOException unreadable) {
       return null;
     }

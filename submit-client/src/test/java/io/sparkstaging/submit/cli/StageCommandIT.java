@@ -88,6 +88,38 @@ class StageCommandIT {
   }
 
   @Test
+  void gzipStagesOneCompressedBundleForPodsWithEveryLabel() throws Exception {
+    Path notes = Files.writeString(work.resolve("notes.txt"), "text compresses well ".repeat(100));
+    try (var server = TestServer.start(dataDir)) {
+      Run run = run("stage", "--staging-server", server.baseUri(), "--namespace", "ns", "--label", "a=b", "--label", "c=d", "--gzip",
+          "-o", "json", notes.toString());
+
+      assertThat(run.code()).as(run.err()).isZero();
+      assertThat(run.out()).as("the fields in a fixed order").startsWith("{\"resourceId\":\"");
+      JsonNode receipt = new ObjectMapper().readTree(run.out());
+      assertThat(receipt.get("filesSent").asInt()).isEqualTo(1);
+      byte[] stored;
+      try (var bundle = new JdkClient().download(server.baseUri(), receipt)) {
+        stored = bundle.readAllBytes();
+      }
+      assertThat(stored).startsWith(0x1f, 0x8b).hasSizeLessThan(2100);
+      assertThat(server.store().list()).singleElement()
+          .satisfies(bundle -> assertThat(bundle.owner().ownerLabels()).containsExactlyInAnyOrderEntriesOf(Map.of("a", "b", "c", "d")));
+    }
+  }
+
+  @Test
+  void helpListsEveryOption() {
+    Run help = run("stage", "--help");
+
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("--staging-server=URI", "--namespace=NAMESPACE", "--label=KEY=VALUE", "--gzip", "--trust-store=FILE",
+        "--trust-store-password=PASSWORD", "--trust-store-type=TYPE", "Default: PKCS12", "--trust-cert-pem=FILE", "--upload-token=TOKEN",
+        "--upload-token-file=FILE", "--upload-kubernetes-token", "-o, --output=FORMAT", "Default: text", "-h, --help", "-V, --version",
+        "FILE...");
+  }
+
+  @Test
   void printsTextForPeople() throws Exception {
     Path app = Files.writeString(work.resolve("app.jar"), "application");
     try (var server = TestServer.start(dataDir)) {
