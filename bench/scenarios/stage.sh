@@ -1,5 +1,6 @@
 # 6. Staging cost: `submit-client stage` of the dependency set against `tar -c | curl -T -` into
-# the same server; also `stage --gzip`, to show what compressing compressed jars costs.
+# the same server; also `stage --gzip`, to show what compressing compressed jars costs; and a
+# one-file `stage` against the same `tar | curl` of that file.
 
 scenario_stage() {
   local jars=$WORK/jars
@@ -14,6 +15,11 @@ scenario_stage() {
     stage "$stage $jars/*.jar >/dev/null" \
     "tar|curl" "cd $jars && tar -cf - -- *.jar | curl -fsS -o /dev/null -X POST -T - -H 'Bundle-Owner: $OWNER' $SERVER_URL/api/v1/bundles" \
     "stage --gzip" "$stage --gzip $jars/*.jar >/dev/null"
+  # A one-file stage, a short command's whole cost: the JVM's start, the options, one exchange.
+  echo hello >"$WORK/one-file.txt"
+  time_commands stage one_file_s "rm -rf $WORK/client-cache && cp -r $CLIENT_CACHE_SEED $WORK/client-cache" \
+    stage "$stage $WORK/one-file.txt >/dev/null" \
+    "tar|curl" "cd $WORK && tar -cf - one-file.txt | curl -fsS -o /dev/null -X POST -T - -H 'Bundle-Owner: $OWNER' $SERVER_URL/api/v1/bundles"
   stop_pid "$SERVER_PID"
   rm -rf "$WORK/data-stage"
 }

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,33 +64,54 @@ final class DigestUpload {
     this.deleter = deleter;
   }
 
-  /** Empty when the server does not stage by digest; then nothing was sent but a question. */
-  Optional<StagedBundle> stage(List<Path> files, List<ManifestFile> described, String namespace, Map<String, String> labels,
+  /**
+   * Asks about the files as they are hashed, and sends each missing one as soon as the server has
+   * named it, so that hashing, asking and sending overlap; then commits. Empty when the server
+   * does not stage by digest; then nothing was sent but a question.
+   */
+  Optional<StagedBundle> stage(List<Path> files, FileDigests.Descriptions hashing, String namespace, Map<String, String> labels,
       UploadProgress progress) throws StageFailure {
-    var manifest = new Manifest(described);
+    var described = new ManifestFile[files.size()];
+    // Every digest asked about, with one of its files: files with the same bytes are sent once.
     Map<String, Path> byDigest = new HashMap<>();
-    for (int i = 0; i < files.size(); i++) {
-      byDigest.putIfAbsent(described.get(i).sha256(), files.get(i));
-    }
-    Optional<String> credential = credentials.upFront();
-    HttpURLConnection asked = ask(namespace, byDigest, credential);
-    if (status(asked) == Problem.UNAUTHORIZED.status() && credential.isEmpty()) {
-      credential = Optional.of(credentials.answer(asked.getHeaderField("WWW-Authenticate")));
-      asked = ask(namespace, byDigest, credential);
-    }
-    if (status(asked) == Problem.NOT_FOUND.status()) {
-      return Optional.empty();
-    }
-    List<String> missing = missing(asked, byDigest);
     var sent = new Sent();
-    progress.willSend(missing.stream().mapToLong(digest -> size(byDigest.get(digest))).sum());
-    upload(namespace, missing, byDigest, credential, progress, sent);
+    Optional<String> credential = credentials.upFront();
+    try (var uploads = new Uploads(namespace, progress, sent)) {
+      boolean asked = false;
+      for (List<FileDigests.DescribedFile> hashed = next(hashing); !hashed.isEmpty(); hashed = next(hashing)) {
+        List<String> question = new ArrayList<>();
+        for (FileDigests.DescribedFile file : hashed) {
+          described[file.index()] = file.file();
+          if (byDigest.putIfAbsent(file.file().sha256(), files.get(file.index())) == null) {
+            question.add(file.file().sha256());
+          }
+        }
+        if (question.isEmpty()) {
+          continue;
+        }
+        HttpURLConnection answer = ask(namespace, question, credential);
+        if (!asked && status(answer) == Problem.UNAUTHORIZED.status() && credential.isEmpty()) {
+          credential = Optional.of(credentials.answer(answer.getHeaderField("WWW-Authenticate")));
+          answer = ask(namespace, question, credential);
+        }
+        if (!asked && status(answer) == Problem.NOT_FOUND.status()) {
+          return Optional.empty();
+        }
+        asked = true;
+        uploads.send(missing(answer, question), byDigest, credential);
+      }
+      uploads.await();
+    }
+    var manifest = new Manifest(List.of(described));
     BundleOwner owner = new BundleOwner(namespace, labels, BundleOwner.OwnerType.Pod);
     HttpURLConnection committed = commit(namespace, owner, manifest, credential);
     if (status(committed) == Problem.BLOBS_MISSING.status()) {
       // Removed since the question (unlisted past the server's grace period): ask again, once.
-      missing = missing(ask(namespace, byDigest, credential), byDigest);
-      upload(namespace, missing, byDigest, credential, progress, sent);
+      List<String> all = List.copyOf(byDigest.keySet());
+      try (var uploads = new Uploads(namespace, progress, sent)) {
+        uploads.send(missing(ask(namespace, all, credential), all), byDigest, credential);
+        uploads.await();
+      }
       committed = commit(namespace, owner, manifest, credential);
     }
     ManifestReceipt receipt = read(committed, ManifestReceipt.class, "the manifest");
@@ -97,15 +119,23 @@ final class DigestUpload {
       throw new StageFailure("staging server " + serverName + " answered the commit without a bundle id, secret and manifest digest");
     }
     var staged = new StagedBundle(receipt.resourceId(), receipt.resourceSecret(), receipt.bytes(), receipt.manifestSha256(),
-        sent.of(described.size(), manifest.totalSize()));
-    if (receipt.files() != described.size() || receipt.bytes() != manifest.totalSize()
+        sent.of(files.size(), manifest.totalSize()));
+    if (receipt.files() != files.size() || receipt.bytes() != manifest.totalSize()
         || !manifest.sha256().equals(receipt.manifestSha256())) {
       deleter.delete(staged);
       throw new StageFailure("staging server " + serverName + " committed " + receipt.files() + " files, " + receipt.bytes()
-          + " bytes, manifest SHA-256 " + receipt.manifestSha256() + ", but this client sent " + described.size() + " files, "
+          + " bytes, manifest SHA-256 " + receipt.manifestSha256() + ", but this client sent " + files.size() + " files, "
           + manifest.totalSize() + " bytes, manifest SHA-256 " + manifest.sha256() + "; the bundle was deleted");
     }
     return Optional.of(staged);
+  }
+
+  private static List<FileDigests.DescribedFile> next(FileDigests.Descriptions hashing) throws StageFailure {
+    try {
+      return hashing.next();
+    } catch (IOException e) {
+      throw new StageFailure(e.getMessage(), e);
+    }
   }
 
   /** What an upload sent over the wire, in files and bytes, counted from several threads. */
@@ -123,17 +153,18 @@ final class DigestUpload {
     }
   }
 
-  /** The answer's digests, those this client asked about: a server cannot make it send anything else. */
-  private List<String> missing(HttpURLConnection answer, Map<String, Path> byDigest) throws StageFailure {
+  /** The answer's digests, those of the question: a server cannot make this client send anything else. */
+  private List<String> missing(HttpURLConnection answer, List<String> question) throws StageFailure {
     List<String> missing = read(answer, MissingBlobs.class, "the question which files it lacks").missing();
     if (missing == null) {
       throw new StageFailure("staging server " + serverName + " answered the question which files it lacks without a list");
     }
-    return missing.stream().filter(byDigest::containsKey).distinct().toList();
+    var asked = new HashSet<>(question);
+    return missing.stream().filter(asked::contains).distinct().toList();
   }
 
-  private HttpURLConnection ask(String namespace, Map<String, Path> byDigest, Optional<String> credential) throws StageFailure {
-    return postJson(Routes.v1MissingBlobs(namespace), new BlobQuery(List.copyOf(byDigest.keySet())), credential);
+  private HttpURLConnection ask(String namespace, List<String> digests, Optional<String> credential) throws StageFailure {
+    return postJson(Routes.v1MissingBlobs(namespace), new BlobQuery(digests), credential);
   }
 
   private HttpURLConnection commit(String namespace, BundleOwner owner, Manifest manifest, Optional<String> credential)
@@ -142,37 +173,75 @@ final class DigestUpload {
   }
 
   /**
-   * Sends the missing files, {@link #PARALLEL_UPLOADS} at a time: each is a request of its own,
-   * and the server syncs each to disk before it answers, so one at a time would leave the link idle.
+   * The missing files being sent, {@link #PARALLEL_UPLOADS} at a time: each is a request of its
+   * own, and the server syncs each to disk before it answers, so one at a time would leave the
+   * link idle.
    */
-  private void upload(String namespace, List<String> missing, Map<String, Path> byDigest, Optional<String> credential,
-      UploadProgress progress, Sent sent) throws StageFailure {
-    if (missing.isEmpty()) {
-      return;
+  private final class Uploads implements AutoCloseable {
+    private final String namespace;
+    private final UploadProgress progress;
+    private final Sent sent;
+    private final List<Future<?>> started = new ArrayList<>();
+    private ExecutorService pool;
+    private long bytes;
+
+    Uploads(String namespace, UploadProgress progress, Sent sent) {
+      this.namespace = namespace;
+      this.progress = progress;
+      this.sent = sent;
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_UPLOADS, missing.size()), runnable -> {
-      Thread thread = new Thread(runnable, "staging-upload");
-      thread.setDaemon(true);
-      return thread;
-    });
-    try {
-      List<Future<?>> uploads = new ArrayList<>();
-      for (String digest : missing) {
-        uploads.add(pool.submit(() -> {
-          uploadOne(namespace, digest, byDigest.get(digest), credential, progress, sent);
+
+    /** Starts sending {@code digests}, after checking that none sent so far failed. */
+    void send(List<String> digests, Map<String, Path> byDigest, Optional<String> credential) throws StageFailure {
+      for (Future<?> upload : started) {
+        if (upload.isDone()) {
+          result(upload);
+        }
+      }
+      if (digests.isEmpty()) {
+        return;
+      }
+      if (pool == null) {
+        pool = Executors.newFixedThreadPool(PARALLEL_UPLOADS, runnable -> {
+          Thread thread = new Thread(runnable, "staging-upload");
+          thread.setDaemon(true);
+          return thread;
+        });
+      }
+      bytes += digests.stream().mapToLong(digest -> size(byDigest.get(digest))).sum();
+      progress.willSend(bytes);
+      for (String digest : digests) {
+        Path file = byDigest.get(digest);
+        started.add(pool.submit(() -> {
+          uploadOne(namespace, digest, file, credential, progress, sent);
           return null;
         }));
       }
-      for (Future<?> upload : uploads) {
-        upload.get();
+    }
+
+    /** Waits until every file is sent. */
+    void await() throws StageFailure {
+      for (Future<?> upload : started) {
+        result(upload);
       }
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof StageFailure failure ? failure : new StageFailure("uploading failed: " + e.getCause(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StageFailure("interrupted while uploading", e);
-    } finally {
-      pool.shutdownNow();
+    }
+
+    private static void result(Future<?> upload) throws StageFailure {
+      try {
+        upload.get();
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof StageFailure failure ? failure : new StageFailure("uploading failed: " + e.getCause(), e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StageFailure("interrupted while uploading", e);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
     }
   }
 

@@ -13,18 +13,21 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.IntStream;
 
 /**
  * Describes local files as a manifest lists them: name, SHA-256, size, mode. Files are hashed on
- * as many threads as there are cores, and a {@link DigestCache} spares the files that did not
- * change since an earlier run.
+ * as many threads as there are cores, and handed over as they are done, so that the server can be
+ * asked about the first while the last is still being read; a {@link DigestCache} spares the files
+ * that did not change since an earlier run.
  */
 final class FileDigests {
   private static final int BUFFER = 1 << 20;
@@ -37,32 +40,77 @@ final class FileDigests {
     this.clock = clock;
   }
 
-  /** @param names the files' names in the bundle, one per file */
-  List<ManifestFile> describe(List<Path> files, List<String> names) throws IOException {
+  /** A file described, with its place among the files. */
+  record DescribedFile(int index, ManifestFile file) {}
+
+  /** Files handed over as they are described. */
+  interface Descriptions {
+    /** Waits for the next file, and takes every other one done by then; empty once every file was handed over. */
+    List<DescribedFile> next() throws IOException;
+  }
+
+  /**
+   * Starts hashing the files.
+   *
+   * @param names the files' names in the bundle, one per file
+   */
+  Hashing start(List<Path> files, List<String> names) {
     int threads = Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
     ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
       Thread thread = new Thread(runnable, "staging-hash");
       thread.setDaemon(true);
       return thread;
     });
-    try {
-      List<Future<ManifestFile>> described =
-          IntStream.range(0, files.size()).mapToObj(i -> pool.submit(() -> describe(files.get(i), names.get(i)))).toList();
-      var result = new java.util.ArrayList<ManifestFile>(files.size());
-      for (Future<ManifestFile> file : described) {
-        result.add(file.get());
+    var done = new ExecutorCompletionService<DescribedFile>(pool);
+    for (int i = 0; i < files.size(); i++) {
+      int index = i;
+      done.submit(() -> new DescribedFile(index, describe(files.get(index), names.get(index))));
+    }
+    return new Hashing(pool, done, files.size());
+  }
+
+  /** The hashing under way; closing it stops what is left of it. */
+  final class Hashing implements Descriptions, AutoCloseable {
+    private final ExecutorService pool;
+    private final CompletionService<DescribedFile> done;
+    private int left;
+
+    private Hashing(ExecutorService pool, CompletionService<DescribedFile> done, int files) {
+      this.pool = pool;
+      this.done = done;
+      this.left = files;
+    }
+
+    /** The digest cache is saved with the last file. */
+    @Override
+    public List<DescribedFile> next() throws IOException {
+      if (left == 0) {
+        return List.of();
       }
-      cache.save();
-      return result;
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof UncheckedIOException io) {
-        throw io.getCause();
+      var described = new ArrayList<DescribedFile>();
+      try {
+        described.add(done.take().get());
+        for (Future<DescribedFile> file = done.poll(); file != null; file = done.poll()) {
+          described.add(file.get());
+        }
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof UncheckedIOException io) {
+          throw io.getCause();
+        }
+        throw new IllegalStateException("hashing failed", e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while hashing the files", e);
       }
-      throw new IllegalStateException("hashing failed", e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while hashing the files", e);
-    } finally {
+      left -= described.size();
+      if (left == 0) {
+        cache.save();
+      }
+      return described;
+    }
+
+    @Override
+    public void close() {
       pool.shutdownNow();
     }
   }

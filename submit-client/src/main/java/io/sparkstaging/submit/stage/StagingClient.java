@@ -5,7 +5,6 @@ import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.common.wire.BundleReceipt;
 import io.sparkstaging.common.wire.ErrorBody;
 import io.sparkstaging.common.wire.Headers;
-import io.sparkstaging.common.wire.ManifestFile;
 import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.common.wire.Routes;
 import io.sparkstaging.common.wire.Statuses;
@@ -21,7 +20,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.HttpsURLConnection;
@@ -83,15 +81,11 @@ public final class StagingClient {
   public StagedBundle stage(BundlePackager bundle, String namespace, Map<String, String> labels, UploadProgress progress)
       throws StageFailure {
     if (!bundle.gzip()) {
-      List<ManifestFile> described;
-      try {
-        described = digests.describe(bundle.files(), bundle.entryNames());
-      } catch (IOException e) {
-        throw new StageFailure(e.getMessage(), e);
-      }
-      Optional<StagedBundle> staged = byDigest.stage(bundle.files(), described, namespace, labels, progress);
-      if (staged.isPresent()) {
-        return staged.get();
+      try (FileDigests.Hashing hashing = digests.start(bundle.files(), bundle.entryNames())) {
+        Optional<StagedBundle> staged = byDigest.stage(bundle.files(), hashing, namespace, labels, progress);
+        if (staged.isPresent()) {
+          return staged.get();
+        }
       }
     }
     return stageWhole(bundle, namespace, labels, progress);
