@@ -76,6 +76,9 @@ final class DigestUpload {
     Map<String, Path> byDigest = new HashMap<>();
     var sent = new Sent();
     Optional<String> credential = credentials.upFront();
+    BundleOwner owner = new BundleOwner(namespace, labels, BundleOwner.OwnerType.Pod);
+    Manifest manifest;
+    HttpURLConnection committed;
     try (var uploads = new Uploads(namespace, progress, sent)) {
       boolean asked = false;
       for (List<FileDigests.DescribedFile> hashed = next(hashing); !hashed.isEmpty(); hashed = next(hashing)) {
@@ -101,18 +104,15 @@ final class DigestUpload {
         uploads.send(missing(answer, question), byDigest, credential);
       }
       uploads.await();
-    }
-    var manifest = new Manifest(List.of(described));
-    BundleOwner owner = new BundleOwner(namespace, labels, BundleOwner.OwnerType.Pod);
-    HttpURLConnection committed = commit(namespace, owner, manifest, credential);
-    if (status(committed) == Problem.BLOBS_MISSING.status()) {
-      // Removed since the question (unlisted past the server's grace period): ask again, once.
-      List<String> all = List.copyOf(byDigest.keySet());
-      try (var uploads = new Uploads(namespace, progress, sent)) {
+      manifest = new Manifest(List.of(described));
+      committed = commit(namespace, owner, manifest, credential);
+      if (status(committed) == Problem.BLOBS_MISSING.status()) {
+        // Removed since the question (unlisted past the server's grace period): ask again, once.
+        List<String> all = List.copyOf(byDigest.keySet());
         uploads.send(missing(ask(namespace, all, credential), all), byDigest, credential);
         uploads.await();
+        committed = commit(namespace, owner, manifest, credential);
       }
-      committed = commit(namespace, owner, manifest, credential);
     }
     ManifestReceipt receipt = read(committed, ManifestReceipt.class, "the manifest");
     if (receipt.resourceId() == null || receipt.resourceSecret() == null || receipt.manifestSha256() == null) {

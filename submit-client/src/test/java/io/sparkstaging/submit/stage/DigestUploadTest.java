@@ -7,11 +7,13 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.sparkstaging.common.wire.BlobQuery;
 import io.sparkstaging.common.wire.BundleFormat;
+import io.sparkstaging.common.wire.ErrorBody;
 import io.sparkstaging.common.wire.Manifest;
 import io.sparkstaging.common.wire.ManifestCommit;
 import io.sparkstaging.common.wire.ManifestFile;
 import io.sparkstaging.common.wire.ManifestReceipt;
 import io.sparkstaging.common.wire.MissingBlobs;
+import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.common.wire.Routes;
 import java.io.IOException;
 import java.net.HttpURLConnection;
@@ -24,6 +26,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +43,7 @@ class DigestUploadTest {
   Path work;
   private HttpServer server;
   private final List<String> requests = new CopyOnWriteArrayList<>();
+  private volatile boolean forgetAtTheFirstCommit;
 
   @AfterEach
   void stop() {
@@ -68,6 +72,12 @@ class DigestUploadTest {
       exchange.sendResponseHeaders(digest.equals(sha256(body)) ? 201 : 400, -1);
     } else if (path.equals(Routes.v1Manifests(NAMESPACE))) {
       requests.add("commit");
+      if (forgetAtTheFirstCommit) {
+        forgetAtTheFirstCommit = false;
+        reply(exchange, Problem.BLOBS_MISSING.status(), JSON.std.asBytes(new ErrorBody(Problem.BLOBS_MISSING.code(), "gone")));
+        exchange.close();
+        return;
+      }
       List<ManifestFile> files = JSON.std.beanFrom(ManifestCommit.class, body).files();
       var manifest = new Manifest(files);
       reply(exchange, 201, JSON.std.asBytes(new ManifestReceipt("0123456789abcdef0123456789abcdef", "s3cret", files.size(),
@@ -124,6 +134,44 @@ class DigestUploadTest {
     assertThat(staged.transfer()).isEqualTo(new StagedBundle.Transfer(2, 18, 2, 18));
     assertThat(requests).containsExactly("ask [" + appDigest + "]", "PUT " + appDigest, "ask [" + libDigest + "]", "PUT " + libDigest,
         "commit");
+  }
+
+  @Test
+  void blobsRemovedBeforeTheCommitAreSentAgainAndTheProgressStillCountsThem() throws Exception {
+    Path app = Files.writeString(work.resolve("app.jar"), "application");
+    Path lib = Files.writeString(work.resolve("lib.jar"), "library");
+    var both = List.of(described(0, app), described(1, lib));
+    FileDigests.Descriptions hashing = new FileDigests.Descriptions() {
+      private boolean handedOver;
+
+      @Override
+      public List<FileDigests.DescribedFile> next() {
+        List<FileDigests.DescribedFile> next = handedOver ? List.of() : both;
+        handedOver = true;
+        return next;
+      }
+    };
+    var planned = new AtomicLong();
+    var sent = new AtomicLong();
+    var progress = new UploadProgress() {
+      @Override
+      public void willSend(long bytes) {
+        planned.set(bytes);
+      }
+
+      @Override
+      public void sent(long bytes) {
+        sent.addAndGet(bytes);
+      }
+    };
+    forgetAtTheFirstCommit = true;
+
+    StagedBundle staged = client().stage(List.of(app, lib), hashing, NAMESPACE, Map.of("a", "b"), progress).orElseThrow();
+
+    assertThat(requests).filteredOn(request -> request.startsWith("PUT ")).hasSize(4);
+    assertThat(requests).filteredOn("commit"::equals).hasSize(2);
+    assertThat(staged.transfer()).isEqualTo(new StagedBundle.Transfer(2, 18, 4, 36));
+    assertThat(sent.get()).isEqualTo(36).isEqualTo(planned.get());
   }
 
   private static String sha256(byte[] bytes) {
