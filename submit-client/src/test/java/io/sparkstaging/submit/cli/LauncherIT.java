@@ -6,8 +6,6 @@ import io.sparkstaging.common.images.ProjectImages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -60,30 +58,6 @@ class LauncherIT {
     assertThat(next.code()).isZero();
     assertThat(next.out()).contains("io.sparkstaging.submit.SubmitClientMain source: shared objects file (top)");
     assertThat(run(environment, "--version")).isEqualTo(first);
-  }
-
-  @Test
-  void anArchiveOfAJarOfAnotherTimeIsMadeAgain() throws Exception {
-    Path cache = userBin.resolve("upgrade-cache");
-    Map<String, String> environment = Map.of("XDG_CACHE_HOME", cache.toString());
-    FileTime jarTime = Files.getLastModifiedTime(RELEASE.resolve("lib/submit-client.jar"));
-    assertThat(run(environment, "--version").code()).isZero();
-    Path archive;
-    try (var files = Files.list(cache.resolve("spark-staging/cds"))) {
-      List<Path> archives = files.toList();
-      assertThat(archives).hasSize(1);
-      archive = archives.get(0);
-    }
-    assertThat(Files.getLastModifiedTime(archive)).as("the archive carries the jar's time").isEqualTo(jarTime);
-
-    // As after an upgrade in place: the archive is of a jar of another time.
-    Files.setLastModifiedTime(archive, FileTime.from(jarTime.toInstant().minus(Duration.ofHours(1))));
-    assertThat(run(environment, "--version").code()).isZero();
-
-    assertThat(Files.getLastModifiedTime(archive)).as("made again").isEqualTo(jarTime);
-    try (var files = Files.list(archive.getParent())) {
-      assertThat(files).containsExactly(archive);
-    }
   }
 
   @Test
