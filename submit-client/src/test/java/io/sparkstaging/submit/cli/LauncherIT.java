@@ -3,6 +3,7 @@ package io.sparkstaging.submit.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sparkstaging.common.images.ProjectImages;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +30,14 @@ class LauncherIT {
   }
 
   private Result run(Map<String, String> environment, String... args) throws Exception {
-    Path command = Files.createSymbolicLink(userBin.resolve("spark-staging-" + System.nanoTime()), RELEASE.resolve("bin/spark-staging"));
-    Path out = userBin.resolve("out.txt");
-    Path err = userBin.resolve("err.txt");
+    return run(RELEASE, environment, args);
+  }
+
+  private Result run(Path release, Map<String, String> environment, String... args) throws Exception {
+    String name = "spark-staging-" + System.nanoTime();
+    Path command = Files.createSymbolicLink(userBin.resolve(name), release.resolve("bin/spark-staging"));
+    Path out = userBin.resolve(name + ".out");
+    Path err = userBin.resolve(name + ".err");
     var builder = new ProcessBuilder(concat(command.toString(), args)).redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().putAll(environment);
     var process = builder.start();
@@ -40,24 +46,71 @@ class LauncherIT {
   }
 
   @Test
-  void theFirstRunOfACommandLeavesAClassArchiveThatTheNextRunsMap() throws Exception {
+  void theFirstRunLeavesABaseArchiveWithPicocliAndOneForTheCommandThatTheNextRunsMap() throws Exception {
     Path cache = userBin.resolve("cache");
     Map<String, String> environment = Map.of("XDG_CACHE_HOME", cache.toString());
     Result first = run(environment, "--version");
-    Path archives = cache.resolve("spark-staging/cds");
 
     assertThat(first.code()).isZero();
     assertThat(first.out().lines()).hasSize(3).first().asString().startsWith("spark-staging ");
     assertThat(first.err()).isEmpty();
-    try (var files = Files.list(archives)) {
-      assertThat(files.map(path -> path.getFileName().toString())).singleElement().asString().matches("other-[0-9]+\\.jsa");
-    }
-    var withClassLog = new java.util.HashMap<>(environment);
-    withClassLog.put("SPARK_STAGING_JAVA_OPTS", "-Xlog:class+load=info");
-    Result next = run(withClassLog, "--version");
-    assertThat(next.code()).isZero();
-    assertThat(next.out()).contains("io.sparkstaging.submit.SubmitClientMain source: shared objects file (top)");
+    assertThat(archives(cache)).hasSize(2).anyMatch(name -> name.matches("base-[0-9]+\\.jsa"))
+        .anyMatch(name -> name.matches("other-[0-9]+\\.top\\.jsa"));
+    String classes = run(withClassLog(environment), "--version").out();
+    // picocli is compiled for Java 5: only the base, a static archive, can hold its classes.
+    assertThat(classes).contains("picocli.CommandLine source: shared objects file\n",
+        "io.sparkstaging.submit.SubmitClientMain source: shared objects file\n", "source: shared objects file (top)");
     assertThat(run(environment, "--version")).isEqualTo(first);
+  }
+
+  @Test
+  void aBaseThisJavaCannotMakeIsNotTriedAgainAndTheCommandStillGetsItsArchive() throws Exception {
+    Path release = userBin.resolve("release");
+    Files.createDirectories(release.resolve("bin"));
+    Files.copy(RELEASE.resolve("bin/spark-staging"), release.resolve("bin/spark-staging"));
+    Files.createDirectories(release.resolve("lib"));
+    Files.createSymbolicLink(release.resolve("lib/submit-client.jar"), RELEASE.resolve("lib/submit-client.jar"));
+    Path cache = userBin.resolve("no-list-cache");
+    Map<String, String> environment = Map.of("XDG_CACHE_HOME", cache.toString());
+
+    Result first = run(release, environment, "--version");
+    // Were it tried again, it would now succeed.
+    Files.createSymbolicLink(release.resolve("lib/submit-client.classlist"), RELEASE.resolve("lib/submit-client.classlist"));
+    Result next = run(release, withClassLog(environment), "--version");
+
+    assertThat(first.code()).isZero();
+    assertThat(first.err()).isEmpty();
+    assertThat(archives(cache)).hasSize(2).anyMatch(name -> name.matches("other-[0-9]+\\.top\\.jsa"));
+    try (var files = Files.list(cache.resolve("spark-staging/cds"))) {
+      assertThat(files.filter(path -> path.getFileName().toString().startsWith("base-"))).singleElement()
+          .satisfies(base -> assertThat(base).isEmptyFile());
+    }
+    assertThat(next.code()).isZero();
+    assertThat(next.out()).contains("io.sparkstaging.submit.SubmitClientMain source: shared objects file (top)")
+        .contains("picocli.CommandLine source: file:");
+  }
+
+  @Test
+  void concurrentFirstRunsAllSucceedAndShareOneBase() throws Exception {
+    Path cache = userBin.resolve("shared-cache");
+    Map<String, String> environment = Map.of("XDG_CACHE_HOME", cache.toString());
+    var runs = new java.util.ArrayList<java.util.concurrent.CompletableFuture<Result>>();
+    for (int i = 0; i < 3; i++) {
+      runs.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return run(environment, "--version");
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }));
+    }
+
+    for (var run : runs) {
+      assertThat(run.get()).isEqualTo(runs.get(0).get());
+    }
+    assertThat(runs.get(0).get().code()).isZero();
+    assertThat(archives(cache)).hasSize(2);
+    assertThat(run(withClassLog(environment), "--version").out()).contains("picocli.CommandLine source: shared objects file\n");
   }
 
   @Test
@@ -68,6 +121,19 @@ class LauncherIT {
     assertThat(result.code()).isZero();
     assertThat(result.out()).startsWith("spark-staging ");
     assertThat(cache).doesNotExist();
+  }
+
+  private static Map<String, String> withClassLog(Map<String, String> environment) {
+    var withClassLog = new java.util.HashMap<>(environment);
+    withClassLog.put("SPARK_STAGING_JAVA_OPTS", "-Xlog:class+load=info");
+    return withClassLog;
+  }
+
+  /** The names of the archives the launcher left (no temporary ones). */
+  private static List<String> archives(Path cache) throws IOException {
+    try (var files = Files.list(cache.resolve("spark-staging/cds"))) {
+      return files.map(path -> path.getFileName().toString()).toList();
+    }
   }
 
   private static List<String> concat(String first, String... rest) {
@@ -82,6 +148,7 @@ class LauncherIT {
     assertThat(RELEASE.resolve("bin/spark-staging")).isExecutable();
     assertThat(RELEASE.resolve("bin/spark-staging.cmd")).isRegularFile();
     assertThat(RELEASE.resolve("lib/submit-client.jar")).isRegularFile();
+    assertThat(RELEASE.resolve("lib/submit-client.classlist")).isRegularFile();
   }
 
   @Test
