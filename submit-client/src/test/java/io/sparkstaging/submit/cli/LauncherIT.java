@@ -144,6 +144,14 @@ class LauncherIT {
   }
 
   @Test
+  void theLauncherRunsTheMainClassTheJarsManifestNames() throws Exception {
+    try (var jar = new java.util.jar.JarFile(RELEASE.resolve("lib/submit-client.jar").toFile())) {
+      String mainClass = jar.getManifest().getMainAttributes().getValue("Main-Class");
+      assertThat(Files.readAllLines(RELEASE.resolve("bin/spark-staging"))).contains("main=" + mainClass);
+    }
+  }
+
+  @Test
   void theReleaseHoldsTheCommandAndTheJar() {
     assertThat(RELEASE.resolve("bin/spark-staging")).isExecutable();
     assertThat(RELEASE.resolve("bin/spark-staging.cmd")).isRegularFile();
