@@ -91,6 +91,20 @@ class LauncherIT {
   }
 
   @Test
+  void aCommandsFirstRunRemovesWhatKilledRunsLeftButNotWhatRunningOnesWrite() throws Exception {
+    Path cache = userBin.resolve("killed-cache");
+    Path archives = Files.createDirectories(cache.resolve("spark-staging/cds"));
+    Path killed = Files.write(archives.resolve("base-1.jsa.4242.tmp"), new byte[1000]);
+    Files.setLastModifiedTime(killed, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
+    Path running = Files.write(archives.resolve("stage-1.top.jsa.4343.tmp"), new byte[1000]);
+
+    assertThat(run(Map.of("XDG_CACHE_HOME", cache.toString()), "--version").code()).isZero();
+
+    assertThat(killed).doesNotExist();
+    assertThat(running).exists();
+  }
+
+  @Test
   void concurrentFirstRunsAllSucceedAndShareOneBase() throws Exception {
     Path cache = userBin.resolve("shared-cache");
     Map<String, String> environment = Map.of("XDG_CACHE_HOME", cache.toString());
