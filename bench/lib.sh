@@ -90,11 +90,11 @@ make_archive() { # MODULE ARCHIVE [JAVA]
     -XX:SharedArchiveFile="$2" -cp "$ROOT/$1/target/$1.jar" >>"$OUT/commands.log" 2>&1
 }
 
-# The submit client as users run it: the release archive's launcher, whose first run of a command
-# leaves a class-data sharing archive under XDG_CACHE_HOME (README, "Installing the command").
+# The submit client as users run it: the release archive's launcher, whose first runs leave
+# class-data sharing archives under XDG_CACHE_HOME (README, "Installing the command").
 CLIENT=$(find "$ROOT/submit-client/target" -path '*/bin/spark-staging' -type f 2>/dev/null | head -1)
 
-# A cache directory with the launcher's archive for `stage` and no digests, as on a user's machine
+# A cache directory with the launcher's archives for `stage` and no digests, as on a user's machine
 # that has staged before but not these files: sets CLIENT_CACHE_SEED. Scenarios copy it afresh.
 seed_client_cache() { # SERVER_URL FILE
   CLIENT_CACHE_SEED=$WORK/client-cache-seed
