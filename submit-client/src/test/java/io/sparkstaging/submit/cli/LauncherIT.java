@@ -123,7 +123,10 @@ class LauncherIT {
       assertThat(run.get()).isEqualTo(runs.get(0).get());
     }
     assertThat(runs.get(0).get().code()).isZero();
-    assertThat(archives(cache)).hasSize(2);
+    // A command's archive may be missing: one made on the base before its maker removed older ones
+    // goes too, and the next run makes it again.
+    assertThat(archives(cache)).filteredOn(name -> name.startsWith("base-")).hasSize(1);
+    assertThat(archives(cache)).noneMatch(name -> name.endsWith(".tmp"));
     assertThat(run(withClassLog(environment), "--version").out()).contains("picocli.CommandLine source: shared objects file\n");
   }
 
