@@ -59,7 +59,9 @@ final class LocalBlobStore implements BlobStore {
 
   /** What the blob store needs of the bundle store it serves. */
   interface Bundles {
-    BundleRecord publishManifest(BundleOwner owner, SecretDigest secretDigest, Manifest manifest) throws IOException;
+    /** @param size the size of the tar the manifest makes at {@code committed}, which the caller has checked already */
+    BundleRecord publishManifest(BundleOwner owner, SecretDigest secretDigest, Manifest manifest, Instant committed, long size)
+        throws IOException;
 
     Manifest readManifest(BundleId id) throws IOException;
 
@@ -208,7 +210,9 @@ final class LocalBlobStore implements BlobStore {
 
   @Override
   public BundleRecord commit(BundleOwner owner, SecretDigest secretDigest, Manifest manifest, long maxSize) {
-    ContentMeter.requireWithin(AssembledTar.sizeOf(manifest, TarLayout.commitTime(clock.instant())), maxSize);
+    Instant committed = TarLayout.commitTime(clock.instant());
+    long size = AssembledTar.sizeOf(manifest, committed);
+    ContentMeter.requireWithin(size, maxSize);
     String namespace = owner.ownerNamespace();
     sweepLock.readLock().lock();
     try {
@@ -226,7 +230,7 @@ final class LocalBlobStore implements BlobStore {
         throw new StagingException(Problem.BLOBS_MISSING, missing.size() + " file(s) of the manifest are not stored in namespace "
             + namespace + " (first: " + missing.get(0) + "); ask which are missing, upload them, and commit again");
       }
-      return bundles.publishManifest(owner, secretDigest, manifest);
+      return bundles.publishManifest(owner, secretDigest, manifest, committed, size);
     } catch (IOException e) {
       throw bundles.storageFailure(e);
     } finally {

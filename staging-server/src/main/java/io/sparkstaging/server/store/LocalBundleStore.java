@@ -4,7 +4,6 @@ import io.sparkstaging.common.files.FileTrees;
 import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.common.wire.Manifest;
 import io.sparkstaging.common.wire.Problem;
-import io.sparkstaging.common.wire.TarLayout;
 import io.sparkstaging.server.errors.StagingException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -229,14 +228,14 @@ public final class LocalBundleStore implements BundleStore, LocalBlobStore.Bundl
   }
 
   @Override
-  public BundleRecord publishManifest(BundleOwner owner, SecretDigest secretDigest, Manifest manifest) throws IOException {
+  public BundleRecord publishManifest(BundleOwner owner, SecretDigest secretDigest, Manifest manifest, Instant committed, long size)
+      throws IOException {
     BundleId id = BundleId.generate(random);
     Path dir = OwnerOnly.createDirectory(incoming.resolve(id.value()));
     try {
       DurableFiles.writeSynced(dir.resolve(MANIFEST), codec.encodeManifest(manifest));
-      Instant now = TarLayout.commitTime(clock.instant());
-      var record = new BundleRecord(id, owner, secretDigest, AssembledTar.sizeOf(manifest, now), manifest.sha256(), now, Optional.empty(),
-          Optional.empty(), BundleRecord.Layout.MANIFEST);
+      var record = new BundleRecord(id, owner, secretDigest, size, manifest.sha256(), committed, Optional.empty(), Optional.empty(),
+          BundleRecord.Layout.MANIFEST);
       return publish(record, dir);
     } catch (IOException | RuntimeException e) {
       FileTrees.deleteRecursively(dir);

@@ -7,6 +7,7 @@ import io.sparkstaging.common.files.FileTrees;
 import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.common.wire.Manifest;
 import io.sparkstaging.common.wire.ManifestFile;
+import io.sparkstaging.common.wire.TarLayout;
 import io.sparkstaging.server.support.Bundles;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -51,8 +52,9 @@ class IndexSnapshotTest {
     BundleRecord seen = put(store, "seen");
     store.recordFirstDownload(seen.id());
     store.recordOwnerSeen(seen.id());
-    BundleRecord manifest = store.publishManifest(OWNER, SecretDigest.of("m"),
-        new Manifest(List.of(new ManifestFile("app.jar", "a".repeat(64), 10, 0644))));
+    var files = new Manifest(List.of(new ManifestFile("app.jar", "a".repeat(64), 10, 0644)));
+    Instant committed = TarLayout.commitTime(Instant.now());
+    BundleRecord manifest = store.publishManifest(OWNER, SecretDigest.of("m"), files, committed, AssembledTar.sizeOf(files, committed));
     return List.of(plain, store.find(seen.id()).orElseThrow(), manifest);
   }
 
