@@ -7,9 +7,17 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -95,7 +103,7 @@ class LauncherIT {
     Path cache = userBin.resolve("killed-cache");
     Path archives = Files.createDirectories(cache.resolve("spark-staging/cds"));
     Path killed = Files.write(archives.resolve("base-1.jsa.4242.tmp"), new byte[1000]);
-    Files.setLastModifiedTime(killed, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
+    Files.setLastModifiedTime(killed, FileTime.from(Instant.now().minusSeconds(3600)));
     Path running = Files.write(archives.resolve("stage-1.top.jsa.4343.tmp"), new byte[1000]);
 
     assertThat(run(Map.of("XDG_CACHE_HOME", cache.toString()), "--version").code()).isZero();
@@ -108,15 +116,13 @@ class LauncherIT {
   void concurrentFirstRunsAllSucceedAndShareOneBase() throws Exception {
     Path cache = userBin.resolve("shared-cache");
     Map<String, String> environment = Map.of("XDG_CACHE_HOME", cache.toString());
-    var runs = new java.util.ArrayList<java.util.concurrent.CompletableFuture<Result>>();
-    for (int i = 0; i < 3; i++) {
-      runs.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-        try {
-          return run(environment, "--version");
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      }));
+    // Three threads of their own: the common pool has one on two cores, which would run them in turn.
+    var threads = Executors.newFixedThreadPool(3);
+    List<Future<Result>> runs;
+    try {
+      runs = threads.invokeAll(Collections.nCopies(3, () -> run(environment, "--version")));
+    } finally {
+      threads.shutdown();
     }
 
     for (var run : runs) {
@@ -141,12 +147,12 @@ class LauncherIT {
   }
 
   private static Map<String, String> withClassLog(Map<String, String> environment) {
-    var withClassLog = new java.util.HashMap<>(environment);
+    var withClassLog = new HashMap<>(environment);
     withClassLog.put("SPARK_STAGING_JAVA_OPTS", "-Xlog:class+load=info");
     return withClassLog;
   }
 
-  /** The names of the archives the launcher left (no temporary ones). */
+  /** The names of the files in the launcher's archive directory, temporary ones included. */
   private static List<String> archives(Path cache) throws IOException {
     try (var files = Files.list(cache.resolve("spark-staging/cds"))) {
       return files.map(path -> path.getFileName().toString()).toList();
@@ -154,7 +160,7 @@ class LauncherIT {
   }
 
   private static List<String> concat(String first, String... rest) {
-    var all = new java.util.ArrayList<String>();
+    var all = new ArrayList<String>();
     all.add(first);
     all.addAll(List.of(rest));
     return all;
@@ -162,7 +168,7 @@ class LauncherIT {
 
   @Test
   void theLauncherRunsTheMainClassTheJarsManifestNames() throws Exception {
-    try (var jar = new java.util.jar.JarFile(RELEASE.resolve("lib/submit-client.jar").toFile())) {
+    try (var jar = new JarFile(RELEASE.resolve("lib/submit-client.jar").toFile())) {
       String mainClass = jar.getManifest().getMainAttributes().getValue("Main-Class");
       assertThat(Files.readAllLines(RELEASE.resolve("bin/spark-staging"))).contains("main=" + mainClass);
     }
