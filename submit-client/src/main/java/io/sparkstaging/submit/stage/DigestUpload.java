@@ -38,6 +38,8 @@ import java.util.concurrent.Future;
  */
 final class DigestUpload {
   private static final int BUFFER = 256 * 1024;
+  /** One buffer per upload thread, not one per file: each new one is zeroed and faulted in. */
+  private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[BUFFER]);
   private static final int PARALLEL_UPLOADS = 4;
 
   /** Opens a connection to a route of the server, with its trust. */
@@ -273,7 +275,7 @@ final class DigestUpload {
         connection.setRequestProperty(Headers.AUTHORIZATION, Headers.bearer(credential.get()));
       }
       try (InputStream in = Files.newInputStream(file); OutputStream body = connection.getOutputStream()) {
-        byte[] buffer = new byte[BUFFER];
+        byte[] buffer = BUFFERS.get();
         for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
           body.write(buffer, 0, read);
           progress.sent(read);

@@ -31,6 +31,8 @@ import java.util.concurrent.Future;
  */
 final class FileDigests {
   private static final int BUFFER = 1 << 20;
+  /** One read buffer per hashing thread, not one per file: each new direct buffer is a fresh mapping, zeroed and faulted in. */
+  private static final ThreadLocal<ByteBuffer> BUFFERS = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER));
 
   private final DigestCache cache;
   private final Clock clock;
@@ -136,7 +138,7 @@ final class FileDigests {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }
-    ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
+    ByteBuffer buffer = BUFFERS.get();
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       while (channel.read(buffer.clear()) >= 0) {
         digest.update(buffer.flip());
