@@ -4,6 +4,7 @@ import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.init.config.InitConfig;
 import io.sparkstaging.init.config.InitConfigLoader;
 import io.sparkstaging.init.run.InitRun;
+import io.sparkstaging.init.verify.DigestWarmUp;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -17,6 +18,7 @@ public final class InitContainerMain {
   private InitContainerMain() {}
 
   public static void main(String[] args) {
+    DigestWarmUp.start();
     System.exit(run(args, System.getenv(), System.out, System.err));
   }
 
