@@ -96,6 +96,7 @@ final class StageCommand implements Callable<Integer> {
       }
     });
     var bundle = new BundlePackager(files, value(GZIP));
+    reportRenamed(bundle, spec.commandLine().getErr());
     PrintWriter out = spec.commandLine().getOut();
     StagedBundle staged;
     var client = new StagingClient(stagingServer, TrustContexts.from(TrustOptions.from(spec).toTrustConfig()),
@@ -113,6 +114,7 @@ final class StageCommand implements Callable<Integer> {
       fields.put("files", sent.files());
       fields.put("filesSent", sent.filesSent());
       fields.put("bytesSent", sent.bytesSent());
+      fields.put("names", bundle.entryNames());
       out.println(JSON.std.asString(fields));
     } else {
       out.printf("staged %s%nresource id:     %s%nresource secret: %s%nsize:            %d bytes%nsha256:          %s%n",
@@ -120,6 +122,18 @@ final class StageCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /** The pods find each file under its name in the bundle, so a file that could not keep its own is named. */
+  private static void reportRenamed(BundlePackager bundle, PrintWriter err) {
+    for (int i = 0; i < bundle.files().size(); i++) {
+      Path file = bundle.files().get(i);
+      String name = bundle.entryNames().get(i);
+      if (!name.equals(file.getFileName().toString())) {
+        err.println("submit-client: " + file + " is staged as " + name + ": another file has its name");
+      }
+    }
+    err.flush();
   }
 
   /** Counts only what is sent: the bar's end is set once the server has said which files it lacks. */

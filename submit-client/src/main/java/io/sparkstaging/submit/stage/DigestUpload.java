@@ -33,8 +33,8 @@ import java.util.concurrent.Future;
 
 /**
  * Staging by digest: asks the server which files it lacks in the namespace, uploads only those,
- * and commits the manifest. A server that does not offer it (the original server, or one on S3
- * storage today) answers the first question with 404, and the caller uploads the whole bundle.
+ * and commits the manifest. A server that does not offer it (the original server, which knows no
+ * v1 route) answers the first question with 404, and the caller uploads the whole bundle.
  */
 final class DigestUpload {
   private static final int BUFFER = 256 * 1024;

@@ -53,6 +53,7 @@ class StageCommandIT {
       assertThat(run.code()).as(run.err()).isZero();
       JsonNode receipt = new ObjectMapper().readTree(run.out());
       assertThat(receipt.get("resourceSecret").asText()).matches("[A-Za-z0-9_-]{43}");
+      assertThat(receipt.get("names")).extracting(JsonNode::asText).containsExactly("app.jar", "lib.jar");
       assertThat(downloadedEntries(server, receipt)).containsExactly(Map.entry("app.jar", "application"), Map.entry("lib.jar", "library"));
       assertThat(run.err()).isEmpty();
     }
@@ -84,6 +85,27 @@ class StageCommandIT {
       assertThat(restaged).containsOnlyKeys("app.jar", "lib.jar").containsEntry("lib.jar", "library, version 2");
       assertThat(restaged.get("app.jar")).isEqualTo(downloadedEntries(server, sentFirst).get("app.jar"));
       assertThat(third.out()).contains("staged 2 files (").contains("0 uploaded (0 B), 2 already on the server");
+    }
+  }
+
+  @Test
+  void twoFilesOfOneNameAreStagedUnderNamesItPrints() throws Exception {
+    Path first = Files.writeString(Files.createDirectory(work.resolve("a")).resolve("lib.jar"), "first");
+    Path second = Files.writeString(Files.createDirectory(work.resolve("b")).resolve("lib.jar"), "second");
+    try (var server = TestServer.start(dataDir)) {
+      Run json = run("stage", "--staging-server", server.baseUri(), "--namespace", "ns", "--label", "a=b", "-o", "json", first.toString(),
+          second.toString());
+      Run text = run("stage", "--staging-server", server.baseUri(), "--namespace", "ns", "--label", "a=b", first.toString(),
+          second.toString());
+
+      assertThat(json.code()).as(json.err()).isZero();
+      JsonNode receipt = new ObjectMapper().readTree(json.out());
+      assertThat(receipt.get("names")).extracting(JsonNode::asText).containsExactly("lib.jar", "lib-1.jar");
+      assertThat(downloadedEntries(server, receipt)).containsExactly(Map.entry("lib.jar", "first"), Map.entry("lib-1.jar", "second"));
+      assertThat(json.err())
+          .isEqualTo("submit-client: " + second + " is staged as lib-1.jar: another file has its name" + System.lineSeparator());
+      assertThat(text.code()).as(text.err()).isZero();
+      assertThat(text.err()).isEqualTo(json.err());
     }
   }
 
