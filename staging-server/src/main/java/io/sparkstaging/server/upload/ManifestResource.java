@@ -81,7 +81,7 @@ public final class ManifestResource {
     if (files == null || !files.isArray()) {
       throw invalid("files must be an array of {name, sha256, size, mode}");
     }
-    ManifestFile[] list = JsonBodies.convert(files, ManifestFile[].class, "files as an array of {name, sha256, size, mode}");
+    ManifestFile[] list = JsonBodies.convert(files, ManifestFile[].class, "files", "files as an array of {name, sha256, size, mode}");
     for (int i = 0; i < list.length; i++) {
       if (list[i] == null) {
         throw invalid("files[" + i + "] is null");

@@ -214,9 +214,47 @@ class StagingByDigestIT {
         .body("message", equalTo("invalid owner: ownerNamespace spark-jobs is not the path's namespace other"));
     commitJson(NAMESPACE, "{\"owner\":" + Bundles.OWNER_JSON + ",\"files\":[],\"extra\":1}").then().statusCode(400)
         .body("message", equalTo("invalid manifest: 'extra' is not a known field; expected files, owner"));
-    commitJson(NAMESPACE, "{\"owner\":" + Bundles.OWNER_JSON + ",\"files\":[{\"name\":\"a\"}]}").then().statusCode(400)
-        .body("message", startsWith("expected files as an array of {name, sha256, size, mode}"));
     assertThat(server.store().list()).isEmpty();
+  }
+
+  @Test
+  void jsonIsReadExactlyAndARefusalNamesTheFieldAndWhatItMustBe() throws IOException {
+    String app = Bundles.sha256Hex(APP);
+    put(NAMESPACE, app, APP).then().statusCode(201);
+    String expected = "; expected files as an array of {name, sha256, size, mode}";
+
+    commitFiles("{\"name\":\"a.jar\",\"sha256\":\"" + app + "\",\"size\":" + APP.length + "}").then().statusCode(400)
+        .body("message", equalTo("files[0].mode is missing" + expected));
+    commitFiles("{\"name\":\"a.jar\",\"sha256\":\"" + app + "\",\"size\":" + APP.length + ",\"mode\":420.5}").then().statusCode(400)
+        .body("message", equalTo("files[0].mode must be a whole number" + expected));
+    commitFiles("{\"name\":\"a.jar\",\"sha256\":\"" + app + "\",\"size\":\"" + APP.length + "\",\"mode\":420}").then().statusCode(400)
+        .body("message", equalTo("files[0].size must be a whole number" + expected));
+    commitFiles("{\"name\":\"a.jar\",\"sha256\":\"" + app + "\",\"size\":1e30,\"mode\":420}").then().statusCode(400)
+        .body("message", equalTo("files[0].size must be a whole number" + expected));
+    commitFiles("{\"name\":5,\"sha256\":\"" + app + "\",\"size\":" + APP.length + ",\"mode\":420}").then().statusCode(400)
+        .body("message", equalTo("files[0].name must be a string" + expected));
+    commitFiles("{\"name\":\"a.jar\",\"sha256\":\"" + app + "\",\"size\":null,\"mode\":420}").then().statusCode(400)
+        .body("message", equalTo("files[0].size must be a whole number, not null" + expected));
+    commitFiles("{\"name\":\"a.jar\",\"sha256\":\"" + app + "\",\"size\":" + APP.length + ",\"mode\":420,\"owner\":1}").then()
+        .statusCode(400).body("message", equalTo("files[0].owner is not a known field; expected mode, name, sha256, size"));
+    commitFiles("5").then().statusCode(400).body("message", equalTo("files[0] must be an object" + expected));
+    String query = "; expected {\"digests\": [SHA256, ...]}";
+    missingJson("{}").then().statusCode(400).body("message", equalTo("digests is missing" + query));
+    missingJson("{\"digests\":\"" + app + "\"}").then().statusCode(400).body("message", equalTo("digests must be an array" + query));
+    missingJson("{\"digests\":[1]}").then().statusCode(400).body("message", equalTo("digests[0] must be a string" + query));
+    missingJson("{\"digests\":[").then().statusCode(400)
+        .body("message", equalTo("the body ends before its JSON does (line 1, column 13)" + query));
+    missingJson("{\"digests\":[x]}").then().statusCode(400)
+        .body("message", startsWith("the body is not valid JSON near line 1, column 15: Unrecognized token 'x'"));
+    assertThat(server.store().list()).isEmpty();
+  }
+
+  private Response commitFiles(String file) {
+    return commitJson(NAMESPACE, "{\"owner\":" + Bundles.OWNER_JSON + ",\"files\":[" + file + "]}");
+  }
+
+  private Response missingJson(String json) {
+    return given().contentType("application/json").body(json).post(url(Routes.v1MissingBlobs(NAMESPACE)));
   }
 
   @Test
