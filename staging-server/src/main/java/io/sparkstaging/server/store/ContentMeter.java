@@ -43,8 +43,7 @@ public final class ContentMeter {
     try {
       read = content.read(buffer, offset, length);
     } catch (IOException e) {
-      throw new StagingException(Problem.UPLOAD_INTERRUPTED,
-          "the upload ended before the bundle was complete (" + e.getClass().getSimpleName() + ")", e);
+      throw new StagingException(Problem.UPLOAD_INTERRUPTED, "the upload ended before it was complete (" + why(e) + ")", e);
     }
     if (read < 0) {
       sha256Hex = HexFormat.of().formatHex(sha256.digest());
@@ -57,6 +56,15 @@ public final class ContentMeter {
     }
     sha256.update(buffer, offset, read);
     return read;
+  }
+
+  /** What broke the stream, from its first cause: the streams metering it wrap what they pass on (a list of one, for observers). */
+  private static String why(IOException e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage() != null && !cause.getMessage().isBlank() ? cause.getMessage() : cause.getClass().getSimpleName();
   }
 
   public long size() {

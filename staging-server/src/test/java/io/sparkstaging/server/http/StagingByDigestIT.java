@@ -20,6 +20,7 @@ import io.sparkstaging.common.wire.ReprDigest;
 import io.sparkstaging.common.wire.Routes;
 import io.sparkstaging.common.wire.TarLayout;
 import io.sparkstaging.server.support.Bundles;
+import io.sparkstaging.server.support.RawHttp;
 import io.sparkstaging.server.support.TestServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -191,6 +192,24 @@ class StagingByDigestIT {
 
     put(NAMESPACE, app, LIB).then().statusCode(400).body("error", equalTo("digest_mismatch"));
 
+    missing(NAMESPACE, app).then().body("missing", contains(app));
+    assertThat(server.partialUploads()).isZero();
+    assertThat(server.storedObjects()).isZero();
+  }
+
+  @Test
+  void aFileWhoseUploadStopsShortIsRefusedSayingWhyAndNothingIsKept() throws IOException {
+    String app = Bundles.sha256Hex(APP);
+    String answer;
+    try (var http = new RawHttp(server.port())) {
+      http.send("PUT " + Routes.v1Blob(NAMESPACE, app) + " HTTP/1.1\nHost: localhost\nContent-Length: " + APP.length + "\n\n");
+      http.body().write(APP, 0, APP.length / 2);
+      http.shutdownOutput();
+      answer = http.readResponse();
+    }
+
+    assertThat(answer).startsWith("HTTP/1.1 400 ").contains("\"error\":\"upload_interrupted\"")
+        .contains("\"message\":\"the upload ended before it was complete (Early EOF)\"");
     missing(NAMESPACE, app).then().body("missing", contains(app));
     assertThat(server.partialUploads()).isZero();
     assertThat(server.storedObjects()).isZero();

@@ -28,6 +28,11 @@ public final class RawHttp implements AutoCloseable {
     return socket.getOutputStream();
   }
 
+  /** Ends what is sent, as a client that stops in the middle of a body does, still reading the answer. */
+  public void shutdownOutput() throws IOException {
+    socket.shutdownOutput();
+  }
+
   /** Writes {@code bytes} zeros in the background, stopping quietly when the server hangs up. */
   public CompletableFuture<Void> sendZerosInBackground(long bytes, boolean chunked) {
     return CompletableFuture.runAsync(() -> {
