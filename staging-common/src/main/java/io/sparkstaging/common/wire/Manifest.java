@@ -73,7 +73,8 @@ public record Manifest(List<ManifestFile> files) {
     return Optional.empty();
   }
 
-  private static Optional<String> nameProblem(String name) {
+  /** What is wrong with {@code name} as a file's name in a manifest, if anything (see {@link #problem}). */
+  public static Optional<String> nameProblem(String name) {
     if (name == null || name.isEmpty()) {
       return Optional.of("is empty");
     }

@@ -1,7 +1,9 @@
 package io.sparkstaging.submit.stage;
 
 import io.sparkstaging.common.config.ConfigException;
+import io.sparkstaging.common.text.OneLine;
 import io.sparkstaging.common.wire.BundleFormat;
+import io.sparkstaging.common.wire.Manifest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongConsumer;
 import java.util.zip.GZIPOutputStream;
@@ -17,11 +20,12 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /** Packs local files into one bundle ({@link BundleFormat}): plain tar by default, gzip on request. */
 public final class BundlePackager {
+  private static final int MAX_SHOWN = 300;
   private final List<Path> files;
   private final List<String> names;
   private final boolean gzip;
 
-  /** @throws ConfigException naming the first file that is not a readable regular file */
+  /** @throws ConfigException naming the first file that is not a readable regular file, or whose name no manifest may hold */
   public BundlePackager(List<Path> files, boolean gzip) {
     this(files, uniqueNames(files), gzip);
   }
@@ -31,9 +35,15 @@ public final class BundlePackager {
     if (files.size() != names.size() || new HashSet<>(names).size() != names.size()) {
       throw new IllegalArgumentException("one unique name per file");
     }
-    for (Path file : files) {
+    for (int i = 0; i < files.size(); i++) {
+      Path file = files.get(i);
       if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
         throw new ConfigException(file + " is not a readable file");
+      }
+      // Refused here, before anything is sent, rather than by the server's check of the manifest.
+      Optional<String> badName = Manifest.nameProblem(names.get(i));
+      if (badName.isPresent()) {
+        throw new ConfigException(OneLine.of(file.toString(), MAX_SHOWN) + ": a staged file's name " + badName.get());
       }
     }
     this.files = List.copyOf(files);

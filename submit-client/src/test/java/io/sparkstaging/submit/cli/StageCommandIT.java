@@ -110,6 +110,20 @@ class StageCommandIT {
   }
 
   @Test
+  void aFileWhoseNameNoPodCouldBeGivenIsRefusedBeforeAnythingIsSent() throws Exception {
+    Path app = Files.writeString(work.resolve("app.jar"), "application");
+    Path odd = Files.writeString(work.resolve("new\nline.jar"), "odd");
+    try (var server = TestServer.start(dataDir)) {
+      Run run = run("stage", "--staging-server", server.baseUri(), "--namespace", "ns", "--label", "a=b", app.toString(), odd.toString());
+
+      assertThat(run.code()).isEqualTo(SubmitClientMain.USAGE);
+      assertThat(run.err()).isEqualTo("submit-client: " + work.resolve("new\\nline.jar")
+          + ": a staged file's name holds a control character" + System.lineSeparator());
+      assertThat(server.storedObjects()).isZero();
+    }
+  }
+
+  @Test
   void gzipStagesOneCompressedBundleForPodsWithEveryLabel() throws Exception {
     Path notes = Files.writeString(work.resolve("notes.txt"), "text compresses well ".repeat(100));
     try (var server = TestServer.start(dataDir)) {
