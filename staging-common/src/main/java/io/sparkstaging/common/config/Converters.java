@@ -4,34 +4,59 @@ import io.sparkstaging.common.units.ByteSize;
 import io.sparkstaging.common.units.DurationText;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 
-/** picocli converters for the shared size and duration syntax. */
+/**
+ * picocli converters for the shared size and duration syntax. A value that is not one is a
+ * {@link TypeConversionException}, which picocli reports as the option's name and the reason
+ * alone, not as the converter's exception.
+ */
 public final class Converters {
   private Converters() {}
 
   /** {@code 1048576}, {@code 512k}, {@code 512m}, {@code 2g}. */
-  public static final class Size implements ITypeConverter<Long> {
+  public static final class Size extends Reading<Long> {
     @Override
-    public Long convert(String value) {
+    Long parse(String value) {
       return ByteSize.parse(value);
     }
   }
 
   /** As {@link Time}, and a bare number is milliseconds, as in Spark's own time settings ({@code 1800000}). */
-  public static final class MillisOrTime implements ITypeConverter<Duration> {
+  public static final class MillisOrTime extends Reading<Duration> {
     @Override
-    public Duration convert(String value) {
+    Duration parse(String value) {
       String text = value.strip();
-      return !text.isEmpty() && text.chars().allMatch(Character::isDigit) ? Duration.ofMillis(Long.parseLong(text))
-          : DurationText.parse(text);
+      if (text.isEmpty() || !text.chars().allMatch(Character::isDigit)) {
+        return DurationText.parse(text);
+      }
+      try {
+        return Duration.ofMillis(Long.parseLong(text));
+      } catch (NumberFormatException e) {
+        throw new TypeConversionException("'" + text + "' milliseconds is more than a duration can be");
+      }
     }
   }
 
   /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 2d}. */
-  public static final class Time implements ITypeConverter<Duration> {
+  public static final class Time extends Reading<Duration> {
     @Override
-    public Duration convert(String value) {
+    Duration parse(String value) {
       return DurationText.parse(value);
+    }
+  }
+
+  /** A class, not a lambda: the init-container's start loads no class generated at run time (docs/benchmarks.md). */
+  private abstract static class Reading<T> implements ITypeConverter<T> {
+    abstract T parse(String value);
+
+    @Override
+    public final T convert(String value) {
+      try {
+        return parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
     }
   }
 }
