@@ -5,7 +5,6 @@ import io.sparkstaging.common.config.Converters;
 import io.sparkstaging.common.config.HelpOptions;
 import io.sparkstaging.common.tls.TrustConfig;
 import io.sparkstaging.common.tls.TrustOptions;
-import io.sparkstaging.common.units.DurationText;
 import io.sparkstaging.init.config.InitConfig.ArchiveAlias;
 import io.sparkstaging.init.config.InitConfig.ExtractLimits;
 import io.sparkstaging.init.config.InitConfig.StagedBundleRef;
@@ -16,7 +15,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
@@ -81,7 +79,7 @@ final class InitCommand {
         .description("Where jars go. Default: ${DEFAULT-VALUE}.").build());
     spec.addOption(option("--files-dir", Path.class, "DIR").defaultValue("/var/spark-data/spark-files")
         .description("Where files go. Default: ${DEFAULT-VALUE}.").build());
-    spec.addOption(option("--timeout", Duration.class, "DURATION").defaultValue("5").converters(new MinutesConverter())
+    spec.addOption(option("--timeout", Duration.class, "DURATION").defaultValue("5").converters(new Converters.MinutesOrTime())
         .description("Overall time limit; a bare number is minutes, as in the original. Default: ${DEFAULT-VALUE} minutes.").build());
     spec.addOption(option("--tls-enabled", Boolean.class, "BOOLEAN").arity("0..1").fallbackValue("true")
         .description("Apply the trust settings below; when false, https uses the JVM's default trust store. Default: true.").build());
@@ -201,16 +199,6 @@ final class InitCommand {
   private static void require(boolean condition, String message) {
     if (!condition) {
       throw new ConfigException(message);
-    }
-  }
-
-  /** Spark's {@code mountTimeout} is a time setting in minutes: a bare number is minutes. */
-  static final class MinutesConverter implements ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      String text = value.strip();
-      return text.chars().allMatch(Character::isDigit) && !text.isEmpty()
-          ? Duration.ofMinutes(Long.parseLong(text)) : DurationText.parse(text);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.sparkstaging.common.config;
 import io.sparkstaging.common.units.ByteSize;
 import io.sparkstaging.common.units.DurationText;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -23,18 +24,16 @@ public final class Converters {
   }
 
   /** As {@link Time}, and a bare number is milliseconds, as in Spark's own time settings ({@code 1800000}). */
-  public static final class MillisOrTime extends Reading<Duration> {
-    @Override
-    Duration parse(String value) {
-      String text = value.strip();
-      if (text.isEmpty() || !text.chars().allMatch(Character::isDigit)) {
-        return DurationText.parse(text);
-      }
-      try {
-        return Duration.ofMillis(Long.parseLong(text));
-      } catch (NumberFormatException e) {
-        throw new TypeConversionException("'" + text + "' milliseconds is more than a duration can be");
-      }
+  public static final class MillisOrTime extends BareNumberIn {
+    public MillisOrTime() {
+      super(ChronoUnit.MILLIS, "milliseconds");
+    }
+  }
+
+  /** As {@link Time}, and a bare number is minutes, as in Spark's {@code mountTimeout} ({@code 5}). */
+  public static final class MinutesOrTime extends BareNumberIn {
+    public MinutesOrTime() {
+      super(ChronoUnit.MINUTES, "minutes");
     }
   }
 
@@ -43,6 +42,30 @@ public final class Converters {
     @Override
     Duration parse(String value) {
       return DurationText.parse(value);
+    }
+  }
+
+  /** A duration in the shared syntax, or a bare number of {@code unit}s. */
+  private abstract static class BareNumberIn extends Reading<Duration> {
+    private final ChronoUnit unit;
+    private final String units;
+
+    BareNumberIn(ChronoUnit unit, String units) {
+      this.unit = unit;
+      this.units = units;
+    }
+
+    @Override
+    Duration parse(String value) {
+      String text = value.strip();
+      if (text.isEmpty() || !text.chars().allMatch(Character::isDigit)) {
+        return DurationText.parse(text);
+      }
+      try {
+        return Duration.of(Long.parseLong(text), unit);
+      } catch (NumberFormatException | ArithmeticException e) {
+        throw new TypeConversionException("'" + text + "' " + units + " is more than a duration can be");
+      }
     }
   }
 
