@@ -81,7 +81,7 @@ public final class StagingClient {
   public StagedBundle stage(BundlePackager bundle, String namespace, Map<String, String> labels, UploadProgress progress)
       throws StageFailure {
     if (!bundle.gzip()) {
-      try (FileDigests.Hashing hashing = digests.start(bundle.files(), bundle.entryNames())) {
+      try (FileDigests.Hashing hashing = startHashing(bundle)) {
         Optional<StagedBundle> staged = byDigest.stage(bundle.files(), hashing, namespace, labels, progress);
         if (staged.isPresent()) {
           return staged.get();
@@ -89,6 +89,14 @@ public final class StagingClient {
       }
     }
     return stageWhole(bundle, namespace, labels, progress);
+  }
+
+  private FileDigests.Hashing startHashing(BundlePackager bundle) throws StageFailure {
+    try {
+      return digests.start(bundle.files(), bundle.entryNames());
+    } catch (IOException e) {
+      throw new StageFailure(e.getMessage(), e);
+    }
   }
 
   /**

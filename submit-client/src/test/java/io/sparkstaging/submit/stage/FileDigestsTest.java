@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +47,45 @@ class FileDigestsTest {
   }
 
   @Test
+  void theFilesTheCacheRemembersAreHandedOverTogetherSoThatOneQuestionCoversThem() throws Exception {
+    List<Path> files = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      Path file = file("dep-" + i + ".jar", 1000, i);
+      Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(10)));
+      files.add(file);
+      names.add(file.getFileName().toString());
+    }
+    Path cacheDir = Files.createDirectory(work.resolve("cache"));
+    describeAll(new FileDigests(DigestCache.in(Optional.of(cacheDir)), Clock.systemUTC()), files, names);
+    Path changed = file("dep-0.jar", 3 << 20, 1000);
+    Files.setLastModifiedTime(changed, FileTime.from(Instant.now().minusSeconds(10)));
+
+    try (FileDigests.Hashing hashing = new FileDigests(DigestCache.in(Optional.of(cacheDir)), Clock.systemUTC()).start(files, names)) {
+      List<FileDigests.DescribedFile> first = hashing.next();
+
+      assertThat(first).extracting(FileDigests.DescribedFile::index).as("every remembered file, in the first hand-over")
+          .containsAll(IntStream.range(1, 300).boxed().toList());
+      List<FileDigests.DescribedFile> all = new ArrayList<>(first);
+      for (List<FileDigests.DescribedFile> next = hashing.next(); !next.isEmpty(); next = hashing.next()) {
+        all.addAll(next);
+      }
+      assertThat(all).hasSize(300).filteredOn(file -> file.index() == 0).singleElement()
+          .satisfies(file -> assertThat(file.file().sha256()).isEqualTo(expected(changed)));
+    }
+  }
+
+  private static FileDigests.DescribedFile[] describeAll(FileDigests digests, List<Path> files, List<String> names) throws IOException {
+    var described = new FileDigests.DescribedFile[files.size()];
+    try (FileDigests.Hashing hashing = digests.start(files, names)) {
+      for (List<FileDigests.DescribedFile> next = hashing.next(); !next.isEmpty(); next = hashing.next()) {
+        next.forEach(file -> described[file.index()] = file);
+      }
+    }
+    return described;
+  }
+
+  @Test
   void filesHashedOnThePoolAreEachDescribedByTheirOwnBytes() throws Exception {
     List<Path> files = new ArrayList<>();
     List<String> names = new ArrayList<>();
@@ -53,12 +95,7 @@ class FileDigestsTest {
       names.add("dep-" + i + ".jar");
     }
 
-    var described = new FileDigests.DescribedFile[files.size()];
-    try (FileDigests.Hashing hashing = new FileDigests(DigestCache.in(Optional.empty()), Clock.systemUTC()).start(files, names)) {
-      for (List<FileDigests.DescribedFile> next = hashing.next(); !next.isEmpty(); next = hashing.next()) {
-        next.forEach(file -> described[file.index()] = file);
-      }
-    }
+    FileDigests.DescribedFile[] described = describeAll(new FileDigests(DigestCache.in(Optional.empty()), Clock.systemUTC()), files, names);
 
     for (int i = 0; i < files.size(); i++) {
       assertThat(described[i].file().name()).isEqualTo(names.get(i));
