@@ -69,7 +69,7 @@ public final class Converters {
     }
   }
 
-  /** A class, not a lambda: the init-container's start loads no class generated at run time (docs/benchmarks.md). */
+  /** A parser's refusal turned into picocli's, which reports the option and the reason and nothing of the converter. */
   private abstract static class Reading<T> implements ITypeConverter<T> {
     abstract T parse(String value);
 

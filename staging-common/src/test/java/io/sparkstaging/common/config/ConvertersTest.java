@@ -32,7 +32,7 @@ class ConvertersTest {
   }
 
   @Test
-  void aValueThatIsNotOneSaysWhatWouldBeWithoutTheConvertersInnards() {
+  void aValueThatIsNotOneIsRefusedWithTheOptionAndTheReasonAlone() {
     assertThatThrownBy(() -> command().parseArgs("--size", "-5")).isInstanceOf(CommandLine.ParameterException.class)
         .hasMessage("Invalid value for option '--size': '-5' is not a size; use e.g. 1048576, 512k, 512m, 2g");
     assertThatThrownBy(() -> command().parseArgs("--time", "forever")).isInstanceOf(CommandLine.ParameterException.class)
