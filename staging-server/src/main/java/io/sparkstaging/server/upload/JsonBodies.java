@@ -61,10 +61,8 @@ final class JsonBodies {
         throw invalid("the body must be " + expected);
       }
       return root;
-    } catch (JsonEOFException e) {
-      throw invalid("the body ends before its JSON does (" + where(e.getLocation()) + "); expected " + expected);
     } catch (JsonProcessingException e) {
-      throw invalid("the body is not valid JSON near " + where(e.getLocation()) + ": " + e.getOriginalMessage() + "; expected " + expected);
+      throw invalid("the body " + syntaxError(e) + "; expected " + expected);
     } catch (IOException e) {
       throw new StagingException(Problem.UPLOAD_INTERRUPTED, "the body ended before it was complete", e);
     }
@@ -122,6 +120,15 @@ final class JsonBodies {
       return "true or false";
     }
     return type.isArray() || Collection.class.isAssignableFrom(type) ? "an array" : "an object";
+  }
+
+  /** What is wrong with text that is not JSON, and where, for a refusal that names what it is ("the body ends ..."). */
+  static String syntaxError(JsonProcessingException e) {
+    if (e instanceof JsonEOFException) {
+      // Jackson's own message names where the unclosed value started, with a source it redacts.
+      return "ends before its JSON does (" + where(e.getLocation()) + ")";
+    }
+    return "is not valid JSON near " + where(e.getLocation()) + ": " + e.getOriginalMessage();
   }
 
   private static String where(JsonLocation location) {

@@ -35,7 +35,7 @@ public final class OwnerParser {
     try {
       root = mapper.readTree(json);
     } catch (JsonProcessingException e) {
-      throw invalid("resourcesOwner", "is not valid JSON (" + e.getOriginalMessage() + ")");
+      throw invalid("resourcesOwner", JsonBodies.syntaxError(e));
     }
     if (root == null || !root.isObject()) {
       throw invalid("resourcesOwner", "must be a JSON object");

@@ -52,6 +52,14 @@ class OwnerParserTest {
   }
 
   @Test
+  void jsonThatIsNotSaysWhereAsTheBodiesOfStagingByDigestDo() {
+    assertThatThrownBy(() -> parser.parse("{\"ownerNamespace\":\"ns\"")).isInstanceOf(StagingException.class)
+        .hasMessage("invalid owner: resourcesOwner ends before its JSON does (line 1, column 23)");
+    assertThatThrownBy(() -> parser.parse("{\"ownerNamespace\":ns}")).isInstanceOf(StagingException.class)
+        .hasMessageStartingWith("invalid owner: resourcesOwner is not valid JSON near line 1, column 21: Unrecognized token 'ns'");
+  }
+
+  @Test
   void rejectsALabelValueLongerThan63Characters() {
     String json = "{\"ownerNamespace\":\"ns\",\"ownerLabels\":{\"a\":\"" + "v".repeat(64) + "\"},\"ownerType\":\"Pod\"}";
     assertThatThrownBy(() -> parser.parse(json)).hasMessageContaining("ownerLabels");
