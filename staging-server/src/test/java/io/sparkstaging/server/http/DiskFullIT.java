@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.sparkstaging.common.wire.Routes;
 import io.sparkstaging.server.support.Bundles;
 import io.sparkstaging.server.support.RawHttp;
 import io.sparkstaging.server.support.TestServer;
@@ -47,6 +48,16 @@ class DiskFullIT {
           + "\nContent-Length: 1000\nExpect: 100-continue\n\n");
       assertThat(http.readResponse()).startsWith("HTTP/1.1 507 ").contains("\"error\":\"insufficient_storage\"");
     }
+  }
+
+  @Test
+  void filesStagedByDigestAre507() throws Exception {
+    try (var http = new RawHttp(server.port())) {
+      http.send("PUT " + Routes.v1Blob("spark-jobs", "a".repeat(64)) + " HTTP/1.1\nHost: localhost\nContent-Length: 1000\n"
+          + "Expect: 100-continue\n\n");
+      assertThat(http.readResponse()).startsWith("HTTP/1.1 507 ").contains("\"error\":\"insufficient_storage\"");
+    }
+    assertThat(Bundles.filesUnder(dataDir.resolve("blobs"))).isZero();
   }
 
   @Test
