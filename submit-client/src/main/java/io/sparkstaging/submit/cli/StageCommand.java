@@ -130,7 +130,7 @@ final class StageCommand implements Callable<Integer> {
       Path file = bundle.files().get(i);
       String name = bundle.entryNames().get(i);
       if (!name.equals(file.getFileName().toString())) {
-        err.println("submit-client: " + file + " is staged as " + name + ": another file has its name");
+        err.println("submit-client: " + BundlePackager.shown(file) + " is staged as " + name + ": another file has its name");
       }
     }
     err.flush();

@@ -43,12 +43,17 @@ public final class BundlePackager {
       // Refused here, before anything is sent, rather than by the server's check of the manifest.
       Optional<String> badName = Manifest.nameProblem(names.get(i));
       if (badName.isPresent()) {
-        throw new ConfigException(OneLine.of(file.toString(), MAX_SHOWN) + ": a staged file's name " + badName.get());
+        throw new ConfigException(shown(file) + ": a staged file's name " + badName.get());
       }
     }
     this.files = List.copyOf(files);
     this.names = List.copyOf(names);
     this.gzip = gzip;
+  }
+
+  /** A local path as a message shows it: on one line, whatever its directories are called. */
+  public static String shown(Path file) {
+    return OneLine.of(file.toString(), MAX_SHOWN);
   }
 
   public List<Path> files() {

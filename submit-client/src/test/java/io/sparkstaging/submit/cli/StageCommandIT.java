@@ -110,6 +110,20 @@ class StageCommandIT {
   }
 
   @Test
+  void aRenamedFileInADirectoryWithAControlCharacterIsReportedOnOneLine() throws Exception {
+    Path first = Files.writeString(work.resolve("lib.jar"), "first");
+    Path second = Files.writeString(Files.createDirectory(work.resolve("odd\ndir")).resolve("lib.jar"), "second");
+    try (var server = TestServer.start(dataDir)) {
+      Run run =
+          run("stage", "--staging-server", server.baseUri(), "--namespace", "ns", "--label", "a=b", first.toString(), second.toString());
+
+      assertThat(run.code()).as(run.err()).isZero();
+      assertThat(run.err().lines().toList()).containsExactly(
+          "submit-client: " + work.resolve("odd\\ndir").resolve("lib.jar") + " is staged as lib-1.jar: another file has its name");
+    }
+  }
+
+  @Test
   void aFileWhoseNameNoPodCouldBeGivenIsRefusedBeforeAnythingIsSent() throws Exception {
     Path app = Files.writeString(work.resolve("app.jar"), "application");
     Path odd = Files.writeString(work.resolve("new\nline.jar"), "odd");
