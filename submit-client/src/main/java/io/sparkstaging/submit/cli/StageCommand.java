@@ -1,12 +1,12 @@
 package io.sparkstaging.submit.cli;
 
-import com.fasterxml.jackson.jr.ob.JSON;
 import io.sparkstaging.common.config.ConfigException;
 import io.sparkstaging.common.config.HelpOptions;
 import io.sparkstaging.common.kubernetes.KubernetesNames;
 import io.sparkstaging.common.tls.TrustContexts;
 import io.sparkstaging.common.tls.TrustOptions;
 import io.sparkstaging.submit.stage.BundlePackager;
+import io.sparkstaging.submit.stage.ClientJson;
 import io.sparkstaging.submit.stage.StagedBundle;
 import io.sparkstaging.submit.stage.StagingClient;
 import io.sparkstaging.submit.stage.UploadProgress;
@@ -115,7 +115,7 @@ final class StageCommand implements Callable<Integer> {
       fields.put("filesSent", sent.filesSent());
       fields.put("bytesSent", sent.bytesSent());
       fields.put("names", bundle.entryNames());
-      out.println(JSON.std.asString(fields));
+      out.println(ClientJson.object(fields));
     } else {
       out.printf("staged %s%nresource id:     %s%nresource secret: %s%nsize:            %d bytes%nsha256:          %s%n",
           staged.transfer().describe(), staged.resourceId(), staged.resourceSecret(), staged.size(), staged.sha256());

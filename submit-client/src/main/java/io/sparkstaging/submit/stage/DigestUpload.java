@@ -1,6 +1,5 @@
 package io.sparkstaging.submit.stage;
 
-import com.fasterxml.jackson.jr.ob.JSON;
 import io.sparkstaging.common.wire.BlobQuery;
 import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.common.wire.ErrorBody;
@@ -9,7 +8,6 @@ import io.sparkstaging.common.wire.Manifest;
 import io.sparkstaging.common.wire.ManifestCommit;
 import io.sparkstaging.common.wire.ManifestFile;
 import io.sparkstaging.common.wire.ManifestReceipt;
-import io.sparkstaging.common.wire.MissingBlobs;
 import io.sparkstaging.common.wire.Problem;
 import io.sparkstaging.common.wire.Routes;
 import io.sparkstaging.common.wire.Statuses;
@@ -116,7 +114,7 @@ final class DigestUpload {
         committed = commit(namespace, owner, manifest, credential);
       }
     }
-    ManifestReceipt receipt = read(committed, ManifestReceipt.class, "the manifest");
+    ManifestReceipt receipt = read(committed, ClientJson::manifestReceipt, "the manifest");
     if (receipt.resourceId() == null || receipt.resourceSecret() == null || receipt.manifestSha256() == null) {
       throw new StageFailure("staging server " + serverName + " answered the commit without a bundle id, secret and manifest digest");
     }
@@ -157,7 +155,7 @@ final class DigestUpload {
 
   /** The answer's digests, those of the question: a server cannot make this client send anything else. */
   private List<String> missing(HttpURLConnection answer, List<String> question) throws StageFailure {
-    List<String> missing = read(answer, MissingBlobs.class, "the question which files it lacks").missing();
+    List<String> missing = read(answer, ClientJson::missingBlobs, "the question which files it lacks").missing();
     if (missing == null) {
       throw new StageFailure("staging server " + serverName + " answered the question which files it lacks without a list");
     }
@@ -166,12 +164,12 @@ final class DigestUpload {
   }
 
   private HttpURLConnection ask(String namespace, List<String> digests, Optional<String> credential) throws StageFailure {
-    return postJson(Routes.v1MissingBlobs(namespace), new BlobQuery(digests), credential);
+    return postJson(Routes.v1MissingBlobs(namespace), ClientJson.blobQuery(new BlobQuery(digests)), credential);
   }
 
   private HttpURLConnection commit(String namespace, BundleOwner owner, Manifest manifest, Optional<String> credential)
       throws StageFailure {
-    return postJson(Routes.v1Manifests(namespace), new ManifestCommit(owner, manifest.files()), credential);
+    return postJson(Routes.v1Manifests(namespace), ClientJson.manifestCommit(new ManifestCommit(owner, manifest.files())), credential);
   }
 
   /**
@@ -289,7 +287,7 @@ final class DigestUpload {
     return connection;
   }
 
-  private HttpURLConnection postJson(String route, Object body, Optional<String> credential) throws StageFailure {
+  private HttpURLConnection postJson(String route, byte[] json, Optional<String> credential) throws StageFailure {
     try {
       HttpURLConnection connection = server.open(route);
       connection.setRequestMethod("POST");
@@ -298,7 +296,6 @@ final class DigestUpload {
       if (credential.isPresent()) {
         connection.setRequestProperty(Headers.AUTHORIZATION, Headers.bearer(credential.get()));
       }
-      byte[] json = JSON.std.asBytes(body);
       connection.setFixedLengthStreamingMode(json.length);
       try (OutputStream out = connection.getOutputStream()) {
         out.write(json);
@@ -309,16 +306,20 @@ final class DigestUpload {
     }
   }
 
-  private <T> T read(HttpURLConnection answer, Class<T> type, String what) throws StageFailure {
+  private <T> T read(HttpURLConnection answer, AnswerReader<T> reader, String what) throws StageFailure {
     int status = status(answer);
     if (status / 100 != 2) {
       throw new StageFailure("staging server " + serverName + " refused " + what + ": HTTP " + status + StagingClient.errorMessage(answer));
     }
     try (InputStream in = answer.getInputStream()) {
-      return JSON.std.beanFrom(type, in);
+      return reader.read(in);
     } catch (IOException e) {
       throw new StageFailure("reading the staging server's answer failed: " + e, e);
     }
+  }
+
+  private interface AnswerReader<T> {
+    T read(InputStream in) throws IOException;
   }
 
   private static int status(HttpURLConnection answer) throws StageFailure {

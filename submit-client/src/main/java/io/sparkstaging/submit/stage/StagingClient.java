@@ -1,6 +1,5 @@
 package io.sparkstaging.submit.stage;
 
-import com.fasterxml.jackson.jr.ob.JSON;
 import io.sparkstaging.common.wire.BundleOwner;
 import io.sparkstaging.common.wire.BundleReceipt;
 import io.sparkstaging.common.wire.ErrorBody;
@@ -31,10 +30,8 @@ import javax.net.ssl.SSLSocketFactory;
  * body (chunked, no temporary file). {@code Expect: 100-continue} lets the server refuse (owner,
  * size, disk) before a byte of a body is sent.
  *
- * <p>The wire records go through jackson-jr's {@code JSON.std}, not databind's {@code ObjectMapper}:
- * the same JSON for these plain records at a fraction of the start-up cost, which a short {@code
- * stage} pays on every run (docs/benchmarks.md, scenario 6). It ignores fields it does not know, as
- * a client must when a newer server adds some to its answers.
+ * <p>The wire records go through {@link ClientJson}, which skips the fields of an answer it does not
+ * use, as a client must when a newer server adds some.
  */
 public final class StagingClient {
   private static final int CHUNK = 64 * 1024;
@@ -124,7 +121,7 @@ public final class StagingClient {
       }
       StagedBundle staged;
       try (InputStream in = answer.getInputStream()) {
-        BundleReceipt receipt = JSON.std.beanFrom(BundleReceipt.class, in);
+        BundleReceipt receipt = ClientJson.bundleReceipt(in);
         staged = new StagedBundle(receipt.resourceId(), receipt.resourceSecret(), receipt.size(), receipt.sha256(),
             new StagedBundle.Transfer(bundle.files().size(), contentBytes, bundle.files().size(), contentBytes));
       }
@@ -236,17 +233,13 @@ public final class StagingClient {
   }
 
   static String ownerJson(String namespace, Map<String, String> labels) {
-    try {
-      return JSON.std.asString(new BundleOwner(namespace, labels, BundleOwner.OwnerType.Pod));
-    } catch (IOException e) {
-      throw new IllegalStateException("a map of strings always serializes", e);
-    }
+    return ClientJson.owner(new BundleOwner(namespace, labels, BundleOwner.OwnerType.Pod));
   }
 
   /** A refusal's JSON body; null when there is none (after a refused {@code 100-continue} the JDK drops it). */
   static ErrorBody errorBody(HttpURLConnection connection) {
     try (InputStream body = connection.getErrorStream()) {
-      return body == null ? null : JSON.std.beanFrom(ErrorBody.class, body);
+      return body == null ? null : ClientJson.errorBody(body);
     } catch (IOException unreadable) {
       return null;
     }

@@ -2,7 +2,7 @@ package io.sparkstaging.submit.stage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.jr.ob.JSON;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.sparkstaging.common.wire.BlobQuery;
@@ -38,6 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DigestUploadTest {
   private static final String NAMESPACE = "spark-jobs";
+  /** The server's side of the JSON, as the server's mapper reads and writes it. */
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir
   Path work;
@@ -63,9 +65,9 @@ class DigestUploadTest {
     String path = exchange.getRequestURI().getPath();
     byte[] body = exchange.getRequestBody().readAllBytes();
     if (path.equals(Routes.v1MissingBlobs(NAMESPACE))) {
-      List<String> digests = JSON.std.beanFrom(BlobQuery.class, body).digests();
+      List<String> digests = JSON.readValue(body, BlobQuery.class).digests();
       requests.add("ask " + digests);
-      reply(exchange, 200, JSON.std.asBytes(new MissingBlobs(digests)));
+      reply(exchange, 200, JSON.writeValueAsBytes(new MissingBlobs(digests)));
     } else if (path.startsWith(Routes.v1Blob(NAMESPACE, "")) && exchange.getRequestMethod().equals("PUT")) {
       String digest = path.substring(path.lastIndexOf('/') + 1);
       requests.add("PUT " + digest);
@@ -74,13 +76,13 @@ class DigestUploadTest {
       requests.add("commit");
       if (forgetAtTheFirstCommit) {
         forgetAtTheFirstCommit = false;
-        reply(exchange, Problem.BLOBS_MISSING.status(), JSON.std.asBytes(new ErrorBody(Problem.BLOBS_MISSING.code(), "gone")));
+        reply(exchange, Problem.BLOBS_MISSING.status(), JSON.writeValueAsBytes(new ErrorBody(Problem.BLOBS_MISSING.code(), "gone")));
         exchange.close();
         return;
       }
-      List<ManifestFile> files = JSON.std.beanFrom(ManifestCommit.class, body).files();
+      List<ManifestFile> files = JSON.readValue(body, ManifestCommit.class).files();
       var manifest = new Manifest(files);
-      reply(exchange, 201, JSON.std.asBytes(new ManifestReceipt("0123456789abcdef0123456789abcdef", "s3cret", files.size(),
+      reply(exchange, 201, JSON.writeValueAsBytes(new ManifestReceipt("0123456789abcdef0123456789abcdef", "s3cret", files.size(),
           manifest.totalSize(), manifest.sha256())));
     } else {
       exchange.sendResponseHeaders(400, -1);
