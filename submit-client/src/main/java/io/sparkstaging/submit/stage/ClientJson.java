@@ -38,7 +38,7 @@ public final class ClientJson {
 
   private ClientJson() {}
 
-  public static byte[] blobQuery(BlobQuery query) {
+  static byte[] blobQuery(BlobQuery query) {
     return bytes(json -> {
       json.writeStartObject();
       writeStrings(json, "digests", query.digests());
@@ -46,7 +46,7 @@ public final class ClientJson {
     });
   }
 
-  public static byte[] manifestCommit(ManifestCommit commit) {
+  static byte[] manifestCommit(ManifestCommit commit) {
     return bytes(json -> {
       json.writeStartObject();
       json.writeFieldName("owner");
@@ -66,7 +66,7 @@ public final class ClientJson {
   }
 
   /** The owner document, as the {@code Bundle-Owner} header carries it. */
-  public static String owner(BundleOwner owner) {
+  static String owner(BundleOwner owner) {
     return text(json -> writeOwner(json, owner));
   }
 
@@ -94,23 +94,23 @@ public final class ClientJson {
     });
   }
 
-  public static MissingBlobs missingBlobs(InputStream in) throws IOException {
+  static MissingBlobs missingBlobs(InputStream in) throws IOException {
     return new MissingBlobs(Fields.read(in).strings("missing"));
   }
 
-  public static ManifestReceipt manifestReceipt(InputStream in) throws IOException {
+  static ManifestReceipt manifestReceipt(InputStream in) throws IOException {
     Fields answer = Fields.read(in);
     return new ManifestReceipt(answer.string("resourceId"), answer.string("resourceSecret"), answer.smallWhole("files"),
         answer.whole("bytes"), answer.string("manifestSha256"));
   }
 
-  public static BundleReceipt bundleReceipt(InputStream in) throws IOException {
+  static BundleReceipt bundleReceipt(InputStream in) throws IOException {
     Fields answer = Fields.read(in);
     return new BundleReceipt(answer.string("resourceId"), answer.string("resourceSecret"), answer.whole("size"), answer.string("sha256"));
   }
 
   /** A refusal's body; its fields may be absent, since a proxy or an older server may have answered. */
-  public static ErrorBody errorBody(InputStream in) throws IOException {
+  static ErrorBody errorBody(InputStream in) throws IOException {
     Fields answer = Fields.read(in);
     return new ErrorBody(answer.optionalString("error"), answer.optionalString("message"));
   }

@@ -146,6 +146,37 @@ class LauncherIT {
     assertThat(cache).doesNotExist();
   }
 
+  @Test
+  void aStageCompilesLessThanTheJvmsDefaultsOtherCommandsDoNotAndTheUsersOptionWins() throws Exception {
+    for (String cds : List.of("off", "on")) {
+      // With CDS on, the first run of each command writes its archive and the second maps it: three ways to start the JVM.
+      for (int run = 0; run < (cds.equals("on") ? 2 : 1); run++) {
+        var environment = Map.of("XDG_CACHE_HOME", userBin.resolve("jit-cache").toString(), "SPARK_STAGING_CDS", cds);
+        assertThat(compileThresholdScaling(environment, "stage")).as("stage, CDS %s, run %d", cds, run).isEqualTo("4.0");
+        assertThat(compileThresholdScaling(environment, "status")).as("status, CDS %s, run %d", cds, run).isEqualTo("1.0");
+        var overridden = new HashMap<>(environment);
+        overridden.put("SPARK_STAGING_JAVA_OPTS", "-XX:CompileThresholdScaling=1.5 -XX:+PrintFlagsFinal");
+        assertThat(flag(run(overridden, "stage", "--help").out(), "CompileThresholdScaling")).as("the user's, CDS %s", cds)
+            .isEqualTo("1.5");
+      }
+    }
+  }
+
+  private String compileThresholdScaling(Map<String, String> environment, String command) throws Exception {
+    var printing = new HashMap<>(environment);
+    printing.put("SPARK_STAGING_JAVA_OPTS", "-XX:+PrintFlagsFinal");
+    Result result = run(printing, command, "--help");
+    assertThat(result.code()).as(result.err()).isZero();
+    return flag(result.out(), "CompileThresholdScaling");
+  }
+
+  /** A flag's value in {@code -XX:+PrintFlagsFinal}'s table: "double CompileThresholdScaling = 4.000000 {product} {command line}". */
+  private static String flag(String printed, String name) {
+    return printed.lines().filter(line -> line.matches("\\s*\\S+\\s+" + name + "\\s+=.*")).findFirst()
+        .map(line -> String.valueOf(Double.parseDouble(line.split("=")[1].trim().split("\\s+")[0])))
+        .orElseThrow(() -> new AssertionError("no " + name + " in " + printed));
+  }
+
   private static Map<String, String> withClassLog(Map<String, String> environment) {
     var withClassLog = new HashMap<>(environment);
     withClassLog.put("SPARK_STAGING_JAVA_OPTS", "-Xlog:class+load=info");
