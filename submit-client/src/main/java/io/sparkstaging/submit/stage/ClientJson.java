@@ -26,7 +26,7 @@ import java.util.Map;
  * The JSON this client reads and writes: the staging server's wire records, and {@code stage -o
  * json}. Written field by field with jackson-core's streaming generator and parser, not bound by a
  * mapper: a mapper finds a record's components by reflection, and in a fresh JVM its first use parses
- * annotations and generates accessors, about 20 ms of every short {@code stage} (docs/benchmarks.md,
+ * annotations and generates accessors, which every short {@code stage} paid (docs/benchmarks.md,
  * scenario 6). The JSON is the server's to the byte ({@code ClientJsonTest} pins it to the server's
  * fixtures).
  *
@@ -218,7 +218,7 @@ public final class ClientJson {
     int smallWhole(String name) throws IOException {
       long whole = whole(name);
       if (whole != (int) whole) {
-        throw wrong(name, "a whole number below 2^31");
+        throw wrong(name, "a 32-bit whole number");
       }
       return (int) whole;
     }

@@ -89,7 +89,7 @@ class ClientJsonTest {
           {"resourceId":"a","resourceSecret":"b","files":2,"bytes":18.5,"manifestSha256":"c"} | the answer's "bytes" should be a whole number, but is 18.5
           {"resourceId":"a","resourceSecret":"b","files":2,"bytes":1e3,"manifestSha256":"c"}  | the answer's "bytes" should be a whole number, but is 1E+3
           {"resourceId":"a","resourceSecret":"b","files":2,"bytes":99999999999999999999,"manifestSha256":"c"} | the answer's "bytes" should be a whole number, but is 99999999999999999999
-          {"resourceId":"a","resourceSecret":"b","files":2147483648,"bytes":1,"manifestSha256":"c"} | the answer's "files" should be a whole number below 2^31, but is 2147483648
+          {"resourceId":"a","resourceSecret":"b","files":2147483648,"bytes":1,"manifestSha256":"c"} | the answer's "files" should be a 32-bit whole number, but is 2147483648
           {"resourceId":null,"resourceSecret":"b","files":2,"bytes":1,"manifestSha256":"c"}   | the answer's "resourceId" should be a string, but is null
           {"resourceId":["a"],"resourceSecret":"b","files":2,"bytes":1,"manifestSha256":"c"}  | the answer's "resourceId" should be a string, but is an array
           {"resourceId":"a","resourceSecret":{},"files":2,"bytes":1,"manifestSha256":"c"}     | the answer's "resourceSecret" should be a string, but is an object
