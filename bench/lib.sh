@@ -78,7 +78,7 @@ heap_after_gc_mib() {
 # The JVM flags of an image's ENTRYPOINT, so that the benchmark runs what the pods run, with its
 # class-data sharing archive at ARCHIVE instead (see make_archive).
 image_flags() { # MODULE ARCHIVE
-  sed -n 's/^ENTRYPOINT \["[^"]*java", \(.*\), "-jar".*/\1/p' "$ROOT/$1/Dockerfile" | tr -d '",' |
+  sed -n 's/^ENTRYPOINT \["[^"]*java", \(.*\), "-jar".*/\1/p' "$ROOT/$1/Dockerfile" | sed 's/", "/ /g; s/"//g' |
     sed "s|-XX:SharedArchiveFile=[^ ]*|-XX:SharedArchiveFile=$2|"
 }
 

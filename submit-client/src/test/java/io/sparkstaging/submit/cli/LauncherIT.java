@@ -162,6 +162,32 @@ class LauncherIT {
     }
   }
 
+  @Test
+  void everyCommandHasC2CompileSha256sBlockFunctionsCallerAtOnceAndSaysNothingOfItOnStandardOutput() throws Exception {
+    for (String cds : List.of("off", "on")) {
+      for (int run = 0; run < (cds.equals("on") ? 2 : 1); run++) {
+        var environment = new HashMap<>(Map.of("XDG_CACHE_HOME", userBin.resolve("sha-cache").toString(), "SPARK_STAGING_CDS", cds));
+        assertThat(run(environment, "--version").out()).as("--version, CDS %s, run %d", cds, run).startsWith("spark-staging ")
+            .doesNotContain("CompileCommand");
+        environment.put("SPARK_STAGING_JAVA_OPTS", "-XX:+PrintFlagsFinal");
+        for (String command : List.of("stage", "status")) {
+          Result result = run(environment, command, "--help");
+          assertThat(result.code()).as(result.err()).isZero();
+          assertThat(compileCommands(result.out())).as("%s, CDS %s, run %d", command, cds, run)
+              .containsExactly("quiet", "CompileThresholdScaling,sun.security.provider.SHA2::implCompress,0.01");
+        }
+      }
+    }
+  }
+
+  /** The values of {@code -XX:+PrintFlagsFinal}'s CompileCommand lines: "ccstrlist CompileCommand = quiet", then "CompileCommand += …". */
+  private static List<String> compileCommands(String printed) {
+    return printed.lines().map(line -> line.trim().replaceFirst("^ccstrlist\\s+", ""))
+        .filter(line -> line.matches("CompileCommand\\s+\\+?=.*"))
+        .map(line -> line.replaceFirst("^CompileCommand\\s+\\+?=\\s*", "").split("\\s+")[0])
+        .filter(value -> !value.isEmpty() && !value.startsWith("{")).toList();
+  }
+
   private String compileThresholdScaling(Map<String, String> environment, String command) throws Exception {
     var printing = new HashMap<>(environment);
     printing.put("SPARK_STAGING_JAVA_OPTS", "-XX:+PrintFlagsFinal");
