@@ -7,7 +7,9 @@ scenario_restage() {
   local jars=$WORK/jars
   [ -d "$jars" ] || python3 "$BENCH/make_jars.py" "$jars" "$JARS" "$(to_bytes "$JARS_SIZE")"
   local changed size stage
-  changed=$(find "$jars" -name '*.jar' | sort | head -1)
+  # The issue's case: one jar of 3 MiB changed, here the jar nearest that size.
+  changed=$(find "$jars" -name '*.jar' -printf '%s %p\n' |
+    awk -v target=$((3 << 20)) '{ d = $1 - target; print (d < 0 ? -d : d), $2 }' | sort -n | head -1 | cut -d' ' -f2-)
   size=$(stat -c %s "$changed")
   local rewrite="python3 -c 'import os, sys; open(sys.argv[1], \"wb\").write(os.urandom(int(sys.argv[2])))' $changed $size"
   start_server "$WORK/data-restage" 384m
