@@ -54,12 +54,14 @@ final class DigestUpload {
 
   private final Connections server;
   private final String serverName;
+  private final StagingTimeouts timeouts;
   private final UploadCredentials credentials;
   private final Deleter deleter;
 
-  DigestUpload(Connections server, String serverName, UploadCredentials credentials, Deleter deleter) {
+  DigestUpload(Connections server, String serverName, StagingTimeouts timeouts, UploadCredentials credentials, Deleter deleter) {
     this.server = server;
     this.serverName = serverName;
+    this.timeouts = timeouts;
     this.credentials = credentials;
     this.deleter = deleter;
   }
@@ -282,7 +284,8 @@ final class DigestUpload {
     } catch (ProtocolException refusedBeforeTheBody) {
       // The server answered "Expect: 100-continue" with a final status: the caller reads it.
     } catch (IOException e) {
-      throw new StageFailure("staging server " + serverName + " is unreachable or broke off the upload of " + file + ": " + e, e);
+      throw new StageFailure(
+          "staging server " + serverName + " is unreachable or broke off the upload of " + file + ": " + timeouts.whileSending(e), e);
     }
     return connection;
   }
@@ -302,7 +305,7 @@ final class DigestUpload {
       }
       return connection;
     } catch (IOException e) {
-      throw new StageFailure("staging server " + serverName + " is unreachable: " + e, e);
+      throw new StageFailure("staging server " + serverName + " is unreachable: " + timeouts.whileSending(e), e);
     }
   }
 
@@ -314,7 +317,7 @@ final class DigestUpload {
     try (InputStream in = answer.getInputStream()) {
       return reader.read(in);
     } catch (IOException e) {
-      throw new StageFailure("reading the staging server's answer failed: " + e, e);
+      throw new StageFailure("reading the staging server's answer failed: " + timeouts.whileAwaiting(e), e);
     }
   }
 
@@ -322,11 +325,11 @@ final class DigestUpload {
     T read(InputStream in) throws IOException;
   }
 
-  private static int status(HttpURLConnection answer) throws StageFailure {
+  private int status(HttpURLConnection answer) throws StageFailure {
     try {
       return answer.getResponseCode();
     } catch (IOException e) {
-      throw new StageFailure("reading the staging server's answer failed: " + e, e);
+      throw new StageFailure("reading the staging server's answer failed: " + timeouts.whileAwaiting(e), e);
     }
   }
 

@@ -38,6 +38,7 @@ public final class StagingClient {
 
   private final URI server;
   private final SSLSocketFactory tls;
+  private final StagingTimeouts timeouts;
   private final UploadCredentials credentials;
   private final FileDigests digests;
   private final DigestUpload byDigest;
@@ -53,12 +54,18 @@ public final class StagingClient {
 
   /** @param digestCache where to remember the digests of local files between runs; empty for nowhere */
   public StagingClient(URI server, SSLSocketFactory tls, UploadCredentials credentials, Optional<Path> digestCache) {
+    this(server, tls, credentials, digestCache, StagingTimeouts.from(System.getProperties()));
+  }
+
+  StagingClient(URI server, SSLSocketFactory tls, UploadCredentials credentials, Optional<Path> digestCache, StagingTimeouts timeouts) {
     String text = server.toString();
     this.server = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
     this.tls = tls;
+    this.timeouts = timeouts;
     this.credentials = credentials;
     this.digests = new FileDigests(DigestCache.in(digestCache), Clock.systemUTC());
-    this.byDigest = new DigestUpload(route -> open(URI.create(this.server + route)), this.server.toString(), credentials, this::delete);
+    this.byDigest =
+        new DigestUpload(route -> open(URI.create(this.server + route)), this.server.toString(), timeouts, credentials, this::delete);
   }
 
   private HttpURLConnection open(URI uri) throws IOException {
@@ -66,6 +73,8 @@ public final class StagingClient {
     if (connection instanceof HttpsURLConnection https && tls != null) {
       https.setSSLSocketFactory(tls);
     }
+    connection.setConnectTimeout(timeouts.connectMillis());
+    connection.setReadTimeout(timeouts.readMillis());
     return connection;
   }
 
@@ -133,7 +142,8 @@ public final class StagingClient {
       }
       return staged;
     } catch (IOException e) {
-      throw e instanceof StageFailure failure ? failure : new StageFailure("reading the staging server's answer failed: " + e, e);
+      throw e instanceof StageFailure failure ? failure
+          : new StageFailure("reading the staging server's answer failed: " + timeouts.whileAwaiting(e), e);
     }
   }
 
@@ -165,7 +175,7 @@ public final class StagingClient {
     } catch (ProtocolException refusedBeforeTheBody) {
       // The server answered "Expect: 100-continue" with a final status: the caller reads it.
     } catch (IOException e) {
-      throw new StageFailure("staging server " + server + " is unreachable or broke off the upload: " + e, e);
+      throw new StageFailure("staging server " + server + " is unreachable or broke off the upload: " + timeouts.whileSending(e), e);
     }
     return connection;
   }
@@ -174,7 +184,7 @@ public final class StagingClient {
     try {
       return answer.getResponseCode();
     } catch (IOException e) {
-      throw new StageFailure("reading the staging server's answer failed: " + e, e);
+      throw new StageFailure("reading the staging server's answer failed: " + timeouts.whileAwaiting(e), e);
     }
   }
 

@@ -25,6 +25,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -57,8 +58,8 @@ class DigestUploadTest {
     server.createContext(Routes.V1_NAMESPACES, this::answer);
     server.start();
     String base = "http://127.0.0.1:" + server.getAddress().getPort();
-    return new DigestUpload(route -> (HttpURLConnection) URI.create(base + route).toURL().openConnection(), base, UploadCredentials.none(),
-        bundle -> {});
+    return new DigestUpload(route -> (HttpURLConnection) URI.create(base + route).toURL().openConnection(), base,
+        StagingTimeouts.from(new Properties()), UploadCredentials.none(), bundle -> {});
   }
 
   private void answer(HttpExchange exchange) throws IOException {
