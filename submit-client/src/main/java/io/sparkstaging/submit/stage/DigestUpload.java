@@ -285,7 +285,7 @@ final class DigestUpload {
       // The server answered "Expect: 100-continue" with a final status: the caller reads it.
     } catch (IOException e) {
       throw new StageFailure(
-          "staging server " + serverName + " is unreachable or broke off the upload of " + file + ": " + timeouts.whileSending(e), e);
+          "staging server " + serverName + " is unreachable or broke off the upload of " + file + ": " + timeouts.explain(e), e);
     }
     return connection;
   }
@@ -305,7 +305,7 @@ final class DigestUpload {
       }
       return connection;
     } catch (IOException e) {
-      throw new StageFailure("staging server " + serverName + " is unreachable: " + timeouts.whileSending(e), e);
+      throw new StageFailure("staging server " + serverName + " is unreachable: " + timeouts.explain(e), e);
     }
   }
 
@@ -317,7 +317,7 @@ final class DigestUpload {
     try (InputStream in = answer.getInputStream()) {
       return reader.read(in);
     } catch (IOException e) {
-      throw new StageFailure("reading the staging server's answer failed: " + timeouts.whileAwaiting(e), e);
+      throw new StageFailure("reading the staging server's answer failed: " + timeouts.explain(e), e);
     }
   }
 
@@ -329,7 +329,7 @@ final class DigestUpload {
     try {
       return answer.getResponseCode();
     } catch (IOException e) {
-      throw new StageFailure("reading the staging server's answer failed: " + timeouts.whileAwaiting(e), e);
+      throw new StageFailure("reading the staging server's answer failed: " + timeouts.explain(e), e);
     }
   }
 

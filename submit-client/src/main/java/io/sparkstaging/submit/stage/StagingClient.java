@@ -143,7 +143,7 @@ public final class StagingClient {
       return staged;
     } catch (IOException e) {
       throw e instanceof StageFailure failure ? failure
-          : new StageFailure("reading the staging server's answer failed: " + timeouts.whileAwaiting(e), e);
+          : new StageFailure("reading the staging server's answer failed: " + timeouts.explain(e), e);
     }
   }
 
@@ -175,7 +175,7 @@ public final class StagingClient {
     } catch (ProtocolException refusedBeforeTheBody) {
       // The server answered "Expect: 100-continue" with a final status: the caller reads it.
     } catch (IOException e) {
-      throw new StageFailure("staging server " + server + " is unreachable or broke off the upload: " + timeouts.whileSending(e), e);
+      throw new StageFailure("staging server " + server + " is unreachable or broke off the upload: " + timeouts.explain(e), e);
     }
     return connection;
   }
@@ -184,7 +184,7 @@ public final class StagingClient {
     try {
       return answer.getResponseCode();
     } catch (IOException e) {
-      throw new StageFailure("reading the staging server's answer failed: " + timeouts.whileAwaiting(e), e);
+      throw new StageFailure("reading the staging server's answer failed: " + timeouts.explain(e), e);
     }
   }
 

@@ -42,16 +42,19 @@ record StagingTimeouts(Duration connect, Duration read) {
     return (int) Math.min(Integer.MAX_VALUE, read.toMillis());
   }
 
-  /** What ended a connection or a request body: the connection's limit, if it was that. */
-  String whileSending(IOException e) {
-    return e instanceof SocketTimeoutException ? "no connection within " + shown(connect)
-        + " (-Dsun.net.client.defaultConnectTimeout=MILLIS in SPARK_STAGING_JAVA_OPTS waits longer)" : e.toString();
-  }
-
-  /** What ended the wait for an answer: the read limit, if it was that. */
-  String whileAwaiting(IOException e) {
-    return e instanceof SocketTimeoutException ? "it sent nothing for " + shown(read)
-        + " (-Dsun.net.client.defaultReadTimeout=MILLIS in SPARK_STAGING_JAVA_OPTS waits longer)" : e.toString();
+  /**
+   * An exception of a connection, with the limit that ended it when one did. The JDK names a
+   * connection's timeout "Connect timed out"; any other is a wait for the server's bytes (a TLS
+   * handshake's among them).
+   */
+  String explain(IOException e) {
+    if (!(e instanceof SocketTimeoutException)) {
+      return e.toString();
+    }
+    return "Connect timed out".equals(e.getMessage())
+        ? "no connection within " + shown(connect)
+            + " (-Dsun.net.client.defaultConnectTimeout=MILLIS in SPARK_STAGING_JAVA_OPTS waits longer)"
+        : "it sent nothing for " + shown(read) + " (-Dsun.net.client.defaultReadTimeout=MILLIS in SPARK_STAGING_JAVA_OPTS waits longer)";
   }
 
   /** "5 min", "30 s" or "500 ms", as a person reads a limit. */

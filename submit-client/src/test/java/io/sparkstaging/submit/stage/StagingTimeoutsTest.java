@@ -8,10 +8,12 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.sparkstaging.common.wire.Routes;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -114,6 +116,17 @@ class StagingTimeoutsTest {
     exchange.sendResponseHeaders(200, bytes.length);
     exchange.getResponseBody().write(bytes);
     exchange.close();
+  }
+
+  @Test
+  void aTimeoutIsExplainedByTheLimitThatEndedItAndAnyOtherFailureByItself() {
+    assertThat(SHORT.explain(new SocketTimeoutException("Connect timed out")))
+        .isEqualTo("no connection within 5 s (-Dsun.net.client.defaultConnectTimeout=MILLIS in SPARK_STAGING_JAVA_OPTS waits longer)");
+    assertThat(SHORT.explain(new SocketTimeoutException("Read timed out")))
+        .isEqualTo("it sent nothing for 700 ms (-Dsun.net.client.defaultReadTimeout=MILLIS in SPARK_STAGING_JAVA_OPTS waits longer)");
+    assertThat(StagingTimeouts.from(new Properties()).explain(new SocketTimeoutException("Read timed out")))
+        .startsWith("it sent nothing for 5 min ");
+    assertThat(SHORT.explain(new ConnectException("Connection refused"))).isEqualTo("java.net.ConnectException: Connection refused");
   }
 
   @Test
