@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,7 @@ class StagingTimeoutsTest {
   private final CountDownLatch end = new CountDownLatch(1);
   private ServerSocket silent;
   private HttpServer stalling;
+  private final ExecutorService handlers = Executors.newCachedThreadPool();
 
   @AfterEach
   void stop() throws IOException {
@@ -56,6 +58,7 @@ class StagingTimeoutsTest {
     if (stalling != null) {
       stalling.stop(0);
     }
+    handlers.shutdownNow();
   }
 
   private BundlePackager bundle() throws IOException {
@@ -90,7 +93,7 @@ class StagingTimeoutsTest {
   @Test
   void aServerThatStallsWhileAFileIsUploadedFailsTheStagingToo() throws Exception {
     stalling = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    stalling.setExecutor(Executors.newCachedThreadPool());
+    stalling.setExecutor(handlers);
     stalling.createContext(Routes.V1_NAMESPACES, this::answerThenStallOnTheUpload);
     stalling.start();
     var client = new StagingClient(URI.create("http://127.0.0.1:" + stalling.getAddress().getPort()), null, UploadCredentials.none(),
